@@ -1,0 +1,108 @@
+// How native functions are exported: WN_EXPORT(name) { ... } defines a Napi callback that is
+// registered at load time under `name`, counted (napi_calls) and guarded so that no C++ exception
+// escapes into V8 (an escaped one aborts the process).
+#pragma once
+#include <napi.h>
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/errors.h"
+#include "common/handles.h"
+#include "common/version.h"
+
+namespace wn {
+
+using Callback = Napi::Value (*)(const Napi::CallbackInfo&);
+
+struct Export {
+  const char* name;
+  Callback fn;
+};
+std::vector<Export>& exports_registry();
+struct Register {
+  Register(const char* name, Callback fn) { exports_registry().push_back({name, fn}); }
+};
+
+/// Number of guarded native calls since load (tests bound the calls per training step).
+extern uint64_t g_napi_calls;
+
+/// Throws `code`/`message` as a JS WerankError built by the factory the JS side installed.
+void throw_js(Napi::Env env, const std::string& code, const std::string& message);
+/// Maps a LibTorch error onto one of our codes and a message without C++ backtrace.
+std::pair<std::string, std::string> classify(const c10::Error& e);
+
+template <Callback F>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  ++g_napi_calls;
+  try {
+    return F(info);
+  } catch (const Error& e) {
+    throw_js(info.Env(), e.code, e.message);
+  } catch (const c10::Error& e) {
+    auto [code, msg] = classify(e);
+    throw_js(info.Env(), code, msg);
+  } catch (const Napi::Error& e) {
+    e.ThrowAsJavaScriptException();
+  } catch (const std::bad_alloc&) {
+    throw_js(info.Env(), "ERR_OUT_OF_MEMORY", "Out of host memory");
+  } catch (const std::exception& e) {
+    throw_js(info.Env(), "ERR_INTERNAL", e.what());
+  }
+  return info.Env().Undefined();
+}
+
+// The C++ identifier is prefixed so JS names such as `std` or `max` cannot clash with C++ ones.
+#define WN_EXPORT(name)                                                              \
+  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                   \
+  static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name>);    \
+  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info)
+
+// ---- arguments -------------------------------------------------------------------------------
+
+inline int32_t arg_int(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
+inline int64_t arg_int64(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int64Value(); }
+inline double arg_num(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().DoubleValue(); }
+inline bool arg_bool(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
+inline bool arg_present(const Napi::CallbackInfo& info, size_t i) {
+  return i < info.Length() && !info[i].IsUndefined() && !info[i].IsNull();
+}
+inline std::string arg_str(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::String>().Utf8Value(); }
+
+inline const at::Tensor& arg_tensor(const Napi::CallbackInfo& info, size_t i) {
+  return Handles::instance().get(arg_int(info, i));
+}
+/// A handle or -1 (none) → an undefined tensor for optional arguments.
+inline at::Tensor arg_opt_tensor(const Napi::CallbackInfo& info, size_t i) {
+  if (!arg_present(info, i)) return at::Tensor();
+  const int32_t h = arg_int(info, i);
+  return h < 0 ? at::Tensor() : Handles::instance().get(h);
+}
+std::vector<int64_t> arg_dims(const Napi::CallbackInfo& info, size_t i);
+std::vector<at::Tensor> arg_tensors(const Napi::CallbackInfo& info, size_t i);
+std::vector<int32_t> arg_handles(const Napi::CallbackInfo& info, size_t i);
+
+// ---- dtypes and devices ------------------------------------------------------------------------
+
+/// Dtype codes shared with src/tensor/dtype.ts.
+enum DType : int32_t { kF32 = 0, kF64 = 1, kI32 = 2, kI64 = 3, kBool = 4, kU8 = 5, kI8 = 6 };
+at::ScalarType to_scalar_type(int32_t code);
+int32_t from_scalar_type(at::ScalarType t);
+const char* dtype_name(at::ScalarType t);
+/// Device codes shared with src/tensor/device.ts: -1 = cpu, i >= 0 = cuda:i.
+c10::Device to_device(int32_t code);
+int32_t from_device(const c10::Device& d);
+at::TensorOptions options(int32_t dtype, int32_t device);
+std::string shape_str(at::IntArrayRef s);
+
+// ---- results ---------------------------------------------------------------------------------
+
+inline Napi::Value out(const Napi::CallbackInfo& info, at::Tensor t) {
+  return Napi::Number::New(info.Env(), Handles::instance().put(std::move(t)));
+}
+Napi::Value out_many(const Napi::CallbackInfo& info, std::vector<at::Tensor> ts);
+
+}  // namespace wn

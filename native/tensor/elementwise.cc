@@ -1,0 +1,168 @@
+// Elementwise ops with broadcasting and PyTorch's dtype promotion; comparisons; where/maskedFill;
+// a few in-place ops for user-written optimizers (run them under noGrad for parameters).
+#include "tensor/op_macros.h"
+
+using namespace wn;
+
+namespace wn {
+
+void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e) {
+  auto [code, msg] = classify(e);
+  if (code == "ERR_SHAPE")
+    fail("ERR_SHAPE", op, ": expected shapes that broadcast together but received ", shape_str(a.sizes()), " and ",
+         shape_str(b.sizes()), " (", msg, ")");
+  if (code == "ERR_DTYPE")
+    fail("ERR_DTYPE", op, ": expected compatible dtypes but received ", dtype_name(a.scalar_type()), " and ",
+         dtype_name(b.scalar_type()), " (", msg, ")");
+  if (code == "ERR_DEVICE" || a.device() != b.device())
+    fail("ERR_DEVICE", op, ": expected both tensors on one device but received ", a.device().str(), " and ", b.device().str());
+  fail(code.c_str(), op, ": ", msg);
+}
+
+}  // namespace wn
+
+WN_EXPORT(add) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& b = arg_tensor(info, 1);
+  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  try {
+    return out(info, alpha == 1.0 ? a.add(b) : a.add(b, alpha));
+  } catch (const c10::Error& e) {
+    rethrow_binary("add", a, b, e);
+  }
+}
+WN_EXPORT(sub) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& b = arg_tensor(info, 1);
+  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  try {
+    return out(info, alpha == 1.0 ? a.sub(b) : a.sub(b, alpha));
+  } catch (const c10::Error& e) {
+    rethrow_binary("sub", a, b, e);
+  }
+}
+WN_BINARY(mul, a.mul(b))
+WN_BINARY(div, a.div(b))
+WN_BINARY(pow, a.pow(b))
+WN_BINARY(maximum, at::maximum(a, b))
+WN_BINARY(minimum, at::minimum(a, b))
+WN_BINARY(eq, a.eq(b))
+WN_BINARY(ne, a.ne(b))
+WN_BINARY(lt, a.lt(b))
+WN_BINARY(le, a.le(b))
+WN_BINARY(gt, a.gt(b))
+WN_BINARY(ge, a.ge(b))
+WN_BINARY(logicalAnd, at::logical_and(a, b))
+WN_BINARY(logicalOr, at::logical_or(a, b))
+WN_BINARY(prelu, at::prelu(a, b))
+
+WN_SCALAR(addScalar, a.add(s))
+WN_SCALAR(subScalar, a.sub(s))
+WN_SCALAR(rsubScalar, at::rsub(a, s))
+WN_SCALAR(mulScalar, a.mul(s))
+WN_SCALAR(divScalar, a.div(s))
+WN_SCALAR(rdivScalar, a.reciprocal().mul(s))
+WN_SCALAR(powScalar, a.pow(s))
+WN_SCALAR(rpowScalar, at::pow(s, a))
+WN_SCALAR(eqScalar, a.eq(s))
+WN_SCALAR(neScalar, a.ne(s))
+WN_SCALAR(ltScalar, a.lt(s))
+WN_SCALAR(leScalar, a.le(s))
+WN_SCALAR(gtScalar, a.gt(s))
+WN_SCALAR(geScalar, a.ge(s))
+WN_SCALAR(leakyRelu, at::leaky_relu(a, s))
+WN_SCALAR(elu, at::elu(a, s))
+
+WN_UNARY(neg, a.neg())
+WN_UNARY(abs, a.abs())
+WN_UNARY(exp, a.exp())
+WN_UNARY(log, a.log())
+WN_UNARY(log1p, a.log1p())
+WN_UNARY(sqrt, a.sqrt())
+WN_UNARY(rsqrt, a.rsqrt())
+WN_UNARY(square, a.square())
+WN_UNARY(reciprocal, a.reciprocal())
+WN_UNARY(relu, a.relu())
+WN_UNARY(gelu, at::gelu(a))
+WN_UNARY(sigmoid, a.sigmoid())
+WN_UNARY(tanh, a.tanh())
+WN_UNARY(sign, a.sign())
+WN_UNARY(floor, a.floor())
+WN_UNARY(ceil, a.ceil())
+WN_UNARY(round, a.round())
+WN_UNARY(logicalNot, a.logical_not())
+WN_UNARY(isnan, a.isnan())
+WN_UNARY(isfinite, a.isfinite())
+
+/// clamp(h, min|null, max|null)
+WN_EXPORT(clamp) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  c10::optional<at::Scalar> lo, hi;
+  if (arg_present(info, 1)) lo = arg_num(info, 1);
+  if (arg_present(info, 2)) hi = arg_num(info, 2);
+  WN_CHECK(lo || hi, "ERR_ARGUMENT", "Expected at least one of min and max for clamp");
+  WN_CHECK(!(lo && hi) || lo->toDouble() <= hi->toDouble(), "ERR_ARGUMENT", "Expected min <= max for clamp but received min=",
+           lo->toDouble(), " max=", hi->toDouble());
+  return out(info, at::clamp(a, lo, hi));
+}
+
+/// where(cond, a, b): a where cond is true, else b.
+WN_EXPORT(where) {
+  const at::Tensor& c = arg_tensor(info, 0);
+  const at::Tensor& a = arg_tensor(info, 1);
+  const at::Tensor& b = arg_tensor(info, 2);
+  WN_CHECK(c.scalar_type() == at::kBool, "ERR_DTYPE", "where: expected a bool condition but received ", dtype_name(c.scalar_type()));
+  try {
+    return out(info, at::where(c, a, b));
+  } catch (const c10::Error& e) {
+    rethrow_binary("where", a, b, e);
+  }
+}
+WN_EXPORT(whereScalar) {  // where(cond, a, scalar)
+  const at::Tensor& c = arg_tensor(info, 0);
+  const at::Tensor& a = arg_tensor(info, 1);
+  WN_CHECK(c.scalar_type() == at::kBool, "ERR_DTYPE", "where: expected a bool condition but received ", dtype_name(c.scalar_type()));
+  return out(info, at::where(c, a, at::scalar_tensor(arg_num(info, 2), a.options().requires_grad(false))));
+}
+WN_EXPORT(maskedFill) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& m = arg_tensor(info, 1);
+  WN_CHECK(m.scalar_type() == at::kBool, "ERR_DTYPE", "maskedFill: expected a bool mask but received ", dtype_name(m.scalar_type()));
+  try {
+    return out(info, a.masked_fill(m, arg_num(info, 2)));
+  } catch (const c10::Error& e) {
+    rethrow_binary("maskedFill", a, m, e);
+  }
+}
+
+// ---- in-place (return nothing: the handle keeps pointing at the same tensor) ----------------------
+
+WN_EXPORT(copy_) {
+  const at::Tensor& dst = arg_tensor(info, 0);
+  const at::Tensor& src = arg_tensor(info, 1);
+  try {
+    const_cast<at::Tensor&>(dst).copy_(src);
+  } catch (const c10::Error& e) {
+    rethrow_binary("copy_", dst, src, e);
+  }
+  return info.Env().Undefined();
+}
+WN_EXPORT(fill_) {
+  const_cast<at::Tensor&>(arg_tensor(info, 0)).fill_(arg_num(info, 1));
+  return info.Env().Undefined();
+}
+WN_EXPORT(add_) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& b = arg_tensor(info, 1);
+  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  try {
+    const_cast<at::Tensor&>(a).add_(b, alpha);
+  } catch (const c10::Error& e) {
+    rethrow_binary("add_", a, b, e);
+  }
+  return info.Env().Undefined();
+}
+WN_EXPORT(mul_) {
+  const_cast<at::Tensor&>(arg_tensor(info, 0)).mul_(arg_num(info, 1));
+  return info.Env().Undefined();
+}

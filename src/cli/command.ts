@@ -1,0 +1,12 @@
+/** What a CLI command is: a name, its --help text and a runner returning the exit code. */
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Full `--help` text with examples. */
+  help: string;
+  run(args: string[]): Promise<number> | number;
+}
+
+/** Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted after saving. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

@@ -1,0 +1,9 @@
+/** Every CLI command, in the order `werank-native --help` lists them. One line per command. */
+import type { Command } from "../command.js";
+import { demoCommand } from "./demo.js";
+import { infoCommand } from "./info.js";
+
+export const COMMANDS: Command[] = [
+  infoCommand,
+  demoCommand,
+];

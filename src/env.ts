@@ -1,0 +1,31 @@
+/**
+ * Every environment variable werank-native reads, in one place (DESIGN D5).
+ *
+ * - `WERANK_DATA_DIR`    where datasets live (default `./data`, or `../shared/data` for the tests)
+ * - `WERANK_DEVICE`      default device (`auto`, `cpu`, `cuda`, `cuda:1`)
+ * - `WERANK_NUM_THREADS` LibTorch intra-op threads (default: all available cores)
+ * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
+ */
+import os from "node:os";
+
+export interface WerankEnv {
+  dataDir: string | undefined;
+  device: string | undefined;
+  numThreads: number | undefined;
+  addonPath: string | undefined;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
+  const n = env.WERANK_NUM_THREADS ? Number(env.WERANK_NUM_THREADS) : undefined;
+  return {
+    dataDir: env.WERANK_DATA_DIR || undefined,
+    device: env.WERANK_DEVICE || undefined,
+    numThreads: n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined,
+    addonPath: env.WERANK_ADDON || undefined,
+  };
+}
+
+/** Threads LibTorch should use when WERANK_NUM_THREADS is unset. */
+export function defaultThreads(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}

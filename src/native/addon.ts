@@ -1,0 +1,241 @@
+/**
+ * Loading the native addon and its typed surface. Tensors are integer handles into a native slot
+ * table (DESIGN D3); this module is the only place that knows where the binary lives.
+ */
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultThreads, readEnv } from "../env.js";
+import { makeError, NativeMissingError } from "../errors.js";
+
+/** A tensor handle: an index into the native slot table, or -1 for none. */
+export type H = number;
+type Dims = number | readonly number[] | undefined | null;
+
+/** Native ABI version this façade was written against (native/tensor/properties.cc). */
+export const NATIVE_ABI = 1;
+
+export interface NativeInfo {
+  torchVersion: string;
+  cuda: boolean;
+  cudaKernels: boolean;
+  cudaDevices: number;
+  threads: number;
+  parallel: string;
+}
+
+export interface NativeMemory {
+  tensors: number;
+  bytes: number;
+  cuda?: { device: number; allocated: number; reserved: number; peakAllocated: number }[];
+}
+
+/** The functions the addon exports (see native/ for each). */
+export interface NativeAddon {
+  setErrorFactory(f: (code: string, message: string) => Error): void;
+  abiVersion(): number;
+  info(): NativeInfo;
+  memory(): NativeMemory;
+  resetPeakMemory(): void;
+  napiCalls(): number;
+  setNumThreads(n: number): void;
+  synchronize(): void;
+  manualSeed(seed: number): void;
+  // creation
+  fromData(data: ArrayBufferView, shape: readonly number[], dtype: number, device: number, requiresGrad: boolean): H;
+  zeros(shape: readonly number[], dtype: number, device: number): H;
+  ones(shape: readonly number[], dtype: number, device: number): H;
+  empty(shape: readonly number[], dtype: number, device: number): H;
+  full(shape: readonly number[], value: number, dtype: number, device: number): H;
+  arange(start: number, end: number, step: number, dtype: number, device: number): H;
+  linspace(start: number, end: number, steps: number, dtype: number, device: number): H;
+  eye(n: number, m: number, dtype: number, device: number): H;
+  rand(shape: readonly number[], dtype: number, device: number): H;
+  randn(shape: readonly number[], dtype: number, device: number): H;
+  randint(low: number, high: number, shape: readonly number[], dtype: number, device: number): H;
+  randperm(n: number, dtype: number, device: number): H;
+  like(kind: string, h: H, value?: number, dtype?: number): H;
+  // properties and lifetime
+  shape(h: H): number[];
+  dtype(h: H): number;
+  device(h: H): number;
+  numel(h: H): number;
+  requiresGrad(h: H): boolean;
+  isLeaf(h: H): boolean;
+  setRequiresGrad(h: H, on: boolean): void;
+  toTypedArray(h: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+  item(h: H): number | boolean;
+  to(h: H, device: number, dtype: number): H;
+  clone(h: H): H;
+  contiguous(h: H): H;
+  detach(h: H): H;
+  isContiguous(h: H): boolean;
+  dispose(h: H): void;
+  disposeMany(hs: Int32Array): void;
+  isLive(h: H): boolean;
+  // autograd
+  backward(h: H, grad: H, retainGraph: boolean): void;
+  grad(h: H): H;
+  zeroGrads(hs: Int32Array | readonly H[]): void;
+  retainGrad(h: H): void;
+  setGradEnabled(on: boolean): boolean;
+  isGradEnabled(): boolean;
+  // elementwise and the rest (grouped by signature below)
+  add(a: H, b: H, alpha?: number): H;
+  sub(a: H, b: H, alpha?: number): H;
+  add_(a: H, b: H, alpha?: number): void;
+  copy_(dst: H, src: H): void;
+  fill_(h: H, v: number): void;
+  mul_(h: H, s: number): void;
+  clamp(h: H, min: number | null, max: number | null): H;
+  where(cond: H, a: H, b: H): H;
+  whereScalar(cond: H, a: H, b: number): H;
+  maskedFill(h: H, mask: H, value: number): H;
+  // reductions
+  sum(h: H, dims: Dims, keepdim?: boolean): H;
+  mean(h: H, dims: Dims, keepdim?: boolean): H;
+  prod(h: H, dim: number | null, keepdim?: boolean): H;
+  var(h: H, dims: Dims, unbiased: boolean, keepdim?: boolean): H;
+  std(h: H, dims: Dims, unbiased: boolean, keepdim?: boolean): H;
+  max(h: H, dim: number | null, keepdim?: boolean): H;
+  min(h: H, dim: number | null, keepdim?: boolean): H;
+  argmax(h: H, dim: number | null, keepdim?: boolean): H;
+  argmin(h: H, dim: number | null, keepdim?: boolean): H;
+  logsumexp(h: H, dims: Dims, keepdim?: boolean): H;
+  norm(h: H, p: number, dims: Dims, keepdim?: boolean): H;
+  all(h: H): H;
+  any(h: H): H;
+  cumsum(h: H, dim: number): H;
+  sort(h: H, dim: number, descending: boolean): [H, H];
+  topk(h: H, k: number, dim: number, largest: boolean): [H, H];
+  // shape
+  reshape(h: H, shape: readonly number[]): H;
+  view(h: H, shape: readonly number[]): H;
+  transpose(h: H, d0: number, d1: number): H;
+  t(h: H): H;
+  permute(h: H, dims: readonly number[]): H;
+  narrow(h: H, dim: number, start: number, length: number): H;
+  slice(h: H, dim: number, start: number | null, end: number | null, step: number): H;
+  select(h: H, dim: number, index: number): H;
+  indexSelect(h: H, dim: number, index: H): H;
+  gather(h: H, dim: number, index: H): H;
+  scatterAdd(h: H, dim: number, index: H, src: H): H;
+  indexAdd(h: H, dim: number, index: H, src: H, alpha: number): H;
+  cat(hs: readonly H[], dim: number): H;
+  stack(hs: readonly H[], dim: number): H;
+  unsqueeze(h: H, dim: number): H;
+  squeeze(h: H, dim?: number): H;
+  expand(h: H, shape: readonly number[]): H;
+  flatten(h: H, start: number, end: number): H;
+  repeat(h: H, reps: readonly number[]): H;
+  flip(h: H, dims: readonly number[]): H;
+  chunk(h: H, chunks: number, dim: number): H[];
+  maskedSelect(h: H, mask: H): H;
+  nonzero(h: H): H;
+  // linear algebra
+  addmm(c: H, a: H, b: H, beta: number, alpha: number): H;
+  svd(h: H): [H, H, H];
+  eigvalsh(h: H, uplo?: string): H;
+  eigh(h: H): [H, H];
+  qr(h: H): [H, H];
+  diag(h: H, k?: number): H;
+  // nn functional
+  softmax(h: H, dim: number): H;
+  logSoftmax(h: H, dim: number): H;
+  crossEntropy(logits: H, target: H, reduction: number, labelSmoothing: number): H;
+  nllLoss(logp: H, target: H, reduction: number): H;
+  mseLoss(a: H, b: H, reduction: number): H;
+  binaryCrossEntropyWithLogits(a: H, b: H, reduction: number): H;
+  cosineSimilarity(a: H, b: H, dim: number, eps: number): H;
+  normalize(h: H, p: number, dim: number, eps: number): H;
+  dropout(h: H, p: number, training: boolean): H;
+  batchNorm(x: H, runningMean: H, runningVar: H, weight: H, bias: H, training: boolean, momentum: number, eps: number): H;
+  layerNorm(x: H, shape: readonly number[], weight: H, bias: H, eps: number): H;
+  linear(x: H, w: H, b: H): H;
+}
+
+/** Ops (tensor, tensor) -> tensor. */
+export type BinaryName =
+  | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
+  | "logicalAnd" | "logicalOr" | "prelu" | "matmul" | "mm" | "bmm" | "outer";
+/** Ops tensor -> tensor. */
+export type UnaryName =
+  | "neg" | "abs" | "exp" | "log" | "log1p" | "sqrt" | "rsqrt" | "square" | "reciprocal" | "relu" | "gelu"
+  | "sigmoid" | "tanh" | "sign" | "floor" | "ceil" | "round" | "logicalNot" | "isnan" | "isfinite"
+  | "svdvals" | "diagonal" | "trace" | "cholesky" | "inverse";
+/** Ops (tensor, number) -> tensor. */
+export type ScalarName =
+  | "addScalar" | "subScalar" | "rsubScalar" | "mulScalar" | "divScalar" | "rdivScalar" | "powScalar" | "rpowScalar"
+  | "eqScalar" | "neScalar" | "ltScalar" | "leScalar" | "gtScalar" | "geScalar" | "leakyRelu" | "elu";
+
+/** The full typed surface. */
+export type Native = NativeAddon &
+  Record<BinaryName, (a: H, b: H) => H> &
+  Record<UnaryName, (a: H) => H> &
+  Record<ScalarName, (a: H, s: number) => H>;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The package root: src/native or dist/native -> two levels up. */
+export const PACKAGE_ROOT = path.resolve(here, "..", "..");
+
+/** Where the addon is looked for, in order. */
+export function addonCandidates(): string[] {
+  const env = readEnv();
+  const list = [
+    path.join(PACKAGE_ROOT, "build-cmake", "Release", "werank_native.node"),
+    path.join(PACKAGE_ROOT, "build", "Release", "werank_native.node"),
+  ];
+  return env.addonPath ? [path.resolve(env.addonPath)] : list;
+}
+
+const POSSIBLE_SOLUTIONS = `Possible solutions:
+  - run the set-up: bash scripts/bootstrap.sh (installs LibTorch when missing, builds the addon)
+  - build the addon only: npm run build:native
+  - point to another LibTorch: TORCH_DIR=/path/to/libtorch npm run build:native
+  - point to a built addon: WERANK_ADDON=/path/to/werank_native.node`;
+
+/** The loaded addon. Set by {@link loadNative}; every Tensor implies it is loaded. */
+export let N: Native = undefined as unknown as Native;
+let loadedFrom: string | undefined;
+
+/** Loads the addon once; raises ERR_NATIVE_MISSING with the paths tried and what to do. */
+export function loadNative(): Native {
+  if (N !== undefined) return N;
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const file of addonCandidates()) {
+    if (!fs.existsSync(file)) {
+      tried.push(`${file} (not found)`);
+      continue;
+    }
+    let mod: Native;
+    try {
+      mod = require(file) as Native;
+    } catch (e) {
+      const reason = (e as Error).message.split("\n")[0];
+      throw new NativeMissingError(
+        `The native addon at ${file} could not be loaded: ${reason}.\n` +
+          `This usually means LibTorch is missing or the addon was built against another LibTorch.\n${POSSIBLE_SOLUTIONS}`,
+        { cause: e },
+      );
+    }
+    const abi = typeof mod.abiVersion === "function" ? mod.abiVersion() : -1;
+    if (abi !== NATIVE_ABI) {
+      throw new NativeMissingError(
+        `The native addon at ${file} is out of date (ABI ${abi}, expected ${NATIVE_ABI}): rebuild it.\n${POSSIBLE_SOLUTIONS}`,
+      );
+    }
+    mod.setErrorFactory(makeError);
+    mod.setNumThreads(readEnv().numThreads ?? defaultThreads());
+    N = mod;
+    loadedFrom = file;
+    return mod;
+  }
+  throw new NativeMissingError(`The native addon is not built. Paths tried:\n  ${tried.join("\n  ")}\n${POSSIBLE_SOLUTIONS}`);
+}
+
+/** Path of the loaded addon (after {@link loadNative}). */
+export function addonPath(): string | undefined {
+  return loadedFrom;
+}
