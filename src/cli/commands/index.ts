@@ -2,8 +2,12 @@
 import type { Command } from "../command.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
+import { sweepCommand } from "./sweep.js";
+import { collectCommand } from "./collect.js";
 
 export const COMMANDS: Command[] = [
+  sweepCommand,
+  collectCommand,
   infoCommand,
   demoCommand,
 ];

@@ -1,0 +1,40 @@
+/**
+ * Argument parsing for the CLI commands: Node's util.parseArgs with usage errors that name the
+ * valid options and suggest the closest one.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, closest } from "../errors.js";
+
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+export function parseCommandArgs(command: string, args: string[], options: OptionSpec, allowPositionals = false): Parsed {
+  try {
+    const r = parseArgs({ args, options, allowPositionals, strict: true });
+    return { values: r.values as Parsed["values"], positionals: r.positionals };
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /Unknown option '(-{1,2})([^']+)'/.exec(msg);
+    if (m) {
+      const guess = closest(m[2]!, Object.keys(options));
+      throw new ConfigError(
+        `${command}: unknown option ${m[1]}${m[2]}${guess ? ` (did you mean --${guess}?)` : ""}. Valid options: ${Object.keys(options).map((o) => `--${o}`).join(", ")}`,
+      );
+    }
+    throw new ConfigError(`${command}: ${msg.split("\n")[0]}`);
+  }
+}
+
+/** A number flag value, or a usage error. */
+export function numberFlag(name: string, v: unknown, { integer = false, min = -Infinity } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n < min) {
+    throw new ConfigError(`Expected ${integer ? "an integer" : "a number"}${min > -Infinity ? ` >= ${min}` : ""} for --${name} but received '${String(v)}'`);
+  }
+  return n;
+}

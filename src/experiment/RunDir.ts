@@ -1,0 +1,112 @@
+/**
+ * A run directory (DESIGN D8): `config.json` (resolved), `env.json`, `metrics.jsonl`, `spectra.jsonl`,
+ * `checkpoints/*.safetensors` (+ JSON sidecar), `summary.json`, `report.html`.
+ *
+ * @example
+ * ```ts
+ * const run = RunDir.create("runs", "bgrl-cora");
+ * run.writeJson("config.json", config);
+ * run.appendJsonl("metrics.jsonl", { epoch: 1, loss: 1.2 });
+ * ```
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { atomicWriteFile, atomicWriteJson } from "../util/atomicWrite.js";
+import { PACKAGE_ROOT } from "../native/addon.js";
+
+export class RunDir {
+  readonly dir: string;
+  private readonly jsonl = new Map<string, number>();
+
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** A new directory `<root>/<name>-<UTC timestamp>` (suffixed when it exists). */
+  static create(root: string, name: string): RunDir {
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
+    const safe = name.replace(/[^A-Za-z0-9._+-]+/g, "_");
+    let dir = path.resolve(root, `${safe}-${stamp}`);
+    for (let i = 1; fs.existsSync(dir); i++) dir = path.resolve(root, `${safe}-${stamp}-${i}`);
+    return new RunDir(dir);
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.dir, ...parts);
+  }
+
+  writeJson(file: string, value: unknown): void {
+    atomicWriteJson(this.path(file), value);
+  }
+
+  writeText(file: string, text: string): void {
+    atomicWriteFile(this.path(file), text);
+  }
+
+  /** Appends one JSON object as a line (JSONL). Each line is written whole. */
+  appendJsonl(file: string, value: unknown): void {
+    const full = this.path(file);
+    fs.appendFileSync(full, JSON.stringify(value) + "\n");
+    this.jsonl.set(file, (this.jsonl.get(file) ?? 0) + 1);
+  }
+
+  exists(file: string): boolean {
+    return fs.existsSync(this.path(file));
+  }
+
+  readJson<T = unknown>(file: string): T {
+    return JSON.parse(fs.readFileSync(this.path(file), "utf8")) as T;
+  }
+}
+
+/** Reads a JSONL file, skipping a torn last line (a run killed mid-write). */
+export function readJsonl<T = Record<string, unknown>>(file: string): T[] {
+  if (!fs.existsSync(file)) return [];
+  const out: T[] = [];
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as T);
+    } catch {
+      // only the last line of an interrupted run can be partial
+    }
+  }
+  return out;
+}
+
+export interface EnvironmentInfo {
+  time: string;
+  hostname: string;
+  platform: string;
+  node: string;
+  cpus: number;
+  argv: string[];
+  git: { sha: string | null; dirty: boolean | null };
+  [extra: string]: unknown;
+}
+
+/** Versions, machine and git revision, for env.json. */
+export function environmentInfo(extra: Record<string, unknown> = {}): EnvironmentInfo {
+  const git = (args: string[]): string | null => {
+    try {
+      return execFileSync("git", args, { cwd: PACKAGE_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const sha = git(["rev-parse", "HEAD"]);
+  const status = sha === null ? null : git(["status", "--porcelain", "--untracked-files=no"]);
+  return {
+    time: new Date().toISOString(),
+    hostname: os.hostname(),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    cpus: os.availableParallelism?.() ?? os.cpus().length,
+    argv: process.argv.slice(2),
+    git: { sha, dirty: status === null ? null : status.length > 0 },
+    ...extra,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The experiment configuration: ONE zod schema that holds every default and validates every key
+ * (DESIGN D5). Config files (YAML or JSON), presets and `--set key=value` overrides are merged and
+ * then parsed here; a misspelled key or value is a ConfigError naming the valid choices.
+ *
+ * The defaults are the main job: BGRL + WERank on the embedded synthetic graph, on the CPU, in well
+ * under two minutes on two cores.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from "werank-native";
+ * const cfg = resolveConfig({ preset: "amazon-computers+werank", set: ["optim.lr=1e-4"] });
+ * cfg.encoder.layers; // [256, 128]
+ * ```
+ */
+import { z } from "zod";
+
+const prob = z.number().min(0).max(1);
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+export const ENCODER_TYPES = ["gcn", "sage", "gat", "mlp"] as const;
+export const NORMS = ["batch", "layer", "none"] as const;
+export const ACTIVATIONS = ["prelu", "relu", "elu", "none"] as const;
+export const OBJECTIVE_NAMES = ["bgrl", "simsiam", "grace", "directclr", "vicreg", "barlow", "rdm"] as const;
+export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
+export const WERANK_LAYERS = ["encoder", "predictor", "projector", "encoder+predictor", "encoder+projector", "all"] as const;
+export const PROTOCOLS = ["random", "public"] as const;
+export const CLASSIFIERS = ["multinomial", "ovr"] as const;
+export const FEATURE_NORMS = ["none", "row", "zscore", "row+zscore"] as const;
+
+/** Synthetic contextual stochastic block model (the embedded default graph). */
+export const syntheticSchema = z.strictObject({
+  nodes: posInt.default(2000),
+  classes: posInt.default(5),
+  features: posInt.default(128),
+  avgDegree: z.number().positive().default(10),
+  homophily: prob.default(0.8),
+  featureSignal: z.number().nonnegative().default(0.6),
+  seed: nonNegInt.default(0),
+});
+
+export const datasetSchema = z.strictObject({
+  /** A registered dataset name (see `werank-native datasets`). */
+  name: z.string().default("synthetic"),
+  /** Folder with the dataset files (else WERANK_DATA_DIR, else ./data). */
+  dataDir: z.string().optional(),
+  /** Feature preprocessing: row-normalize (BGRL's NormalizeFeatures), z-score columns (WikiCS), both, or none. */
+  featureNorm: z.enum(FEATURE_NORMS).default("row"),
+  /** Feature storage on the device: dense, CSR (sparse rows), or chosen by density. */
+  featureFormat: z.enum(["auto", "dense", "sparse"]).default("auto"),
+  synthetic: syntheticSchema.prefault({}),
+});
+
+export const encoderSchema = z.strictObject({
+  type: z.enum(ENCODER_TYPES).default("gcn"),
+  /** Output sizes of each layer; the last is the representation size. */
+  layers: z.array(posInt).min(1).default([256, 128]),
+  norm: z.enum(NORMS).default("batch"),
+  act: z.enum(ACTIVATIONS).default("prelu"),
+  dropout: prob.default(0),
+  /** PyTorch semantics (running = (1 - m) * running + m * batch); BGRL passes 0.99 to PyG's BatchNorm. */
+  batchNormMomentum: prob.default(0.99),
+  weightStandardization: z.boolean().default(false),
+  /** GAT heads per layer. */
+  heads: posInt.default(1),
+});
+
+export const objectiveSchema = z.strictObject({
+  name: z.enum(OBJECTIVE_NAMES).default("bgrl"),
+  /** Predictor hidden size (BGRL, SimSiam, RDM). */
+  predictorHidden: posInt.default(512),
+  /** Projector hidden/output size (GRACE, VICReg, Barlow Twins). */
+  projectorHidden: posInt.default(256),
+  /** InfoNCE temperature (GRACE, DirectCLR). */
+  tau: z.number().positive().default(0.5),
+  /** DirectCLR: the loss uses the first d0 representation dimensions. */
+  d0: posInt.default(32),
+  /** VICReg weights: invariance lambda, variance mu, covariance nu; gamma the target std. */
+  invariance: z.number().nonnegative().default(25),
+  variance: z.number().nonnegative().default(25),
+  covariance: z.number().nonnegative().default(1),
+  gamma: z.number().positive().default(1),
+  /** Barlow Twins off-diagonal weight; null = 1 / representation size (G-BT). */
+  barlowLambda: z.number().nonnegative().nullable().default(null),
+  /** RDM: spectral filter f(s) applied to one branch's outputs. */
+  rdmFilter: z.enum(["power", "log"]).default("power"),
+  rdmPower: z.number().positive().default(2),
+  rdmBranch: z.enum(["online", "target"]).default("target"),
+  rdmBase: z.enum(["bgrl", "simsiam"]).default("bgrl"),
+});
+
+export const augmentSchema = z.strictObject({
+  /** Edge-drop probability for view 1 and view 2 (BGRL's p_e1, p_e2). */
+  dropEdge: z.tuple([prob, prob]).default([0.2, 0.2]),
+  /** Feature-column masking probability for view 1 and view 2 (p_f1, p_f2). */
+  dropFeature: z.tuple([prob, prob]).default([0.2, 0.2]),
+  /** Extra per-entry feature dropout (0 = off). */
+  featureDropout: prob.default(0),
+});
+
+export const werankSchema = z.strictObject({
+  /** Coefficient alpha of sum_l alpha_l ||W_l^T W_l - I||_F; 0 disables WERank. */
+  alpha: z.number().nonnegative().default(1e-3),
+  /** Which weights are regularized. */
+  layers: z.enum(WERANK_LAYERS).default("encoder"),
+  /** Per-layer alphas (overrides alpha), in the order of the chosen layers. */
+  perLayer: z.array(z.number().nonnegative()).nullable().default(null),
+  /** Use ||.||_F^2 instead of ||.||_F. */
+  squared: z.boolean().default(false),
+});
+
+export const svmaxSchema = z.strictObject({
+  /** Weight of -s_mu (mean singular value of the l2-normalized embedding); 0 disables. */
+  lambda: z.number().nonnegative().default(0),
+});
+
+export const varianceRegSchema = z.strictObject({
+  /** Weight of VICReg's variance hinge on the embedding; 0 disables. */
+  weight: z.number().nonnegative().default(0),
+  gamma: z.number().positive().default(1),
+});
+
+export const optimSchema = z.strictObject({
+  name: z.enum(OPTIMIZERS).default("adamw"),
+  lr: z.number().positive().default(5e-3),
+  weightDecay: z.number().nonnegative().default(1e-5),
+  /** SGD momentum. */
+  momentum: z.number().min(0).max(1).default(0.9),
+  /** Linear warm-up epochs before the cosine decay. */
+  warmupEpochs: nonNegInt.default(10),
+  /** Clip the total gradient 2-norm to this value; 0 disables. */
+  clipGradNorm: z.number().nonnegative().default(0),
+});
+
+export const emaSchema = z.strictObject({
+  /** Base momentum m0 of the target network; schedule "cosine" raises it to 1 (BGRL). */
+  momentum: prob.default(0.99),
+  schedule: z.enum(["cosine", "constant"]).default("cosine"),
+});
+
+export const trainSchema = z.strictObject({
+  epochs: posInt.default(150),
+  /** Model seed (initialization); the data seed drives augmentations and splits. */
+  seed: nonNegInt.default(0),
+  dataSeed: nonNegInt.default(0),
+  /** auto | cpu | cuda | cuda:<i> (else WERANK_DEVICE). */
+  device: z.string().default("auto"),
+  logEvery: posInt.default(1),
+  /** Linear-probe evaluation every N epochs (0 = only at the end). */
+  evalEvery: nonNegInt.default(0),
+  /** Spectra and ranks to spectra.jsonl every N epochs (0 = only at the end). */
+  spectraEvery: nonNegInt.default(10),
+  /** Checkpoint every N epochs (0 = only at the end and on SIGINT). */
+  checkpointEvery: nonNegInt.default(0),
+});
+
+export const evalSchema = z.strictObject({
+  /** random = fresh train/val/test splits by fraction; public = the dataset's own splits. */
+  protocol: z.enum(PROTOCOLS).default("random"),
+  splits: posInt.default(20),
+  trainFraction: prob.default(0.1),
+  valFraction: prob.default(0.1),
+  stratified: z.boolean().default(false),
+  classifier: z.enum(CLASSIFIERS).default("multinomial"),
+  /** Inverse L2 strengths C (sklearn convention), selected on the validation split. */
+  grid: z.array(z.number().positive()).min(1).default(Array.from({ length: 21 }, (_, i) => 2 ** (i - 10))),
+  tol: z.number().positive().default(1e-6),
+  maxIter: posInt.default(500),
+  /** l2-normalize embeddings before the probe (BGRL's protocol). */
+  normalize: z.boolean().default(true),
+});
+
+export const outputSchema = z.strictObject({
+  /** Parent folder of run directories. */
+  dir: z.string().default("runs"),
+  /** Run name (default: <objective>-<dataset>). */
+  name: z.string().optional(),
+  /** Write report.html at the end. */
+  report: z.boolean().default(true),
+});
+
+/** Slurm job-array settings for `werank-native sweep --executor slurm` (flags override them). */
+export const slurmSchema = z.strictObject({
+  partition: z.string().optional(),
+  time: z.string().optional(),
+  gpus: nonNegInt.default(0),
+  mem: z.string().optional(),
+  cpusPerTask: posInt.default(2),
+  account: z.string().optional(),
+  /** Array tasks running at once (0 = no limit). */
+  parallel: nonNegInt.default(0),
+});
+
+export const configSchema = z.strictObject({
+  /** Preset the config started from (recorded, resolved already). */
+  preset: z.string().optional(),
+  dataset: datasetSchema.prefault({}),
+  encoder: encoderSchema.prefault({}),
+  objective: objectiveSchema.prefault({}),
+  augment: augmentSchema.prefault({}),
+  werank: werankSchema.prefault({}),
+  svmax: svmaxSchema.prefault({}),
+  varianceReg: varianceRegSchema.prefault({}),
+  optim: optimSchema.prefault({}),
+  ema: emaSchema.prefault({}),
+  train: trainSchema.prefault({}),
+  eval: evalSchema.prefault({}),
+  output: outputSchema.prefault({}),
+  slurm: slurmSchema.prefault({}),
+});
+
+/** A fully resolved configuration (every default filled in). */
+export type Config = z.infer<typeof configSchema>;
+/** What users write: any subset. */
+export type ConfigInput = z.input<typeof configSchema>;

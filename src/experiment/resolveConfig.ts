@@ -1,0 +1,140 @@
+/**
+ * Resolving a configuration from its sources, lowest priority first: schema defaults, preset,
+ * config files (YAML or JSON), short CLI flags, `--set key=value` overrides. Errors name the key,
+ * the valid choices and a "did you mean".
+ *
+ * @example
+ * ```ts
+ * const cfg = resolveConfig({ files: ["base.yaml"], set: ["objective.tau=0.5"], flags: { epochs: 100 } });
+ * ```
+ */
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import type { z } from "zod";
+import { ConfigError, closest } from "../errors.js";
+import { type Config, type ConfigInput, configSchema } from "./config.js";
+import { applyOverride, deepMerge, getPath, setPath } from "./overrides.js";
+import { presetConfig } from "./presets.js";
+
+/** Short CLI flags and the config keys they set. */
+export const SHORT_FLAGS: Record<string, string> = {
+  dataset: "dataset.name",
+  "data-dir": "dataset.dataDir",
+  objective: "objective.name",
+  werank: "werank.alpha",
+  epochs: "train.epochs",
+  device: "train.device",
+  seed: "train.seed",
+  "data-seed": "train.dataSeed",
+  out: "output.dir",
+  name: "output.name",
+  lr: "optim.lr",
+};
+
+export interface ConfigSources {
+  preset?: string;
+  files?: string[];
+  /** Short flags by name (see SHORT_FLAGS), values already parsed. */
+  flags?: Record<string, unknown>;
+  /** `key=value` assignments. */
+  set?: string[];
+  /** Drop all augmentation (BGRL's weak-augmentation setting). */
+  noAugment?: boolean;
+  /** An object merged after the files (programmatic use). */
+  overrides?: ConfigInput;
+}
+
+/** Reads a YAML or JSON config file; syntax errors name the file and line. */
+export function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`Cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  const ext = path.extname(file).toLowerCase();
+  try {
+    const v = ext === ".json" ? JSON.parse(text) : YAML.parse(text, { prettyErrors: true });
+    if (v === null || v === undefined) return {};
+    if (typeof v !== "object" || Array.isArray(v)) throw new Error("the top level must be a mapping of keys");
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`Invalid ${ext === ".json" ? "JSON" : "YAML"} in ${file}: ${(e as Error).message.split("\n")[0]}`);
+  }
+}
+
+/** The zod object schema at a config path (unwrapping defaults), or undefined. */
+function objectShapeAt(path: readonly PropertyKey[]): Record<string, z.ZodType> | undefined {
+  let s: unknown = configSchema;
+  for (const k of [undefined, ...path]) {
+    // unwrap default/prefault/optional/nullable wrappers
+    for (let i = 0; i < 5; i++) {
+      const def = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
+      if (def?.innerType) s = def.innerType;
+      else break;
+    }
+    if (k === undefined) continue;
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    if (!shape || !(String(k) in shape)) return undefined;
+    s = shape[String(k)];
+  }
+  for (let i = 0; i < 5; i++) {
+    const def = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
+    if (def?.innerType) s = def.innerType;
+    else break;
+  }
+  return (s as { shape?: Record<string, z.ZodType> }).shape;
+}
+
+/** Turns zod issues into one readable ConfigError. */
+export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = undefined): ConfigError {
+  const lines = issues.map((i) => {
+    const where = i.path.join(".") || "(top level)";
+    if (i.code === "unrecognized_keys") {
+      const shape = objectShapeAt(i.path);
+      const valid = shape ? Object.keys(shape) : [];
+      return i.keys
+        .map((k) => {
+          const full = [...i.path, k].join(".");
+          const guess = closest(k, valid);
+          return `unknown key '${full}'${guess ? ` (did you mean '${[...i.path, guess].join(".")}'?)` : ""}; valid keys${i.path.length ? ` under '${where}'` : ""}: ${valid.join(", ")}`;
+        })
+        .join("\n  ");
+    }
+    if (i.code === "invalid_value" && "values" in i) {
+      const vals = (i.values as unknown[]).map(String);
+      const got = getPath(raw, i.path.map(String));
+      const guess = typeof got === "string" ? closest(got, vals) : undefined;
+      return `invalid value '${String(got)}' for '${where}'${guess ? ` (did you mean '${guess}'?)` : ""}: expected one of ${vals.join(", ")}`;
+    }
+    return `invalid value ${JSON.stringify(getPath(raw, i.path.map(String)))} for '${where}': ${i.message}`;
+  });
+  return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+}
+
+/** Merges all sources and validates them into a full Config. */
+export function resolveConfig(sources: ConfigSources = {}): Config {
+  let raw: Record<string, unknown> = {};
+  const fileData = (sources.files ?? []).map(readConfigFile);
+  const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
+  if (presetName) raw = deepMerge(raw, presetConfig(presetName) as Record<string, unknown>);
+  for (const d of fileData) raw = deepMerge(raw, d);
+  if (sources.overrides) raw = deepMerge(raw, sources.overrides as Record<string, unknown>);
+  if (sources.noAugment) raw = deepMerge(raw, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
+  for (const [flag, value] of Object.entries(sources.flags ?? {})) {
+    const key = SHORT_FLAGS[flag];
+    if (!key) throw new ConfigError(`Unknown flag --${flag}`);
+    if (value !== undefined) raw = setPath(raw, key.split("."), value);
+  }
+  for (const a of sources.set ?? []) raw = applyOverride(raw, a);
+  if (presetName) raw.preset = presetName;
+  const r = configSchema.safeParse(raw);
+  if (!r.success) throw configError(r.error.issues, raw);
+  return r.data;
+}
+
+/** The defaults (the main job's config). */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
