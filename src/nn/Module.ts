@@ -149,7 +149,7 @@ export abstract class Module {
   stateDict(options: { clone?: boolean } = {}): StateDict {
     const out: StateDict = {};
     for (const [n, t] of [...this.namedParameters(), ...this.namedBuffers()]) {
-      out[n] = options.clone ? keep(noGrad(() => t.detach().clone())) : t;
+      out[n] = options.clone ? keep(tidy(() => noGrad(() => t.detach().clone()))) : t;
     }
     return out;
   }
@@ -204,7 +204,7 @@ export abstract class Module {
     const conv = (t: Tensor): Tensor | undefined => {
       if (isDType(deviceOrDtype) && (!FLOAT.has(t.dtype) || t.dtype === deviceOrDtype)) return undefined;
       if (isDevice(deviceOrDtype) && t.device === (deviceOrDtype === "cuda" ? "cuda:0" : deviceOrDtype)) return undefined;
-      return keep(noGrad(() => t.detach().to(deviceOrDtype)));
+      return keep(tidy(() => noGrad(() => t.detach().to(deviceOrDtype))));
     };
     for (const map of [this._params, this._buffers]) {
       for (const [n, t] of map) {
