@@ -1,7 +1,7 @@
 /** Neural-network layers and encoders (one layer per file), as torch.nn / PyG. */
 export { Module, type StateDict, type UnaryModule } from "./Module.js";
 export { ModuleList } from "./ModuleList.js";
-export { uniform, kaimingUniform, fanInUniform, glorotUniform } from "./init.js";
+export { kaimingUniform, fanInUniform, glorotUniform } from "./init.js";
 export { Linear, type LinearOptions } from "./Linear.js";
 export { GCNConv, type ConvOptions } from "./GCNConv.js";
 export { SAGEConv } from "./SAGEConv.js";
