@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  BGRL, createObjective, rand, randn, emaUpdate, emaUpdateFallback, manualSeed, memory, OBJECTIVE_NAMES, RDM, setEmaUpdate, tidy,
+  BGRL, createObjective, nativeCalls, rand, randn, emaUpdate, emaUpdateFallback, manualSeed, memory, OBJECTIVE_NAMES, RDM, setEmaUpdate, tidy,
   type EncoderSpec, type Objective, type ObjectiveName, type Tensor, type View,
 } from "../../../src/index.js";
 import { DenseGraph, TestAdam, twoCommunities } from "../../helpers/denseGraph.js";
@@ -186,6 +186,27 @@ describe("BGRL", () => {
     opt.dispose();
     bgrl.dispose();
     expect(memory().tensors).toBe(before);
+  });
+
+  it("makes a bounded number of native calls per step, independent of the graph size", () => {
+    const callsPerStep = (n: number): number[] => {
+      manualSeed(6);
+      const { graph, x } = twoCommunities(n, 16, { seed: 2 });
+      const bgrl = new BGRL({ encoder });
+      const v: [View, View] = [{ x, graph }, { x, graph }];
+      const out: number[] = [];
+      for (let s = 0; s < 3; s++) {
+        const c0 = nativeCalls();
+        tidy(() => bgrl.forward(v).loss.backward());
+        out.push(nativeCalls() - c0);
+      }
+      for (const o of [bgrl, graph, x]) o.dispose();
+      return out.slice(1); // the first step also reads (and caches) parameter shapes
+    };
+    const small = callsPerStep(20);
+    expect(new Set(small).size).toBe(1);
+    expect(callsPerStep(60)).toEqual(small);
+    expect(small[0]).toBeLessThan(150);
   });
 
   it("dispose() frees encoder, predictor and target", () => {
