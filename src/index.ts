@@ -14,3 +14,8 @@ export * from "./tensor/index.js";
 export * from "./errors.js";
 export { loadNative, addonPath, type NativeInfo, type NativeMemory } from "./native/addon.js";
 export { info, setNumThreads, cudaAvailable, synchronize } from "./runtime.js";
+export * from "./nn/index.js";
+export * from "./ssl/index.js";
+export { SVMax, svmaxBounds, meanSingularValue, type SVMaxOptions } from "./regularizers/svmax.js";
+export { VarianceRegularizer, varianceHinge, columnStd, type VarianceOptions } from "./regularizers/variance.js";
+export type { EmbeddingRegularizer, RegularizerResult } from "./regularizers/EmbeddingRegularizer.js";
