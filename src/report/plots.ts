@@ -1,0 +1,125 @@
+/**
+ * Figures as SVG: vega-lite specs compiled by vega-lite and rendered headless by vega (no canvas,
+ * no browser). Used by the run report, `compare` and the toy-model figures.
+ *
+ * @example
+ * ```ts
+ * const svg = await renderSvg(lineChart({
+ *   title: "Effective rank", x: "epoch", y: "rank",
+ *   points: [{ x: 0, y: 12, series: "online" }, { x: 10, y: 30, series: "online" }],
+ * }));
+ * ```
+ */
+import * as vega from "vega";
+import * as vl from "vega-lite";
+
+/** A vega-lite top-level spec (kept loose: vega-lite validates it when compiling). */
+export type VegaLiteSpec = Record<string, unknown>;
+
+export interface Point {
+  x: number;
+  y: number;
+  series?: string;
+  facet?: string;
+}
+
+export interface LineChartOptions {
+  title: string;
+  x: string;
+  y: string;
+  points: readonly Point[];
+  logY?: boolean;
+  /** Color legend title (default "series"). */
+  seriesTitle?: string;
+  width?: number;
+  height?: number;
+  /** Draw points too (for sparse data such as probe accuracies). */
+  markers?: boolean;
+  /** Small multiples by `facet`, `columns` per row. */
+  columns?: number;
+  /** Color series by a sequential scale (e.g. epochs) instead of categories. */
+  sequential?: boolean;
+}
+
+const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } } };
+
+/** Lines y(x), one per series, optionally faceted; log y for spectra. */
+export function lineChart(o: LineChartOptions): VegaLiteSpec {
+  const hasSeries = o.points.some((p) => p.series !== undefined);
+  const hasFacet = o.points.some((p) => p.facet !== undefined);
+  // log scales cannot show zeros: clamp to the smallest positive value (a vanished singular value).
+  const positive = o.points.filter((p) => p.y > 0).map((p) => p.y);
+  const floor = positive.length ? Math.min(...positive) : 1e-12;
+  const data = o.points
+    .filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x))
+    .map((p) => ({ ...p, y: o.logY && p.y <= 0 ? floor : p.y }));
+  const encoding: Record<string, unknown> = {
+    x: { field: "x", type: "quantitative", title: o.x },
+    y: { field: "y", type: "quantitative", title: o.y, ...(o.logY ? { scale: { type: "log" } } : { scale: { zero: false } }) },
+  };
+  if (hasSeries) {
+    encoding.color = o.sequential
+      ? { field: "series", type: "ordinal", title: o.seriesTitle ?? "series", scale: { scheme: "viridis" } }
+      : { field: "series", type: "nominal", title: o.seriesTitle ?? "series" };
+    encoding.detail = { field: "series" };
+  }
+  const layer = { mark: { type: "line", point: o.markers ?? false, strokeWidth: 1.5, clip: true }, encoding };
+  if (hasFacet) {
+    return {
+      ...BASE,
+      title: o.title,
+      data: { values: data },
+      facet: { field: "facet", type: "nominal", title: null },
+      columns: o.columns ?? 3,
+      spec: { width: o.width ?? 260, height: o.height ?? 180, ...layer },
+      resolve: { scale: { y: "independent", x: "independent" } },
+    };
+  }
+  return { ...BASE, title: o.title, width: o.width ?? 420, height: o.height ?? 260, data: { values: data }, ...layer };
+}
+
+export interface HeatmapOptions {
+  title: string;
+  /** Row-major matrix. */
+  matrix: readonly (readonly number[])[];
+  xTitle?: string;
+  yTitle?: string;
+  size?: number;
+  /** Diverging color scale around 0 (alignment matrices have signed entries). */
+  diverging?: boolean;
+}
+
+/** A matrix as a heat map (alignment matrices). */
+export function heatmap(o: HeatmapOptions): VegaLiteSpec {
+  const values: { i: number; j: number; v: number }[] = [];
+  o.matrix.forEach((row, i) => row.forEach((v, j) => values.push({ i, j, v })));
+  return {
+    ...BASE,
+    title: o.title,
+    width: o.size ?? 240,
+    height: o.size ?? 240,
+    data: { values },
+    mark: "rect",
+    encoding: {
+      x: { field: "j", type: "ordinal", title: o.xTitle ?? "j", axis: { labels: o.matrix.length <= 32 } },
+      y: { field: "i", type: "ordinal", title: o.yTitle ?? "i", axis: { labels: o.matrix.length <= 32 } },
+      color: { field: "v", type: "quantitative", title: "value", scale: o.diverging ? { scheme: "redblue", domainMid: 0, reverse: true } : { scheme: "viridis" } },
+    },
+  };
+}
+
+/** Several charts next to each other (compare). */
+export function hconcat(title: string, specs: VegaLiteSpec[]): VegaLiteSpec {
+  return { ...BASE, title, hconcat: specs.map(({ $schema: _s, background: _b, config: _c, ...rest }) => rest) };
+}
+
+/** Compiles a vega-lite spec and renders it to a standalone SVG string. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
