@@ -64,30 +64,44 @@ export const encoderSchema = z.strictObject({
   weightStandardization: z.boolean().default(false),
   /** GAT heads per layer. */
   heads: posInt.default(1),
+  /** LayerNorm per node, or over the whole graph as PyG's LayerNorm (BGRL's layernorm option). */
+  layerNormMode: z.enum(["node", "graph"]).default("node"),
 });
 
+/**
+ * Objective settings. Keys a given objective does not use are ignored. `null` means "derived":
+ * tau = 0.5 for GRACE (its default) and 0.1 for DirectCLR (its paper); d0 = round(d * 360 / 2048)
+ * (DirectCLR's 360 of 2048); projectorHidden = the representation width for GRACE, no projector for
+ * VICReg / Barlow Twins / SimSiam; barlowLambda = 1 / d (Graph Barlow Twins).
+ */
 export const objectiveSchema = z.strictObject({
   name: z.enum(OBJECTIVE_NAMES).default("bgrl"),
-  /** Predictor hidden size (BGRL, SimSiam, RDM). */
+  /** Predictor hidden size (BGRL, SimSiam; RDM when > 0). */
   predictorHidden: posInt.default(512),
-  /** Projector hidden/output size (GRACE, VICReg, Barlow Twins). */
-  projectorHidden: posInt.default(256),
+  /** BatchNorm in the predictor (BGRL's predictor has none). */
+  predictorNorm: z.enum(NORMS).default("none"),
+  /** EMA target init: re-initialized like BGRL's code, or a copy of the online encoder. */
+  targetInit: z.enum(["reinit", "copy"]).default("reinit"),
+  /** Projector width (GRACE, VICReg, Barlow Twins, SimSiam). */
+  projectorHidden: posInt.nullable().default(null),
   /** InfoNCE temperature (GRACE, DirectCLR). */
-  tau: z.number().positive().default(0.5),
+  tau: z.number().positive().nullable().default(null),
   /** DirectCLR: the loss uses the first d0 representation dimensions. */
-  d0: posInt.default(32),
+  d0: posInt.nullable().default(null),
   /** VICReg weights: invariance lambda, variance mu, covariance nu; gamma the target std. */
   invariance: z.number().nonnegative().default(25),
   variance: z.number().nonnegative().default(25),
   covariance: z.number().nonnegative().default(1),
   gamma: z.number().positive().default(1),
-  /** Barlow Twins off-diagonal weight; null = 1 / representation size (G-BT). */
+  /** Barlow Twins off-diagonal weight. */
   barlowLambda: z.number().nonnegative().nullable().default(null),
-  /** RDM: spectral filter f(s) applied to one branch's outputs. */
-  rdmFilter: z.enum(["power", "log"]).default("power"),
-  rdmPower: z.number().positive().default(2),
-  rdmBranch: z.enum(["online", "target"]).default("target"),
+  /** RDM: base method, spectral filter g (poly = s^sigma, log, log1 = log(1+s), log2), and filtered branch. */
   rdmBase: z.enum(["bgrl", "simsiam"]).default("bgrl"),
+  rdmFilter: z.enum(["poly", "log", "log1", "log2"]).default("poly"),
+  rdmSigma: z.number().default(1),
+  rdmLocation: z.enum(["online", "target"]).default("online"),
+  /** RDM: add a learnable MLP predictor of this width (0 = none, as the official code). */
+  rdmPredictorHidden: nonNegInt.default(0),
 });
 
 export const augmentSchema = z.strictObject({
