@@ -14,3 +14,6 @@ export * from "./tensor/index.js";
 export * from "./errors.js";
 export { loadNative, addonPath, type NativeInfo, type NativeMemory } from "./native/addon.js";
 export { info, setNumThreads, cudaAvailable, synchronize } from "./runtime.js";
+export * from "./graph/Graph.js";
+export { validateGraph } from "./graph/validateGraph.js";
+export * from "./data/index.js";

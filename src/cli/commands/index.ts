@@ -1,9 +1,11 @@
 /** Every CLI command, in the order `werank-native --help` lists them. One line per command. */
 import type { Command } from "../command.js";
+import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
 
 export const COMMANDS: Command[] = [
   infoCommand,
   demoCommand,
+  datasetsCommand,
 ];
