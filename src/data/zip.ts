@@ -251,7 +251,8 @@ export class ZipArchive {
         // maxOutputLength bounds the work and memory a corrupt stream can cause (zip bombs).
         out = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
       } catch (err) {
-        this.fail(`${where}: DEFLATE data is corrupt (${(err as Error).message})`);
+        const tooBig = (err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+        this.fail(`${where}: DEFLATE data is corrupt (${tooBig ? `it inflates to more than the ${e.size} bytes the directory declares` : (err as Error).message})`);
       }
       if (out.length !== e.size) this.fail(`${where}: inflated to ${out.length} bytes but the directory says ${e.size}`);
     } else {
