@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadNpz, loadNpzSync, summarizeNpz } from "../../../src/data/loadNpz.js";
 import { toDenseFeatures } from "../../../src/data/features.js";
-import { DataError } from "../../../src/errors.js";
+import { dataErr } from "../../helpers/dataError.js";
 import { type ArraySpec, benchmarkArrays, npz } from "../../helpers/npz.js";
 
 // 6 nodes: a directed triangle 0->1->2->0 stored one way, 3-4 stored both ways, a self-loop 4->4,
@@ -29,15 +29,6 @@ function build(patch: Record<string, ArraySpec | undefined> = {}, opts: { labelD
   return npz(arrays, { compress: opts.compress ?? false });
 }
 
-function dataErr(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a DataError");
-}
 
 describe("loadNpz", () => {
   it("symmetrizes, drops self-loops, merges duplicates and keeps isolated nodes", async () => {

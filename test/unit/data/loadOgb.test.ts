@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadOgb, summarizeOgb } from "../../../src/data/loadOgb.js";
-import { DataError } from "../../../src/errors.js";
 import { type OgbFixture, writeOgb } from "../../helpers/ogb.js";
+import { dataErrAsync } from "../../helpers/dataError.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-ogb-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -29,15 +29,6 @@ function dir(f: Partial<OgbFixture> = {}): string {
   return writeOgb(path.join(tmp, `d${n++}`), { ...fixture, ...f });
 }
 
-async function dataErr(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a DataError");
-}
 
 describe("loadOgb", () => {
   it("loads edges (symmetrized), features, labels and the public split", async () => {
@@ -80,20 +71,20 @@ describe("loadOgb", () => {
   });
 
   it("names the file and line of bad input", async () => {
-    expect(await dataErr(loadOgb(dir({ edges: [[0, 1], [1, 7]] })))).toMatch(/Expected node ids in \[0, 5\) in .*raw\/edge\.csv\.gz but received 7 at position 3/);
-    expect(await dataErr(loadOgb(dir({ labels: [0, 1, "nan", 1, 0] })))).toMatch(/node-label\.csv\.gz at line 3: expected an integer/);
-    expect(await dataErr(loadOgb(dir({ labels: [0, 1, -2, 1, 0] })))).toMatch(/non-negative integer class labels .* received -2 at position 2/);
-    expect(await dataErr(loadOgb(dir({ labels: [0, 1, 2, 1] })))).toMatch(/Expected 5 lines \(one per node\) in .*node-label/);
-    expect(await dataErr(loadOgb(dir({ features: [[1, 2], [1, 2], [1, "nan" as unknown as number], [0, 0], [0, 0]] })))).toMatch(/finite feature values in .*node-feat\.csv\.gz but received NaN at position 5 \(row 2, column 1\)/);
-    expect(await dataErr(loadOgb(dir({ features: [[1, 2], [1], [1, 2], [0, 0], [0, 0]] })))).toMatch(/node-feat\.csv\.gz at line 2: expected 2 values per line but received 1/);
-    expect(await dataErr(loadOgb(dir({ split: { scheme: "time", train: [0, 9], valid: [], test: [] } })))).toMatch(/split\/time\/train\.csv\.gz but received 9 at position 1/);
-    expect(await dataErr(loadOgb(dir(), { splitScheme: "random" }))).toContain("the dataset has: time");
-    expect(await dataErr(loadOgb(path.join(tmp, "nowhere")))).toContain("does not exist");
+    expect(await dataErrAsync(loadOgb(dir({ edges: [[0, 1], [1, 7]] })))).toMatch(/Expected node ids in \[0, 5\) in .*raw\/edge\.csv\.gz but received 7 at position 3/);
+    expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, "nan", 1, 0] })))).toMatch(/node-label\.csv\.gz at line 3: expected an integer/);
+    expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, -2, 1, 0] })))).toMatch(/non-negative integer class labels .* received -2 at position 2/);
+    expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, 2, 1] })))).toMatch(/Expected 5 lines \(one per node\) in .*node-label/);
+    expect(await dataErrAsync(loadOgb(dir({ features: [[1, 2], [1, 2], [1, "nan" as unknown as number], [0, 0], [0, 0]] })))).toMatch(/finite feature values in .*node-feat\.csv\.gz but received NaN at position 5 \(row 2, column 1\)/);
+    expect(await dataErrAsync(loadOgb(dir({ features: [[1, 2], [1], [1, 2], [0, 0], [0, 0]] })))).toMatch(/node-feat\.csv\.gz at line 2: expected 2 values per line but received 1/);
+    expect(await dataErrAsync(loadOgb(dir({ split: { scheme: "time", train: [0, 9], valid: [], test: [] } })))).toMatch(/split\/time\/train\.csv\.gz but received 9 at position 1/);
+    expect(await dataErrAsync(loadOgb(dir(), { splitScheme: "random" }))).toContain("the dataset has: time");
+    expect(await dataErrAsync(loadOgb(path.join(tmp, "nowhere")))).toContain("does not exist");
     const missing = dir();
     fs.rmSync(path.join(missing, "raw/node-label.csv.gz"));
-    expect(await dataErr(loadOgb(missing))).toContain("raw/node-label.csv.gz (or .csv)");
+    expect(await dataErrAsync(loadOgb(missing))).toContain("raw/node-label.csv.gz (or .csv)");
     const multi = dir();
     writeOgb(multi, { ...fixture, labels: ["0,1", "1,0", "1,1", "0,0", "1,1"] });
-    expect(await dataErr(loadOgb(multi))).toContain("multi-label data is not supported");
+    expect(await dataErrAsync(loadOgb(multi))).toContain("multi-label data is not supported");
   });
 });

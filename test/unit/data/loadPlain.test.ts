@@ -4,8 +4,8 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPlain } from "../../../src/data/loadPlain.js";
-import { DataError } from "../../../src/errors.js";
 import { npy } from "../../helpers/npz.js";
+import { dataErrAsync } from "../../helpers/dataError.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-plain-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -15,15 +15,6 @@ const file = (name: string, content: string | Uint8Array): string => {
   return p;
 };
 
-async function dataErr(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a DataError");
-}
 
 describe("loadPlain", () => {
   it("reads a TSV edge list with a header, CSV features and one label per line", async () => {
@@ -66,16 +57,16 @@ describe("loadPlain", () => {
   });
 
   it("names the file and position of bad input", async () => {
-    expect(await dataErr(loadPlain({ edges: file("b1.csv", "0,1\n1,-2\n") }))).toMatch(/non-negative integer node ids in .*b1\.csv but received -2 at edge 1 \(data line 2\), column 2/);
-    expect(await dataErr(loadPlain({ edges: file("b2.csv", "0,1\n1,2.5\n") }))).toContain("received 2.5 at edge 1");
-    expect(await dataErr(loadPlain({ edges: file("b3.csv", "0,1,2,3\n") }))).toContain("Expected 'src,dst' or 'src,dst,weight' lines");
-    expect(await dataErr(loadPlain({ edges: file("b4.csv", "0,1\n"), numNodes: 1 }))).toContain("Expected node ids in [0, 1)");
-    expect(await dataErr(loadPlain({ edges: file("b5.csv", "0,1\n"), features: file("bx.csv", "1,2\nnan,3\n") }))).toMatch(/finite feature values in .*bx\.csv but received NaN at position 2 \(row 1, column 0\)/);
-    expect(await dataErr(loadPlain({ edges: file("b6.csv", "0,1\n"), features: file("bx2.csv", "1\n2\n3\n"), numNodes: 2 }))).toContain("Expected 2 feature rows (one per node)");
-    expect(await dataErr(loadPlain({ edges: file("b7.csv", "0,1\n"), labels: file("by.txt", "0\n-1\n") }))).toMatch(/non-negative integer class labels in .*by\.txt but received -1 at position 1/);
-    expect(await dataErr(loadPlain({ edges: file("b8.csv", "0,1\n"), labels: file("by2.csv", "0,1\n0,0\n") }))).toContain("node 0 appears again at data line 2");
-    expect(await dataErr(loadPlain({ edges: file("b9.csv", "0,1\n2,1\n"), labels: file("by3.csv", "0,1\n2,0\n") }))).toContain("node 1 has none");
-    expect(await dataErr(loadPlain({ edges: file("b10.csv", "0,1\n"), features: file("bx3.npy", npy("<f4", [2], [1, 2])) }))).toContain("Expected a 2-D array");
-    expect(await dataErr(loadPlain({ edges: path.join(tmp, "missing.csv") }))).toContain("missing.csv");
+    expect(await dataErrAsync(loadPlain({ edges: file("b1.csv", "0,1\n1,-2\n") }))).toMatch(/non-negative integer node ids in .*b1\.csv but received -2 at edge 1 \(data line 2\), column 2/);
+    expect(await dataErrAsync(loadPlain({ edges: file("b2.csv", "0,1\n1,2.5\n") }))).toContain("received 2.5 at edge 1");
+    expect(await dataErrAsync(loadPlain({ edges: file("b3.csv", "0,1,2,3\n") }))).toContain("Expected 'src,dst' or 'src,dst,weight' lines");
+    expect(await dataErrAsync(loadPlain({ edges: file("b4.csv", "0,1\n"), numNodes: 1 }))).toContain("Expected node ids in [0, 1)");
+    expect(await dataErrAsync(loadPlain({ edges: file("b5.csv", "0,1\n"), features: file("bx.csv", "1,2\nnan,3\n") }))).toMatch(/finite feature values in .*bx\.csv but received NaN at position 2 \(row 1, column 0\)/);
+    expect(await dataErrAsync(loadPlain({ edges: file("b6.csv", "0,1\n"), features: file("bx2.csv", "1\n2\n3\n"), numNodes: 2 }))).toContain("Expected 2 feature rows (one per node)");
+    expect(await dataErrAsync(loadPlain({ edges: file("b7.csv", "0,1\n"), labels: file("by.txt", "0\n-1\n") }))).toMatch(/non-negative integer class labels in .*by\.txt but received -1 at position 1/);
+    expect(await dataErrAsync(loadPlain({ edges: file("b8.csv", "0,1\n"), labels: file("by2.csv", "0,1\n0,0\n") }))).toContain("node 0 appears again at data line 2");
+    expect(await dataErrAsync(loadPlain({ edges: file("b9.csv", "0,1\n2,1\n"), labels: file("by3.csv", "0,1\n2,0\n") }))).toContain("node 1 has none");
+    expect(await dataErrAsync(loadPlain({ edges: file("b10.csv", "0,1\n"), features: file("bx3.npy", npy("<f4", [2], [1, 2])) }))).toContain("Expected a 2-D array");
+    expect(await dataErrAsync(loadPlain({ edges: path.join(tmp, "missing.csv") }))).toContain("missing.csv");
   });
 });

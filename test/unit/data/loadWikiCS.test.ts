@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadWikiCS } from "../../../src/data/loadWikiCS.js";
-import { DataError } from "../../../src/errors.js";
+import { dataErrAsync } from "../../helpers/dataError.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-wikics-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -33,15 +33,7 @@ function fixture(): Record<string, unknown> {
 
 const text = (o: unknown): Uint8Array => Buffer.from(JSON.stringify(o));
 
-async function dataErr(o: unknown): Promise<string> {
-  try {
-    await loadWikiCS(typeof o === "string" ? Buffer.from(o) : text(o), { file: "data.json" });
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a DataError");
-}
+const dataErr = (o: unknown): Promise<string> => dataErrAsync(loadWikiCS(typeof o === "string" ? Buffer.from(o) : text(o), { file: "data.json" }));
 
 describe("loadWikiCS", () => {
   it("loads features, labels, symmetrized links and the public splits", async () => {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { DataError } from "../../../src/errors.js";
 import { npyToFloat32, npyToInt32, parseNpy } from "../../../src/data/npy.js";
+import { dataErr } from "../../helpers/dataError.js";
 import { npy } from "../../helpers/npz.js";
 
 const W = { file: "x.npy" };
 
-function err(fn: () => unknown): DataError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return e as DataError;
-  }
-  throw new Error("expected a DataError");
-}
 
 describe("parseNpy", () => {
   it("reads every numeric dtype with the values written", () => {
@@ -63,33 +54,33 @@ describe("parseNpy", () => {
   });
 
   it("refuses object arrays without unpickling them", () => {
-    const e = err(() => parseNpy(npy("|O", [2], [0, 0]), { file: "cs.npz", array: "class_names" }));
-    expect(e.message).toContain("cs.npz array 'class_names'");
-    expect(e.message).toContain("pickle");
+    const m = dataErr(() => parseNpy(npy("|O", [2], [0, 0]), { file: "cs.npz", array: "class_names" }));
+    expect(m).toContain("cs.npz array 'class_names'");
+    expect(m).toContain("pickle");
   });
 
   it("refuses unsupported and structured dtypes", () => {
-    expect(err(() => parseNpy(npy("<U5", [2], [0, 0]), W)).message).toContain("unsupported dtype '<U5'");
+    expect(dataErr(() => parseNpy(npy("<U5", [2], [0, 0]), W))).toContain("unsupported dtype '<U5'");
     const structured = npy("<f4", [1], [1], { headerText: "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }" });
-    expect(err(() => parseNpy(structured, W)).message).toContain("structured dtypes");
+    expect(dataErr(() => parseNpy(structured, W))).toContain("structured dtypes");
   });
 
   it("names the problem in truncated or malformed data", () => {
     const good = npy("<f4", [4], [1, 2, 3, 4]);
-    expect(err(() => parseNpy(good.subarray(0, good.length - 1), W)).message).toMatch(/needs 16 data bytes but 15 follow.*truncated/);
-    expect(err(() => parseNpy(good.subarray(0, 5), W)).message).toContain("truncated");
-    expect(err(() => parseNpy(good.subarray(0, 40), W)).message).toContain("runs past the end");
+    expect(dataErr(() => parseNpy(good.subarray(0, good.length - 1), W))).toMatch(/needs 16 data bytes but 15 follow.*truncated/);
+    expect(dataErr(() => parseNpy(good.subarray(0, 5), W))).toContain("truncated");
+    expect(dataErr(() => parseNpy(good.subarray(0, 40), W))).toContain("runs past the end");
     const badMagic = Uint8Array.from(good);
     badMagic[1] = 0x41;
-    expect(err(() => parseNpy(badMagic, W)).message).toContain("magic string");
+    expect(dataErr(() => parseNpy(badMagic, W))).toContain("magic string");
     const v9 = Uint8Array.from(good);
     v9[6] = 9;
-    expect(err(() => parseNpy(v9, W)).message).toContain("format version 1, 2 or 3");
+    expect(dataErr(() => parseNpy(v9, W))).toContain("format version 1, 2 or 3");
     const h = (t: string): Uint8Array => npy("<f4", [1], [1], { headerText: t });
-    expect(err(() => parseNpy(h("{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }"), W)).message).toContain("fortran_order");
-    expect(err(() => parseNpy(h("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }"), W)).message).toContain("non-negative integer dimensions");
-    expect(err(() => parseNpy(h("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)"), W)).message).toContain("header");
-    expect(err(() => parseNpy(h("__import__('os')"), W)).message).toContain("unexpected character");
+    expect(dataErr(() => parseNpy(h("{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }"), W))).toContain("fortran_order");
+    expect(dataErr(() => parseNpy(h("{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }"), W))).toContain("non-negative integer dimensions");
+    expect(dataErr(() => parseNpy(h("{'descr': '<f4', 'fortran_order': False, 'shape': (1,)"), W))).toContain("header");
+    expect(dataErr(() => parseNpy(h("__import__('os')"), W))).toContain("unexpected character");
   });
 });
 

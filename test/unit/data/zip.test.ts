@@ -2,7 +2,7 @@ import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { crc32, crc32js } from "../../../src/data/crc32.js";
 import { ZipArchive } from "../../../src/data/zip.js";
-import { DataError } from "../../../src/errors.js";
+import { dataErr } from "../../helpers/dataError.js";
 import { zip } from "../../helpers/npz.js";
 
 const members = [
@@ -11,15 +11,6 @@ const members = [
   { name: "empty.npy", data: new Uint8Array(0) },
 ];
 
-function dataErr(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a DataError");
-}
 
 describe("crc32", () => {
   it("matches the check value of the standard and the JS fallback", () => {
