@@ -53,7 +53,8 @@ class NpzReader {
   }
   array(key: string): NpyArray {
     if (!this.has(key)) throw new DataError(`Expected an array '${key}' in ${this.file} but it has: ${this.keys().join(", ") || "(none)"}`);
-    return parseNpy(this.zip.read(`${key}.npy`), { file: this.file, array: key });
+    // ZipArchive.read returns memory we own, so the arrays may be views of it (no second copy).
+    return parseNpy(this.zip.read(`${key}.npy`), { file: this.file, array: key }, { share: true });
   }
   where(key: string): string {
     return describeWhere({ file: this.file, array: key });

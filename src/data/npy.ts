@@ -198,44 +198,54 @@ function halfToFloat(h: number): number {
   return s * (1 + f / 1024) * 2 ** (e - 15);
 }
 
-/** Copies (and byte-swaps when needed) the data into a fresh, aligned typed array. */
-function decodeData(bytes: Uint8Array, h: NpyHeader): NpyData {
+/**
+ * The data as a typed array: a view of `bytes` when allowed and possible (aligned, native byte
+ * order), else a fresh copy, byte-swapped when needed.
+ */
+function decodeData(bytes: Uint8Array, h: NpyHeader, mayView: boolean): NpyData {
   const item = ITEMSIZE[h.dtype];
   const n = h.size;
-  const copy = new Uint8Array(n * item);
-  copy.set(bytes.subarray(h.dataOffset, h.dataOffset + n * item));
-  if (item > 1 && h.bigEndian === LITTLE_ENDIAN_HOST) {
+  const at = bytes.byteOffset + h.dataOffset;
+  const swap = item > 1 && h.bigEndian === LITTLE_ENDIAN_HOST;
+  let copy: Uint8Array;
+  if (mayView && !swap && h.dtype !== "f2" && at % item === 0) copy = new Uint8Array(bytes.buffer, at, n * item);
+  else {
+    copy = new Uint8Array(n * item);
+    copy.set(bytes.subarray(h.dataOffset, h.dataOffset + n * item));
+  }
+  if (swap) {
     for (let k = 0; k < copy.length; k += item) copy.subarray(k, k + item).reverse();
   }
   const buf = copy.buffer;
+  const o = copy.byteOffset;
   switch (h.dtype) {
     case "f2": {
-      const u = new Uint16Array(buf);
+      const u = new Uint16Array(buf, o, n);
       const f = new Float32Array(n);
       for (let k = 0; k < n; k++) f[k] = halfToFloat(u[k]!);
       return f;
     }
     case "f4":
-      return new Float32Array(buf);
+      return new Float32Array(buf, o, n);
     case "f8":
-      return new Float64Array(buf);
+      return new Float64Array(buf, o, n);
     case "i1":
-      return new Int8Array(buf);
+      return new Int8Array(buf, o, n);
     case "i2":
-      return new Int16Array(buf);
+      return new Int16Array(buf, o, n);
     case "i4":
-      return new Int32Array(buf);
+      return new Int32Array(buf, o, n);
     case "i8":
-      return new BigInt64Array(buf);
+      return new BigInt64Array(buf, o, n);
     case "u1":
     case "b1":
       return copy;
     case "u2":
-      return new Uint16Array(buf);
+      return new Uint16Array(buf, o, n);
     case "u4":
-      return new Uint32Array(buf);
+      return new Uint32Array(buf, o, n);
     case "u8":
-      return new BigUint64Array(buf);
+      return new BigUint64Array(buf, o, n);
   }
 }
 
@@ -249,10 +259,14 @@ function fortranToC(data: NpyData, rows: number, cols: number): NpyData {
   return out;
 }
 
-/** Parses a whole `.npy` byte array (see the module comment for what is accepted). */
-export function parseNpy(bytes: Uint8Array, where: NpyWhere): NpyArray {
+/**
+ * Parses a whole `.npy` byte array (see the module comment for what is accepted). With
+ * `share: true` the result may be a view of `bytes` (no copy) when the data is aligned and in native
+ * byte order; by default it is always a copy.
+ */
+export function parseNpy(bytes: Uint8Array, where: NpyWhere, options: { share?: boolean } = {}): NpyArray {
   const h = parseNpyHeader(bytes, where);
-  let data = decodeData(bytes, h);
+  let data = decodeData(bytes, h, options.share ?? false);
   if (h.fortranOrder && h.shape.length > 1) {
     if (h.shape.length !== 2) throw new DataError(`Unsupported .npy data in ${describeWhere(where)}: Fortran-ordered arrays with ${h.shape.length} dimensions are not supported (only 1-D and 2-D)`);
     data = fortranToC(data, h.shape[0]!, h.shape[1]!);

@@ -26,12 +26,14 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes at `offset` (callers check the range first). */
   read(offset: number, length: number): Uint8Array;
+  /** True when read() returns fresh memory the caller may keep (not a view of shared bytes). */
+  readonly freshReads: boolean;
   close(): void;
 }
 
-/** A ByteSource over bytes already in memory. */
+/** A ByteSource over bytes already in memory (reads are views of them). */
 export function bufferSource(bytes: Uint8Array): ByteSource {
-  return { size: bytes.length, read: (o, n) => bytes.subarray(o, o + n), close: () => {} };
+  return { size: bytes.length, read: (o, n) => bytes.subarray(o, o + n), freshReads: false, close: () => {} };
 }
 
 /** A ByteSource over a file, read with positioned reads. */
@@ -41,6 +43,7 @@ export function fileSource(path: string): ByteSource {
   let open = true;
   return {
     size,
+    freshReads: true,
     read(offset, length) {
       const buf = Buffer.allocUnsafe(length);
       let got = 0;
@@ -227,7 +230,7 @@ export class ZipArchive {
     return this.byName.get(name);
   }
 
-  /** The uncompressed bytes of a member, CRC-checked. */
+  /** The uncompressed bytes of a member, CRC-checked, in memory the caller owns (never a view of the source). */
   read(name: string): Uint8Array {
     const e = this.byName.get(name);
     if (!e) throw new DataError(`Expected a member '${name}' in zip archive ${this.file} but it has: ${this.names().join(", ") || "(none)"}`);
@@ -244,7 +247,7 @@ export class ZipArchive {
     let out: Uint8Array;
     if (e.method === 0) {
       if (e.size !== e.compressedSize) this.fail(`${where}: STORED member with compressed size ${e.compressedSize} != size ${e.size}`);
-      out = raw;
+      out = this.source.freshReads ? raw : raw.slice();
     } else if (e.method === 8) {
       if (e.size > 0x7fffffff) this.fail(`${where}: uncompressed size ${e.size} is too large`);
       try {

@@ -49,6 +49,10 @@ describe("validateGraph", () => {
     expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 4]); g.indices = Int32Array.from([1, 0, 0, 1]); })).toContain("sorted, unique");
     expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 5]); g.indices = Int32Array.from([1, 0, 2, 1, 3]); })).toContain("row 3 links to itself at position 4");
     expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 2, 3, 3]); g.indices = Int32Array.from([1, 0, 1]); })).toContain("edge 2 -> 1 at position 2 has no reverse");
+    // Row 2 holds 0 and 1, row 0 holds nothing: found when row 1's reverse search passes column 0.
+    expect(msg((g) => { g.indptr = Int32Array.from([0, 0, 1, 3, 3]); g.indices = Int32Array.from([2, 0, 1]); })).toContain("edge 2 -> 0 at position 1 has no reverse");
+    // Row 3 holds 1 but row 1 never names 3: row 1's cursor is used up when row 3 looks.
+    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 5]); g.indices = Int32Array.from([1, 0, 2, 1, 1]); })).toContain("edge 3 -> 1 at position 4 has no reverse");
     const d = good();
     d.directed = true;
     d.indptr = Int32Array.from([0, 1, 1, 2, 2]);
