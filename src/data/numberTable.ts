@@ -88,7 +88,9 @@ export class NumberTableParser {
   private expSignOk = false;
   private sawDigit = false;
   private bad = false;
-  private tokBytes: number[] = [];
+  /** The current token's first 64 bytes (for messages and header fields). */
+  private readonly tok = new Uint8Array(64);
+  private tokLen = 0;
   private lineVals = 0;
   private hardSepPending = false;
   /** True once maxRows rows were read. */
@@ -112,25 +114,18 @@ export class NumberTableParser {
   }
 
   private tokText(): string {
-    return Buffer.from(this.tokBytes).toString("latin1");
+    return Buffer.from(this.tok.subarray(0, this.tokLen)).toString("latin1");
   }
 
-  /** Ends the current token and stores its value. */
-  private endToken(): void {
-    let v: number;
-    let text: string | undefined;
-    if (this.bad || !this.sawDigit || (this.inExp && this.expDigits === 0)) {
-      text = this.tokText();
-      const m = /^([+-]?)(nan|inf|infinity)$/i.exec(text);
-      if (m) {
-        v = m[2]!.toLowerCase() === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity;
-        text = undefined;
-      } else v = NaN;
-    } else {
-      const e = (this.expNeg ? -this.exp : this.exp) - this.frac + this.dropExp;
-      v = scale(this.mant, e);
-      if (this.neg) v = -v;
-    }
+  /** Value of a token that is not a plain number: nan/inf spellings, else undefined (text). */
+  private specialValue(): number | undefined {
+    const m = /^([+-]?)(nan|inf|infinity)$/i.exec(this.tokText());
+    if (!m) return undefined;
+    return m[2]!.toLowerCase() === "nan" ? NaN : m[1] === "-" ? -Infinity : Infinity;
+  }
+
+  /** Stores one finished value (`text` set for a non-numeric token). */
+  private emit(v: number, text: string | undefined): void {
     this.lineVals++;
     const col = this.lineVals;
     if (this.first) {
@@ -145,7 +140,6 @@ export class NumberTableParser {
       if (text !== undefined) this.fail(`expected a number in column ${col} but received '${text.slice(0, 40)}'`);
       this.store(v, col);
     }
-    this.inTok = false;
     this.hardSepPending = false;
   }
 
@@ -161,8 +155,8 @@ export class NumberTableParser {
     this.data[this.n++] = v;
   }
 
+  /** Ends a line (no token may be pending). */
   private endLine(): void {
-    if (this.inTok) this.endToken();
     if (this.hardSepPending) this.fail(`empty value after the last separator in column ${this.lineVals + 1}`);
     const k = this.lineVals;
     this.lineVals = 0;
@@ -192,79 +186,120 @@ export class NumberTableParser {
     if (this.rows >= this.maxRows) this.done = true;
   }
 
-  /** Parses one chunk of bytes (a value may continue into the next chunk). */
+  /**
+   * Parses one chunk of bytes (a value may continue into the next chunk). The token state lives in
+   * locals inside the loop (written back at the end): this loop sees every byte of a 200 MB file.
+   */
   push(buf: Uint8Array): void {
+    const tok = this.tok;
+    let inTok = this.inTok;
+    let neg = this.neg;
+    let mant = this.mant;
+    let mantDigits = this.mantDigits;
+    let dropExp = this.dropExp;
+    let frac = this.frac;
+    let inFrac = this.inFrac;
+    let inExp = this.inExp;
+    let expNeg = this.expNeg;
+    let exp = this.exp;
+    let expDigits = this.expDigits;
+    let expSignOk = this.expSignOk;
+    let sawDigit = this.sawDigit;
+    let bad = this.bad;
+    let tokLen = this.tokLen;
     const len = buf.length;
-    for (let i = 0; i < len && !this.done; i++) {
+    if (this.done) return;
+    for (let i = 0; i < len; i++) {
       const b = buf[i]!;
-      if (b === 10) {
-        this.endLine();
-        continue;
-      }
-      if (b === 13) continue;
-      if (b === 44 || b === 9 || b === 59 || b === 32) {
-        const hard = b !== 32;
-        if (this.inTok) {
-          this.endToken();
-          if (hard) this.hardSepPending = true;
-        } else if (hard) {
+      // Separators: , ; tab (hard), space and \r (soft), \n (end of line).
+      if (b === 44 || b === 32 || b === 10 || b === 9 || b === 59 || b === 13) {
+        if (inTok) {
+          inTok = false;
+          this.tokLen = tokLen;
+          if (bad || !sawDigit || (inExp && expDigits === 0)) {
+            const sv = this.specialValue();
+            this.emit(sv ?? NaN, sv === undefined ? this.tokText() : undefined);
+          } else {
+            const v = scale(mant, (expNeg ? -exp : exp) - frac + dropExp);
+            this.emit(neg ? -v : v, undefined);
+          }
+          if (b === 44 || b === 9 || b === 59) this.hardSepPending = true;
+        } else if (b === 44 || b === 9 || b === 59) {
           if (this.hardSepPending || this.lineVals === 0) this.fail(`empty value in column ${this.lineVals + 1}`);
           this.hardSepPending = true;
         }
+        if (b === 10) {
+          this.endLine();
+          if (this.done) break;
+        }
         continue;
       }
-      if (!this.inTok) {
-        this.inTok = true;
-        this.neg = false;
-        this.mant = 0;
-        this.mantDigits = 0;
-        this.dropExp = 0;
-        this.frac = 0;
-        this.inFrac = false;
-        this.inExp = false;
-        this.expNeg = false;
-        this.exp = 0;
-        this.expDigits = 0;
-        this.expSignOk = false;
-        this.sawDigit = false;
-        this.bad = false;
-        this.tokBytes.length = 0;
+      if (!inTok) {
+        inTok = true;
+        neg = false;
+        mant = 0;
+        mantDigits = 0;
+        dropExp = 0;
+        frac = 0;
+        inFrac = false;
+        inExp = false;
+        expNeg = false;
+        exp = 0;
+        expDigits = 0;
+        expSignOk = false;
+        sawDigit = false;
+        bad = false;
+        tok[0] = b;
+        tokLen = 1;
         if (b === 45 || b === 43) {
-          this.neg = b === 45;
-          this.tokBytes.push(b);
+          neg = b === 45;
           continue;
         }
-      }
-      if (this.tokBytes.length < 64) this.tokBytes.push(b);
-      if (this.bad) continue;
-      const signOk = this.expSignOk;
-      this.expSignOk = false;
+      } else if (tokLen < 64) tok[tokLen++] = b;
+      if (bad) continue;
+      const signOk = expSignOk;
+      expSignOk = false;
       if (b >= 48 && b <= 57) {
         const d = b - 48;
-        if (this.inExp) {
-          if (this.exp < 100000) this.exp = this.exp * 10 + d;
-          this.expDigits++;
+        if (inExp) {
+          if (exp < 100000) exp = exp * 10 + d;
+          expDigits++;
         } else {
-          this.sawDigit = true;
-          if (this.mantDigits < 17) {
-            if (this.mant !== 0 || d !== 0) this.mantDigits++;
-            this.mant = this.mant * 10 + d;
-            if (this.inFrac) this.frac++;
-          } else if (!this.inFrac) this.dropExp++;
+          sawDigit = true;
+          if (mantDigits < 17) {
+            if (mant !== 0 || d !== 0) mantDigits++;
+            mant = mant * 10 + d;
+            if (inFrac) frac++;
+          } else if (!inFrac) dropExp++;
         }
-      } else if (b === 46 && !this.inFrac && !this.inExp) this.inFrac = true;
-      else if ((b === 101 || b === 69) && !this.inExp && this.sawDigit) {
-        this.inExp = true;
-        this.expSignOk = true;
-        continue;
-      } else if ((b === 45 || b === 43) && signOk) this.expNeg = b === 45;
-      else this.bad = true;
+      } else if (b === 46 && !inFrac && !inExp) inFrac = true;
+      else if ((b === 101 || b === 69) && !inExp && sawDigit) {
+        inExp = true;
+        expSignOk = true;
+      } else if ((b === 45 || b === 43) && signOk) expNeg = b === 45;
+      else bad = true;
     }
+    this.inTok = inTok;
+    this.neg = neg;
+    this.mant = mant;
+    this.mantDigits = mantDigits;
+    this.dropExp = dropExp;
+    this.frac = frac;
+    this.inFrac = inFrac;
+    this.inExp = inExp;
+    this.expNeg = expNeg;
+    this.exp = exp;
+    this.expDigits = expDigits;
+    this.expSignOk = expSignOk;
+    this.sawDigit = sawDigit;
+    this.bad = bad;
+    this.tokLen = tokLen;
   }
 
   /** Finishes parsing and returns the table. */
   end(): NumberTable {
-    if (!this.done && (this.inTok || this.lineVals > 0 || this.hardSepPending)) this.endLine();
+    // A last line without a newline: terminate it like any other.
+    if (!this.done && (this.inTok || this.lineVals > 0 || this.hardSepPending)) this.push(NEWLINE);
     if (this.first && !this.done) this.first = undefined;
     const cols = Math.max(this.cols, 0);
     const data = this.n === this.data.length ? this.data : this.data.slice(0, this.n);
@@ -273,6 +308,8 @@ export class NumberTableParser {
     return t;
   }
 }
+
+const NEWLINE = Uint8Array.of(10);
 
 /** True for gzip data (magic bytes 1f 8b). */
 function isGzipFile(path: string): boolean {
