@@ -39,7 +39,12 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
 /** A ByteSource over a file, read with positioned reads. */
 export function fileSource(path: string): ByteSource {
   const fd = fs.openSync(path, "r");
-  const size = fs.fstatSync(fd).size;
+  const st = fs.fstatSync(fd);
+  if (!st.isFile()) {
+    fs.closeSync(fd);
+    throw new DataError(`Expected a file at ${path} but it is ${st.isDirectory() ? "a directory" : "not a regular file"}`);
+  }
+  const size = st.size;
   let open = true;
   return {
     size,
@@ -48,7 +53,12 @@ export function fileSource(path: string): ByteSource {
       const buf = Buffer.allocUnsafe(length);
       let got = 0;
       while (got < length) {
-        const n = fs.readSync(fd, buf, got, length - got, offset + got);
+        let n: number;
+        try {
+          n = fs.readSync(fd, buf, got, length - got, offset + got);
+        } catch (e) {
+          throw new DataError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+        }
         if (n === 0) throw new DataError(`Unexpected end of file in ${path} at byte ${offset + got} (the file changed while reading?)`);
         got += n;
       }
@@ -114,6 +124,7 @@ export class ZipArchive {
     try {
       src = fileSource(path);
     } catch (e) {
+      if (e instanceof DataError) throw e;
       throw new DataError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
     }
     try {

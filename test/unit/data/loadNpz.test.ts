@@ -1,3 +1,4 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { loadNpz, loadNpzSync, summarizeNpz } from "../../../src/data/loadNpz.js";
 import { toDenseFeatures } from "../../../src/data/features.js";
@@ -163,6 +164,7 @@ describe("loadNpz", () => {
     });
     it("a missing or unreadable file", async () => {
       await expect(loadNpz("/nonexistent/x.npz")).rejects.toThrow(/Cannot read \/nonexistent\/x\.npz/);
+      await expect(loadNpz(os.tmpdir())).rejects.toThrow(/Expected a file at .* but it is a directory/);
     });
   });
 });
