@@ -30,13 +30,15 @@ export const CLASSIFIERS = ["multinomial", "ovr"] as const;
 export const FEATURE_NORMS = ["none", "row", "zscore", "row+zscore"] as const;
 
 /** Synthetic contextual stochastic block model (the embedded default graph). */
+/** Synthetic contextual stochastic block model (the embedded default graph); see src/data/syntheticGraph.ts. */
 export const syntheticSchema = z.strictObject({
-  nodes: posInt.default(2000),
+  nodes: posInt.default(2500),
   classes: posInt.default(5),
   features: posInt.default(128),
-  avgDegree: z.number().positive().default(10),
-  homophily: prob.default(0.8),
-  featureSignal: z.number().nonnegative().default(0.6),
+  avgDegree: z.number().nonnegative().default(8),
+  homophily: prob.default(0.7),
+  /** Norm of the class mean in feature space (noise is unit Gaussian). */
+  featureSignal: z.number().nonnegative().default(1.25),
   seed: nonNegInt.default(0),
 });
 

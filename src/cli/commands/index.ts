@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `werank-native --help` lists them. One line per command. */
 import type { Command } from "../command.js";
+import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
 import { sweepCommand } from "./sweep.js";
@@ -10,4 +11,5 @@ export const COMMANDS: Command[] = [
   collectCommand,
   infoCommand,
   demoCommand,
+  datasetsCommand,
 ];

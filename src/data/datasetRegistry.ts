@@ -1,0 +1,136 @@
+/**
+ * The named datasets werank-native knows, where their files go under a data directory, and where
+ * to download them. A dataset is found in the per-dataset folder layout (`<dir>/<name>/<file>`, as
+ * in ../shared/data), flat (`<dir>/<file>`), or PyG's (`<dir>/<name>/raw/<file>`).
+ *
+ * The data directory is, in order: the `dataDir` option (`--data-dir`), `WERANK_DATA_DIR`, `./data`.
+ *
+ * @example
+ * ```ts
+ * listDatasets().map((d) => d.name);   // ["cora", "citeseer", ..., "synthetic"]
+ * locateDataset("cora", "../shared/data").path;   // ".../cora/cora.npz"
+ * ```
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { readEnv } from "../env.js";
+import { ConfigError, DataError, unknownName } from "../errors.js";
+
+export type DatasetFormat = "npz" | "wikics" | "ogb" | "synthetic";
+
+export interface DatasetInfo {
+  name: string;
+  format: DatasetFormat;
+  /** The published file (or, for OGB, folder) name. */
+  fileName: string;
+  /** Paths relative to the data directory, in search order (OGB: folders holding raw/). */
+  candidates: readonly string[];
+  /** Where to get it. */
+  origin: string;
+  description: string;
+}
+
+const GNN_BENCHMARK = "https://github.com/shchur/gnn-benchmark/raw/master/data/npz/";
+
+function npz(name: string, fileName: string, description: string): DatasetInfo {
+  return {
+    name,
+    format: "npz",
+    fileName,
+    candidates: [`${name}/${fileName}`, fileName, `${name}/raw/${fileName}`],
+    origin: GNN_BENCHMARK + fileName,
+    description,
+  };
+}
+
+/** Every named dataset. */
+export const datasetRegistry: Readonly<Record<string, DatasetInfo>> = Object.freeze({
+  cora: npz("cora", "cora.npz", "Cora citation graph (gnn-benchmark version): 2,708 nodes, 7 classes, bag-of-words features"),
+  citeseer: npz("citeseer", "citeseer.npz", "CiteSeer citation graph (gnn-benchmark version), 6 classes"),
+  "amazon-computers": npz("amazon-computers", "amazon_electronics_computers.npz", "Amazon Computers co-purchase graph: 13,752 nodes, 10 classes"),
+  "amazon-photo": npz("amazon-photo", "amazon_electronics_photo.npz", "Amazon Photo co-purchase graph: 7,650 nodes, 8 classes"),
+  "coauthor-cs": npz("coauthor-cs", "ms_academic_cs.npz", "Coauthor CS co-authorship graph: 18,333 nodes, 15 classes"),
+  "coauthor-physics": npz("coauthor-physics", "ms_academic_phy.npz", "Coauthor Physics co-authorship graph: 34,493 nodes, 5 classes"),
+  wikics: {
+    name: "wikics",
+    format: "wikics",
+    fileName: "data.json",
+    candidates: ["wikics/data.json", "wikics/raw/data.json", "wikics.json", "data.json"],
+    origin: "https://github.com/pmernyei/wiki-cs-dataset/raw/master/dataset/data.json",
+    description: "WikiCS Wikipedia hyperlink graph: 11,701 nodes, 10 classes, 300-d GloVe features, 20 public splits",
+  },
+  "ogbn-arxiv": {
+    name: "ogbn-arxiv",
+    format: "ogb",
+    fileName: "arxiv/",
+    candidates: ["ogbn-arxiv", "ogbn_arxiv", "arxiv"],
+    origin: "http://snap.stanford.edu/ogb/data/nodeproppred/arxiv.zip (unzip it into the data directory)",
+    description: "OGB arXiv citation graph: 169,343 nodes, 40 classes, 128-d features, public time split",
+  },
+  synthetic: {
+    name: "synthetic",
+    format: "synthetic",
+    fileName: "",
+    candidates: [],
+    origin: "built in (contextual stochastic block model)",
+    description: "Generated CSBM graph (default 2,500 nodes, 5 classes, 128 features); no download",
+  },
+});
+
+/** The datasets, in registry order. */
+export function listDatasets(): DatasetInfo[] {
+  return Object.values(datasetRegistry);
+}
+
+/** The entry for `name`; an unknown name is ERR_CONFIG with "did you mean". */
+export function datasetInfo(name: string): DatasetInfo {
+  const info = Object.hasOwn(datasetRegistry, name) ? datasetRegistry[name] : undefined;
+  if (!info) throw new ConfigError(unknownName("dataset", name, Object.keys(datasetRegistry)));
+  return info;
+}
+
+/** The data directory: the option, else WERANK_DATA_DIR, else ./data (absolute). */
+export function resolveDataDir(dataDir?: string): string {
+  return path.resolve(dataDir ?? readEnv().dataDir ?? "data");
+}
+
+export interface DatasetLocation {
+  info: DatasetInfo;
+  dataDir: string;
+  /** The file or folder found (undefined when missing; always undefined for synthetic). */
+  path?: string;
+  /** Absolute paths looked at, in order. */
+  tried: string[];
+}
+
+/** Finds a dataset's file (or OGB folder) under the data directory without reading it. */
+export function locateDataset(name: string, dataDir?: string): DatasetLocation {
+  const info = datasetInfo(name);
+  const dir = resolveDataDir(dataDir);
+  const tried = info.candidates.map((c) => path.join(dir, c));
+  for (const p of tried) {
+    try {
+      const st = fs.statSync(p);
+      if (info.format === "ogb" ? st.isDirectory() && fs.existsSync(path.join(p, "raw")) : st.isFile()) return { info, dataDir: dir, path: p, tried };
+    } catch {
+      // not there: try the next layout
+    }
+  }
+  return { info, dataDir: dir, tried };
+}
+
+/** The message for a dataset that is not on disk: where it was looked for and where to get it. */
+export function missingDatasetMessage(loc: DatasetLocation): string {
+  const what = loc.info.format === "ogb" ? "a dataset folder with raw/ at one of" : "one of";
+  return (
+    `Dataset '${loc.info.name}' not found in data directory ${loc.dataDir}: expected ${what} ${loc.tried.join(", ")}. ` +
+    `Get ${loc.info.fileName} from ${loc.info.origin} and put it there, or point --data-dir / WERANK_DATA_DIR at the folder that holds it.`
+  );
+}
+
+/** locateDataset that throws ERR_DATA (with the expected paths and the origin) when the files are missing. */
+export function requireDataset(name: string, dataDir?: string): DatasetLocation & { path: string } {
+  const loc = locateDataset(name, dataDir);
+  if (loc.info.format !== "synthetic" && loc.path === undefined) throw new DataError(missingDatasetMessage(loc));
+  return loc as DatasetLocation & { path: string };
+}
