@@ -1,6 +1,7 @@
 // Batched spectra for the collapse diagnostics (DESIGN D7): singular values of many matrices in one
 // call, grouped by shape into one batched decomposition per shape; mean pairwise cosine without an
 // N x N matrix; DirectCLR alignment matrices between consecutive layers.
+#include <cmath>
 #include <map>
 #include <tuple>
 
@@ -37,15 +38,11 @@ void check_finite(const at::Tensor& m, const char* op, size_t i) {
   WN_CHECK(at::isfinite(m).all().item<bool>(), "ERR_DATA", op, ": expected finite values but tensor ", i, " contains NaN or Inf");
 }
 
-/// (U, Vh) of a matrix with the sign of each singular pair fixed: the largest-magnitude entry of
-/// u_i is positive when `by_left`, else that of v_i (flipping u_i and v_i together keeps W = U S V^T).
-std::pair<at::Tensor, at::Tensor> canonical_svd(const at::Tensor& w, bool by_left) {
-  auto [U, S, Vh] = at::linalg_svd(w, false);
-  at::Tensor ref = by_left ? U : Vh.t();  // columns are the vectors
-  at::Tensor pick = ref.abs().argmax(0, true);
-  at::Tensor sign = ref.gather(0, pick).sign();
-  sign = at::where(sign.eq(0), at::ones_like(sign), sign);
-  return {U * sign, Vh * sign.t()};
+/// Columns of `vecs` (the vectors) with signs such that each one's largest-magnitude entry is positive.
+at::Tensor pair_signs(const at::Tensor& vecs) {
+  at::Tensor pick = vecs.abs().argmax(0, true);
+  at::Tensor sign = vecs.gather(0, pick).sign();
+  return at::where(sign.eq(0), at::ones_like(sign), sign);  // [1, k]
 }
 
 }  // namespace
@@ -73,12 +70,20 @@ WN_EXPORT(spectraByShape) {
     batch.reserve(idx.size());
     for (size_t i : idx) batch.push_back(ms[i]);
     at::Tensor a = at::stack(batch).to(at::kDouble);
-    if (!at::isfinite(a).all().item<bool>()) {
-      for (size_t i : idx) check_finite(ms[i], "spectraByShape", i);
-    }
     if (row_norm) a = a / a.norm(2, {2}, true).clamp_min(1e-12);
     if (center) a = a - a.mean({1}, true);
-    at::Tensor s = batched_svals(a).cpu();
+    // Non-finite input gives non-finite values or a LAPACK error; only then are the inputs scanned,
+    // to name the bad tensor (a full pass over large embeddings otherwise).
+    at::Tensor s;
+    try {
+      s = batched_svals(a).cpu();
+    } catch (const c10::Error&) {
+      for (size_t i : idx) check_finite(ms[i], "spectraByShape", i);
+      throw;
+    }
+    if (!at::isfinite(s).all().item<bool>()) {
+      for (size_t i : idx) check_finite(ms[i], "spectraByShape", i);
+    }
     for (size_t j = 0; j < idx.size(); ++j) result[idx[j]] = s[static_cast<int64_t>(j)];
   }
   return out(info, at::cat(result));
@@ -96,11 +101,13 @@ WN_EXPORT(meanPairwiseCosine) {
     at::Tensor m = as_matrix(ts[i], "meanPairwiseCosine", i);
     const int64_t n = m.size(0);
     WN_CHECK(n >= 2, "ERR_SHAPE", "meanPairwiseCosine: expected at least 2 rows but tensor ", i, " has shape ", shape_str(m.sizes()));
-    at::Tensor u = m.to(at::kDouble);
-    check_finite(u, "meanPairwiseCosine", i);
-    u = u / u.norm(2, {1}, true).clamp_min(eps);
-    const double total = u.sum(0).pow(2).sum().item<double>();
-    const double self = u.pow(2).sum().item<double>();
+    // sum_i u_i = X^T (1 / max(||x_i||, eps)) as one matrix-vector product; ||u_i||^2 from the norms.
+    at::Tensor x = m.to(at::kDouble);
+    at::Tensor norms = x.norm(2, {1});
+    at::Tensor inv = norms.clamp_min(eps).reciprocal();
+    const double total = x.t().mv(inv).pow(2).sum().item<double>();
+    const double self = (norms * inv).pow(2).sum().item<double>();
+    if (!std::isfinite(total) || !std::isfinite(self)) check_finite(m, "meanPairwiseCosine", i);
     res[static_cast<int64_t>(i)] = (total - self) / (static_cast<double>(n) * static_cast<double>(n - 1));
   }
   return out(info, res);
@@ -127,11 +134,20 @@ WN_EXPORT(alignmentChain) {
     check_finite(ms.back(), "alignmentChain", i);
   }
   torch::NoGradGuard ng;
+  // One SVD per layer; a middle layer serves as "next" (its V) and as "this" (its U).
+  std::vector<at::Tensor> Us, Vs;
+  for (const at::Tensor& m : ms) {
+    auto r = at::linalg_svd(m, false);
+    Us.push_back(std::get<0>(r));
+    Vs.push_back(std::get<2>(r).t());  // columns v_i
+  }
   std::vector<at::Tensor> out_ts;
   for (size_t l = 0; l + 1 < ms.size(); ++l) {
-    at::Tensor U = canonical_svd(ms[l], true).first;
-    at::Tensor Vh = canonical_svd(ms[l + 1], false).second;
-    out_ts.push_back(Vh.mm(U).cpu());
+    // Flipping (u_i, v_i) together keeps W = U S V^T; each matrix's vectors get the canonical sign
+    // of the role it plays here.
+    at::Tensor U = Us[l] * pair_signs(Us[l]);
+    at::Tensor V = Vs[l + 1] * pair_signs(Vs[l + 1]);
+    out_ts.push_back(V.t().mm(U).cpu());
   }
   return out_many(info, out_ts);
 }

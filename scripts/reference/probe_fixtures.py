@@ -70,27 +70,28 @@ def make_splits(rng, n, count, train_frac, val_frac):
     return out
 
 
-def model(mode, c, solver=None):
+def model(mode, c, solver=None, tol=1e-10, max_iter=20000):
     if mode == "multinomial":
         # newton-cg's tol applies to its sum-scaled gradient: 1e-8 there is ~1e-10 per sample.
-        tol = 1e-8 if solver == "newton-cg" else 1e-10
-        return LogisticRegression(C=c, solver=solver or "lbfgs", multi_class="multinomial", tol=tol, max_iter=20000)
-    return LogisticRegression(C=c, solver="liblinear", tol=1e-10, max_iter=20000, intercept_scaling=1.0)
+        tol = 1e-8 if solver == "newton-cg" else tol
+        return LogisticRegression(C=c, solver=solver or "lbfgs", multi_class="multinomial", tol=tol, max_iter=max_iter)
+    return LogisticRegression(C=c, solver="liblinear", tol=tol, max_iter=max_iter, intercept_scaling=1.0)
 
 
-def evaluate(x, y, split, mode):
+def evaluate(x, y, split, mode, c_grid=C_GRID, with_coef=True, tol=1e-10, max_iter=20000):
+    """The probe protocol on one split: fit per C on train, select the first best val accuracy."""
     tr, va, te = (np.array(split[s]) for s in ("train", "val", "test"))
     val_acc, test_acc, coef = [], [], None
-    for c in C_GRID:
-        m = model(mode, c).fit(x[tr], y[tr])
+    for c in c_grid:
+        m = model(mode, c, tol=tol, max_iter=max_iter).fit(x[tr], y[tr])
         val_acc.append(float((m.predict(x[va]) == y[va]).mean()))
         test_acc.append(float((m.predict(x[te]) == y[te]).mean()))
-        if c == COEF_C:
+        if with_coef and c == COEF_C:
             ref = model(mode, c, COEF_SOLVER[mode]).fit(x[tr], y[tr])
             coef = {"solver": COEF_SOLVER[mode], "W": ref.coef_.tolist(), "b": ref.intercept_.tolist()}
     best = int(np.argmax(val_acc))  # first maximum = smallest C on ties
     return {
-        "bestC": C_GRID[best],
+        "bestC": c_grid[best],
         "valAcc": val_acc[best],
         "testAcc": test_acc[best],
         "valAccPerC": val_acc,

@@ -122,6 +122,10 @@ describe("batched spectra", () => {
     tidy(() => {
       expect(() => spectra([randn([4])])).toThrow(ShapeError);
       expect(() => spectra([tensor([[1, Number.NaN], [0, 1]])])).toThrow(DataError);
+      const tall = new Float32Array(40 * 3).fill(1);
+      tall[100] = Number.POSITIVE_INFINITY;
+      expect(() => spectra([randn([40, 3]), tensor(tall, { shape: [40, 3] })])).toThrow(/tensor 1 contains NaN or Inf/);
+      expect(() => meanPairwiseCosine(tensor(tall, { shape: [40, 3] }))).toThrow(DataError);
     });
   });
 });
@@ -148,6 +152,10 @@ describe("alignment matrices (DirectCLR)", () => {
       const a = alignmentMatrix(w, w.t());
       expect([a.rows, a.cols]).toEqual([8, 8]);
       expectIdentity(a, 1e-10);
+      // Not the same thing as W with itself: V^T U of a generic W is far from I.
+      const w2 = randn([8, 8], { dtype: "float64" });
+      const self = alignmentMatrix(w2, w2);
+      expect(Math.abs(self.data[0]!) + Math.abs(self.data[9]!)).toBeLessThan(1.99);
     });
   });
 
