@@ -8,6 +8,8 @@ import {
   manualSeed,
   memory,
   mulberry32,
+  nativeCalls,
+  probeGraph,
   randn,
   randomSplits,
   seededPermutation,
@@ -18,6 +20,7 @@ import {
   type Split,
   type Tensor,
 } from "../../src/index.js";
+import type { Graph } from "../../src/graph/Graph.js";
 
 let base = 0;
 beforeEach(() => {
@@ -187,6 +190,46 @@ describe("linear probe: sanity", () => {
       });
       expect(fit.test).toBeCloseTo((2 * tp) / (2 * tp + fp + fn), 12);
       expect(fit.test).toBeCloseTo(res.splits[0]!.test, 12);
+    });
+  });
+});
+
+describe("linear probe: protocols and call budget", () => {
+  it("fits a whole C grid in one native call: the call count does not grow with the grid", () => {
+    tidy(() => {
+      const { x, y } = blobs(200, 6, 3, 2, 1, 7);
+      const split = randomSplits(200, { count: 1, seed: 7 })[0]!;
+      const count = (cGrid: number[]): number => {
+        const before = nativeCalls();
+        fitProbe(x, y, split, { cGrid });
+        return nativeCalls() - before;
+      };
+      count([1]); // warm-up: caches the embeddings' shape
+      const one = count([1]);
+      expect(count([0.25, 1, 4, 16, 64, 256, 1024])).toBe(one);
+      expect(one).toBeLessThanOrEqual(16); // index tensors, the fit, result copies, scope cleanup
+    });
+  });
+
+  it("probeGraph runs the random protocol (20 splits) and the public one (graph.publicSplits)", () => {
+    tidy(() => {
+      const n = 120;
+      const { x, y } = blobs(n, 4, 2, 3, 0.5, 8);
+      const graph = {
+        name: "toy",
+        numNodes: n,
+        labels: y,
+        numClasses: 2,
+        publicSplits: randomSplits(n, { count: 2, train: 0.3, val: 0.2, seed: 9 }).map((s, i) => ({ ...s, name: `public-${i}` })),
+      } as unknown as Graph;
+      const random = probeGraph(x, graph, { cGrid: [1] });
+      expect(random.protocol).toBe("random");
+      expect(random.splits).toHaveLength(20);
+      expect(random.splits[0]!.split).toBe("random-0-0");
+      const pub = probeGraph(x, graph, { protocol: "public", cGrid: [1, 4] });
+      expect(pub.splits.map((s) => s.split)).toEqual(["public-0", "public-1"]);
+      expect(pub.mean).toBeGreaterThan(0.9);
+      expect(() => probeGraph(x, { ...graph, publicSplits: undefined } as Graph, { protocol: "public" })).toThrow(DataError);
     });
   });
 });
