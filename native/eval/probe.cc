@@ -103,9 +103,16 @@ struct Problem {
   at::Tensor T;        // [n, k] float64 targets: one-hot (multinomial), +-1 indicators as 0/1 (ovr, multilabel)
   Mode mode;
   double lambda = 0;   // L2 strength on the mean loss
+  // [K] 0 for classes seen in the train split, -1e30 for the others (single-label modes): like
+  // scikit-learn, whose classes_ come from the train labels, an unseen class is never predicted,
+  // and in the multinomial loss it gets probability 0 instead of an intercept drifting to -inf.
+  at::Tensor unseen;
 };
 
-at::Tensor logits(const Problem& p, const at::Tensor& W, const at::Tensor& b) { return at::addmm(b, p.X, W.t()); }
+at::Tensor logits(const Problem& p, const at::Tensor& W, const at::Tensor& b) {
+  at::Tensor z = at::addmm(b, p.X, W.t());
+  return p.mode == Mode::kMultinomial ? z + p.unseen : z;
+}
 
 /// Loss and analytic gradients at (W, b).
 double loss_grad(const Problem& p, const at::Tensor& W, const at::Tensor& b, at::Tensor& gW, at::Tensor& gb) {
@@ -132,10 +139,10 @@ double loss_grad(const Problem& p, const at::Tensor& W, const at::Tensor& b, at:
 }
 
 /// Accuracy (single-label) or micro-F1 (multilabel) of (W, b) on the given rows.
-double score(const at::Tensor& X, const at::Tensor& y, const at::Tensor& T, Mode mode, const at::Tensor& W, const at::Tensor& b) {
+double score(const at::Tensor& X, const at::Tensor& y, const at::Tensor& T, const Problem& p, const at::Tensor& W, const at::Tensor& b) {
   if (X.size(0) == 0) return std::numeric_limits<double>::quiet_NaN();
   at::Tensor z = at::addmm(b, X, W.t());
-  if (mode != Mode::kMultilabel) return z.argmax(1).eq(y).to(at::kDouble).mean().item<double>();
+  if (p.mode != Mode::kMultilabel) return (z + p.unseen).argmax(1).eq(y).to(at::kDouble).mean().item<double>();
   at::Tensor pred = z.ge(0);  // sigmoid(z) >= 0.5
   at::Tensor truth = T.gt(0.5);
   const double tp = (pred & truth).sum().item<double>();
@@ -270,7 +277,11 @@ WN_EXPORT(probeFit) {
   p.mode = o.mode;
   p.X = X.index_select(0, tr);
   p.T = T.index_select(0, tr);
-  if (!multilabel) p.y = y.index_select(0, tr);
+  if (!multilabel) {
+    p.y = y.index_select(0, tr);
+    at::Tensor seen = at::bincount(p.y.cpu(), {}, k).gt(0).to(X.device());
+    p.unseen = at::where(seen, at::zeros({k}, X.options()), at::full({k}, -1e30, X.options()));
+  }
   const auto rows = [&](const at::Tensor& idx) {
     return std::make_tuple(X.index_select(0, idx), multilabel ? at::Tensor() : y.index_select(0, idx), T.index_select(0, idx));
   };
@@ -294,9 +305,9 @@ WN_EXPORT(probeFit) {
     const FitResult r = fit(p, W, b, o);
     torch::NoGradGuard ng;
     st[g][0] = cs[g];
-    st[g][1] = score(p.X, p.y, p.T, o.mode, W, b);
-    st[g][2] = score(Xva, yva, Tva, o.mode, W, b);
-    st[g][3] = score(Xte, yte, Tte, o.mode, W, b);
+    st[g][1] = score(p.X, p.y, p.T, p, W, b);
+    st[g][2] = score(Xva, yva, Tva, p, W, b);
+    st[g][3] = score(Xte, yte, Tte, p, W, b);
     st[g][4] = static_cast<double>(r.iterations);
     st[g][5] = static_cast<double>(r.evals);
     st[g][6] = r.converged ? 1.0 : 0.0;

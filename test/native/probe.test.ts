@@ -159,6 +159,27 @@ describe("linear probe: sanity", () => {
     });
   });
 
+  it("a class absent from the train split is never predicted and does not stall the fit (as sklearn's classes_)", () => {
+    tidy(() => {
+      const { x, y } = blobs(300, 6, 4, 3, 0.5, 12);
+      const ids = Int32Array.from({ length: 300 }, (_, i) => i);
+      const rare = ids.filter((i) => y[i] === 3);
+      const rest = ids.filter((i) => y[i] !== 3);
+      const split: Split = { name: "unseen", train: rest.slice(0, 90), val: rest.slice(90, 150), test: Int32Array.from([...rest.slice(150), ...rare]) };
+      for (const solver of ["multinomial", "ovr"] as const) {
+        const fit = fitProbe(x, y, split, { solver, numClasses: 4 });
+        expect(fit.converged).toBe(true);
+        expect(Number.isFinite(fit.grid[0]!.loss)).toBe(true);
+        // Every non-3 test node is right (separable blobs), every class-3 node is wrong.
+        expect(fit.test).toBeCloseTo((split.test.length - rare.length) / split.test.length, 12);
+        if (solver === "multinomial") {
+          expect(Array.from(fit.coef.weight.subarray(3 * 6, 4 * 6))).toEqual([0, 0, 0, 0, 0, 0]);
+          expect(fit.coef.intercept[3]).toBe(0);
+        }
+      }
+    });
+  });
+
   it("multi-label targets: one binary classifier per label, micro-F1 at threshold 0.5", () => {
     tidy(() => {
       const n = 400;
