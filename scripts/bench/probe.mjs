@@ -4,14 +4,15 @@
 // val) in one run, with the test accuracies of both. One LibTorch / BLAS thread on each side.
 //
 //   node scripts/bench/probe.mjs [--n 5000] [--d 256] [--k 10] [--splits 2] [--grid 21]
-//        [--sk-tol 1e-4] [--sk-max-iter 1000] [--json-out FILE]
+//        [--sk-tol 1e-4] [--sk-max-iter 1000] [--rounds 3] [--json-out FILE]
+// Rounds alternate ours / sklearn and the medians are compared (a shared machine's load varies).
 // (sklearn's default tol is 1e-4; our defaults are tolGrad 1e-5 on the mean loss, maxIter 1000.)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { fmt, torchPython, writeJsonIfAsked } from "./lib.mjs";
+import { fmt, median, torchPython, writeJsonIfAsked } from "./lib.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -21,7 +22,7 @@ const arg = (k, d) => {
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 const n = arg("--n", 5000), d = arg("--d", 256), k = arg("--k", 10), nSplits = arg("--splits", 2), gridSize = arg("--grid", 21);
-const skTol = arg("--sk-tol", 1e-4), skMaxIter = arg("--sk-max-iter", 1000);
+const skTol = arg("--sk-tol", 1e-4), skMaxIter = arg("--sk-max-iter", 1000), rounds = arg("--rounds", 3);
 wn.setNumThreads(1);
 wn.manualSeed(0);
 
@@ -41,26 +42,33 @@ fs.writeFileSync(path.join(dir, "x.f32"), Buffer.from((x.toTypedArray()).buffer)
 fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({ n, d, labels: Array.from(labels), cGrid, splits: splits.map((s) => ({ train: [...s.train], val: [...s.val], test: [...s.test] })) }));
 
 const py = torchPython(["sklearn"]);
-const result = { n, d, k, splits: nSplits, grid: gridSize, trainNodes: splits[0].train.length, solvers: {} };
-console.log(`probe: N ${n}, D ${d}, K ${k}, ${nSplits} splits x ${gridSize} C values (train ${result.trainNodes} nodes), 1 thread`);
+const result = { n, d, k, splits: nSplits, grid: gridSize, rounds, trainNodes: splits[0].train.length, solvers: {} };
+console.log(`probe: N ${n}, D ${d}, K ${k}, ${nSplits} splits x ${gridSize} C values (train ${result.trainNodes} nodes), 1 thread, median of ${rounds} rounds`);
 for (const solver of ["multinomial", "ovr"]) {
-  const t0 = process.hrtime.bigint();
-  const ours = wn.linearProbe(x, labels, splits, { solver, cGrid });
-  const oursSec = Number(process.hrtime.bigint() - t0) / 1e9;
-  const iters = ours.splits.flatMap((s) => s.grid.map((g) => g.iterations));
-  const entry = { oursSeconds: oursSec, oursAccuracy: ours.mean, oursUnconverged: ours.unconvergedFits, oursMeanIterations: iters.reduce((a, b) => a + b, 0) / iters.length };
-  if (py) {
-    const r = spawnSync(py, [path.join(here, "probe_sklearn.py"), dir, solver, String(skTol), String(skMaxIter)], {
-      encoding: "utf8",
-      env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    const sk = JSON.parse(r.stdout.trim().split("\n").pop());
-    Object.assign(entry, { sklearnSeconds: sk.seconds, sklearnAccuracy: sk.mean, ratio: oursSec / sk.seconds });
+  const oursSec = [];
+  const skSec = [];
+  let ours;
+  let sk;
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    ours = wn.linearProbe(x, labels, splits, { solver, cGrid });
+    oursSec.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    if (py) {
+      const p = spawnSync(py, [path.join(here, "probe_sklearn.py"), dir, solver, String(skTol), String(skMaxIter)], {
+        encoding: "utf8",
+        env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+      });
+      if (p.status !== 0) throw new Error(p.stderr);
+      sk = JSON.parse(p.stdout.trim().split("\n").pop());
+      skSec.push(sk.seconds);
+    }
   }
+  const iters = ours.splits.flatMap((s) => s.grid.map((g) => g.iterations));
+  const entry = { oursSeconds: median(oursSec), oursAccuracy: ours.mean, oursUnconverged: ours.unconvergedFits, oursMeanIterations: iters.reduce((a, b) => a + b, 0) / iters.length };
+  if (py) Object.assign(entry, { sklearnSeconds: median(skSec), sklearnAccuracy: sk.mean, ratio: median(oursSec) / median(skSec) });
   result.solvers[solver] = entry;
   console.log(
-    `  ${solver.padEnd(12)} ours ${fmt(oursSec)} s (acc ${(100 * ours.mean).toFixed(2)}, ${ours.unconvergedFits} unconverged, ${fmt(entry.oursMeanIterations)} it/fit)` +
+    `  ${solver.padEnd(12)} ours ${fmt(entry.oursSeconds)} s (acc ${(100 * ours.mean).toFixed(2)}, ${ours.unconvergedFits} unconverged, ${fmt(entry.oursMeanIterations)} it/fit)` +
       (py ? `   sklearn ${fmt(entry.sklearnSeconds)} s (acc ${(100 * entry.sklearnAccuracy).toFixed(2)})   ratio ours/sklearn ${fmt(entry.ratio)}` : "   sklearn: skipped (no /usr/bin/python3 with scikit-learn)"),
   );
 }
