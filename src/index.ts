@@ -22,3 +22,5 @@ export type { EmbeddingRegularizer, RegularizerResult } from "./regularizers/Emb
 export * from "./graph/Graph.js";
 export { validateGraph } from "./graph/validateGraph.js";
 export * from "./data/index.js";
+export * from "./eval/index.js";
+export * from "./metrics/index.js";

@@ -153,6 +153,25 @@ export interface NativeAddon {
   batchNorm(x: H, runningMean: H, runningVar: H, weight: H, bias: H, training: boolean, momentum: number, eps: number): H;
   layerNorm(x: H, shape: readonly number[], weight: H, bias: H, eps: number): H;
   linear(x: H, w: H, b: H): H;
+  // ---- eval: linear probe (native/eval/probe.cc) ----
+  probeFit(x: H, labels: H, train: H, val: H, test: H, cGrid: readonly number[], options: ProbeFitNativeOptions): [H, H, H];
+  // ---- linalg: collapse diagnostics (native/linalg/spectra.cc) ----
+  spectraByShape(hs: readonly H[], center: boolean, rowNormalize: boolean): H;
+  meanPairwiseCosine(hs: readonly H[], eps: number): H;
+  alignmentChain(hs: readonly H[]): H[];
+}
+
+/** Options of the native probe fit (see native/eval/probe.cc). */
+export interface ProbeFitNativeOptions {
+  mode: "multinomial" | "ovr" | "multilabel";
+  /** 0 = max label + 1 */
+  numClasses: number;
+  maxIter?: number;
+  tolGrad?: number;
+  tolChange?: number;
+  historySize?: number;
+  normalize?: boolean;
+  warmStart?: boolean;
 }
 
 /** Ops (tensor, tensor) -> tensor. */

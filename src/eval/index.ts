@@ -1,0 +1,18 @@
+/** Linear-probe evaluation (BGRL's protocol, fitted natively). */
+export {
+  linearProbe,
+  fitProbe,
+  DEFAULT_C_GRID,
+  PROBE_DEFAULTS,
+  PROBE_SOLVERS,
+  type ProbeSolver,
+  type ProbeOptions,
+  type ProbeTargets,
+  type ProbeGridPoint,
+  type ProbeSplitResult,
+  type ProbeFit,
+  type ProbeSettings,
+  type ProbeResult,
+} from "./linearProbe.js";
+export { probeSplits, probeGraph, PROBE_PROTOCOLS, type ProbeProtocol, type ProbeGraphOptions } from "./probeSplits.js";
+export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";

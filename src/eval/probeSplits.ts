@@ -1,0 +1,49 @@
+/**
+ * Probe protocols: which splits a graph's embeddings are evaluated on.
+ * - "random": seeded 10% / 10% / 80% splits, 20 of them by default (BGRL on Amazon and Coauthor),
+ *   from the data layer's randomSplits (pass the graph's labels there for stratified splits);
+ * - "public": the dataset's own splits, `graph.publicSplits` (WikiCS: 20, OGB: 1).
+ *
+ * @example
+ * ```ts
+ * import { probeSplits, probeGraph } from "werank-native";
+ * const splits = probeSplits(graph, "random", { seed: 0 });
+ * const res = probeGraph(embeddings, graph, { protocol: "public" });
+ * ```
+ */
+import { ArgumentError, DataError, unknownName } from "../errors.js";
+import type { Graph, Split } from "../graph/Graph.js";
+import type { Tensor } from "../tensor/Tensor.js";
+import { linearProbe, type ProbeOptions, type ProbeResult } from "./linearProbe.js";
+import { randomSplits, type RandomSplitOptions } from "../data/randomSplits.js";
+
+export type ProbeProtocol = "random" | "public";
+export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ["random", "public"];
+
+/** The splits of a protocol for a graph. */
+export function probeSplits(graph: Pick<Graph, "name" | "numNodes" | "publicSplits">, protocol: ProbeProtocol, options: RandomSplitOptions = {}): Split[] {
+  if (protocol === "random") return randomSplits(graph.numNodes, { numSplits: 20, ...options });
+  if (protocol === "public") {
+    const s = graph.publicSplits;
+    if (s === undefined || s.length === 0) {
+      throw new DataError(`Dataset '${graph.name}' has no public splits; use the probe protocol 'random' instead`);
+    }
+    return s;
+  }
+  throw new ArgumentError(unknownName("probe protocol", String(protocol), PROBE_PROTOCOLS));
+}
+
+export interface ProbeGraphOptions extends ProbeOptions {
+  protocol?: ProbeProtocol;
+  /** Options of the random protocol (numSplits, fractions, seed, stratified). */
+  splits?: RandomSplitOptions;
+}
+
+/** Linear probe of node embeddings [numNodes, D] against a graph's labels under a protocol (default "random"). */
+export function probeGraph(embeddings: Tensor, graph: Graph, options: ProbeGraphOptions = {}): ProbeResult & { protocol: ProbeProtocol } {
+  const protocol = options.protocol ?? "random";
+  const splits = probeSplits(graph, protocol, options.splits);
+  const targets = graph.multiLabels ?? graph.labels;
+  const numClasses = graph.multiLabels ? 0 : graph.numClasses;
+  return { protocol, ...linearProbe(embeddings, targets, splits, { numClasses, ...options }) };
+}
