@@ -130,7 +130,12 @@ export class Tensor implements Tracked {
   /** Moves to a device and/or converts the dtype: `t.to("cuda")`, `t.to("float64")`, `t.to("cpu", "int64")`. */
   to(deviceOrDtype: Device | DType, dtype?: DType): Tensor {
     if (isDType(deviceOrDtype)) return new Tensor(N.to(this._h, -2, dtypeCode(deviceOrDtype)));
-    if (!isDevice(deviceOrDtype)) deviceCode(deviceOrDtype); // throws the ERR_DEVICE with choices
+    if (!isDevice(deviceOrDtype)) {
+      // Neither: report it as what it looks like ("gpu", "cuda:x" -> ERR_DEVICE; "float16" -> ERR_DTYPE).
+      const s = String(deviceOrDtype);
+      if (s === "" || /^(cpu|cuda|gpu|mps|xla|hip)/i.test(s)) deviceCode(s);
+      dtypeCode(s);
+    }
     return new Tensor(N.to(this._h, deviceCode(deviceOrDtype), dtype === undefined ? -1 : dtypeCode(dtype)));
   }
   clone(): Tensor {
