@@ -44,8 +44,8 @@ function describe(x: unknown): string {
 export class Tensor implements Tracked {
   /** @internal native handle; -1 once disposed. */
   _h: H;
-  /** @internal */
-  _reg: boolean;
+  /** @internal safety-net state (lifetime.ts) */
+  _reg: 0 | 1 | 2;
   /** @internal */
   _kept: boolean;
   /** @internal cached shape (a tensor's shape never changes). */
@@ -54,7 +54,7 @@ export class Tensor implements Tracked {
   /** @internal use the creation functions ({@link tensor}, {@link zeros}, ...). */
   constructor(h: H) {
     this._h = h;
-    this._reg = false;
+    this._reg = 0;
     this._kept = false;
     this._shape = undefined;
     adopt(this);
