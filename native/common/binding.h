@@ -83,7 +83,8 @@ inline bool arg_present(const Napi::CallbackInfo& info, size_t i) {
 /// scalars so that an int tensor times 2 stays int (as in PyTorch) while times 2.5 becomes float.
 inline at::Scalar arg_scalar(const Napi::CallbackInfo& info, size_t i) {
   const double v = arg_num(info, i);
-  if (v == static_cast<double>(static_cast<int64_t>(v)) && std::fabs(v) <= 9007199254740992.0 && !(v == 0 && std::signbit(v)))
+  // The range test comes first: casting NaN, ±inf or huge values to int64 is undefined behaviour.
+  if (std::fabs(v) <= 9007199254740992.0 && std::trunc(v) == v && !(v == 0 && std::signbit(v)))
     return at::Scalar(static_cast<int64_t>(v));
   return at::Scalar(v);
 }

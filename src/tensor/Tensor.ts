@@ -262,6 +262,8 @@ export class Tensor implements Tracked {
   }
 
   // ---- elementwise (broadcasting, PyTorch dtype promotion) --------------------------------------------
+  // A number operand acts as a Python scalar: an integral number keeps an int tensor int
+  // (int32 * 2 -> int32, uint8 + 10 wraps), a fractional one promotes to float32 (int32 * 2.5).
 
   add(other: Tensor | number, alpha?: number): Tensor {
     return new Tensor(typeof other === "number" ? N.addScalar(this._h, alpha === undefined ? other : other * alpha) : N.add(this._h, th(other, "add"), alpha));

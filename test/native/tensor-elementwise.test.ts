@@ -47,6 +47,13 @@ describe("arithmetic and dtype promotion", () => {
     expectValues(i32(4).pow(0.5), [2], "float32");
     expectValues(tensor(new BigInt64Array([5n])).sub(0.5), [4.5], "float32");
   });
+  itNoLeak("non-integral scalars: NaN, ±Infinity and -0 are floating scalars", () => {
+    expectValues(i32(1, 2).mul(NaN), [NaN, NaN], "float32");
+    expectValues(i32(1).add(Infinity), [Infinity], "float32");
+    expectValues(i32(1).sub(-Infinity), [Infinity], "float32");
+    expectValues(i32(1).add(2 ** 60), [2 ** 60], "float32");
+    expect(Object.is((tensor([1]).mul(-0).toArray() as number[])[0], -0)).toBe(true);
+  });
   itNoLeak("uint8 / int8 typed arrays: wrap-around stays in dtype, mixing promotes to int16", () => {
     expectValues(tensor(new Uint8Array([250, 3])).add(10), [4, 13], "uint8");
     expectValues(tensor(new Uint8Array([250, 3])).add(0.5), [250.5, 3.5], "float32");
