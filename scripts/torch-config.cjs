@@ -156,8 +156,8 @@ function discover() {
 function sources({ cuda = false } = {}) {
   const out = [];
   const walk = (dir) => {
-    // Empty folders (native/cuda on a fresh clone) are not tracked by git.
-    if (!fs.existsSync(path.join(ROOT, dir))) return;
+    // native/cuda/ may be absent (git keeps no empty folders): then there are no CUDA sources.
+    if (!exists(path.join(ROOT, dir))) return;
     for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = path.posix.join(dir, e.name);
       if (e.isDirectory()) walk(rel);

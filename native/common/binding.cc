@@ -40,19 +40,21 @@ void throw_js(Napi::Env env, const std::string& code, const std::string& message
 
 static bool has(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
 
-std::pair<std::string, std::string> classify(const c10::Error& e) {
-  std::string msg = e.what_without_backtrace();
+std::pair<std::string, std::string> classify_message(std::string msg, bool oom) {
   // LibTorch appends "Exception raised from ..." frames in some builds; users get the first line.
   if (auto p = msg.find("\nException raised from"); p != std::string::npos) msg.resize(p);
   while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
   std::string lower = msg;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  const char* code = "ERR_ARGUMENT";
-  if (compat::is_oom(e)) code = "ERR_OUT_OF_MEMORY";
-  else if (dynamic_cast<const c10::IndexError*>(&e) || has(lower, "out of range") || has(lower, "out of bounds")) code = "ERR_INDEX";
-  else if (dynamic_cast<const c10::LinAlgError*>(&e)) code = "ERR_LINALG";
+  const char* code = "ERR_INTERNAL";
+  if (oom || has(lower, "out of memory")) code = "ERR_OUT_OF_MEMORY";
+  // A dim outside [-ndim, ndim) is a shape error, as our own checks report it (LibTorch raises
+  // c10::IndexError for it).
+  else if (has(lower, "dimension out of range")) code = "ERR_SHAPE";
+  else if (has(lower, "out of range") || has(lower, "out of bounds")) code = "ERR_INDEX";
   else if (has(lower, "does not require grad") || has(lower, "implicitly created only for scalar") ||
-           has(lower, "backward through the graph a second time") || has(lower, "modified by an inplace operation"))
+           has(lower, "backward through the graph a second time") || has(lower, "modified by an inplace operation") ||
+           has(lower, "leaf variable that requires grad"))
     code = "ERR_AUTOGRAD";
   else if (has(lower, "size of tensor") || has(lower, "shape") || has(lower, "cannot be multiplied") ||
            has(lower, "dimension") || has(lower, "must match the size") || has(lower, "size mismatch") ||
@@ -65,6 +67,28 @@ std::pair<std::string, std::string> classify(const c10::Error& e) {
     code = "ERR_DTYPE";
   else if (has(lower, "device") || has(lower, "cuda")) code = "ERR_DEVICE";
   return {code, msg};
+}
+
+std::pair<std::string, std::string> classify(const c10::Error& e) {
+  auto r = classify_message(e.what_without_backtrace(), compat::is_oom(e));
+  if (r.first == "ERR_OUT_OF_MEMORY") return r;
+  if (dynamic_cast<const c10::LinAlgError*>(&e)) r.first = "ERR_LINALG";
+  // A failed TORCH_CHECK on the arguments that no keyword placed.
+  else if (r.first == "ERR_INTERNAL") r.first = dynamic_cast<const c10::IndexError*>(&e) ? "ERR_INDEX" : "ERR_ARGUMENT";
+  return r;
+}
+
+void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e) {
+  const std::string msg = e.Message();
+  const bool type_error = msg.size() > 12 && msg.compare(msg.size() - 12, 12, "was expected") == 0;
+  if (!type_error && msg != "Invalid argument") {
+    e.ThrowAsJavaScriptException();
+    return;
+  }
+  // "A number was expected" -> "a number"
+  std::string what = type_error ? msg.substr(0, msg.size() - 13) : std::string("a valid value");
+  if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+  throw_js(env, "ERR_ARGUMENT", cat(fn, ": expected ", what, " for an argument but received a value of another type"));
 }
 
 std::vector<int64_t> arg_dims(const Napi::CallbackInfo& info, size_t i) {
@@ -111,8 +135,9 @@ at::ScalarType to_scalar_type(int32_t code) {
     case kBool: return at::kBool;
     case kU8: return at::kByte;
     case kI8: return at::kChar;
+    case kI16: return at::kShort;
   }
-  fail("ERR_DTYPE", "Expected a dtype code 0..6 but received ", code);
+  fail("ERR_DTYPE", "Expected a dtype code 0..7 but received ", code);
 }
 
 int32_t from_scalar_type(at::ScalarType t) {
@@ -124,7 +149,8 @@ int32_t from_scalar_type(at::ScalarType t) {
     case at::kBool: return kBool;
     case at::kByte: return kU8;
     case at::kChar: return kI8;
-    default: fail("ERR_DTYPE", "Expected one of float32, float64, int32, int64, bool, uint8, int8 but the tensor has dtype ", c10::toString(t));
+    case at::kShort: return kI16;
+    default: fail("ERR_DTYPE", "Expected one of float32, float64, int32, int64, bool, uint8, int8, int16 but the tensor has dtype ", c10::toString(t));
   }
 }
 
@@ -137,6 +163,7 @@ const char* dtype_name(at::ScalarType t) {
     case at::kBool: return "bool";
     case at::kByte: return "uint8";
     case at::kChar: return "int8";
+    case at::kShort: return "int16";
     default: return c10::toString(t);
   }
 }

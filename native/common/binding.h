@@ -5,6 +5,7 @@
 #include <napi.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -34,8 +35,14 @@ extern uint64_t g_napi_calls;
 void throw_js(Napi::Env env, const std::string& code, const std::string& message);
 /// Maps a LibTorch error onto one of our codes and a message without C++ backtrace.
 std::pair<std::string, std::string> classify(const c10::Error& e);
+/// The same for errors LibTorch raises as plain std::exception (1.13's reshape/view throw
+/// std::runtime_error): classified by message, ERR_INTERNAL when nothing matches.
+std::pair<std::string, std::string> classify_message(std::string msg, bool oom = false);
+/// A node-addon-api error: a JS argument of the wrong type ("A number was expected") becomes
+/// ERR_ARGUMENT naming the function; a JS exception raised by a callback is rethrown as it is.
+void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e);
 
-template <Callback F>
+template <Callback F, const char* Name>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
   ++g_napi_calls;
   try {
@@ -46,19 +53,21 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
     auto [code, msg] = classify(e);
     throw_js(info.Env(), code, msg);
   } catch (const Napi::Error& e) {
-    e.ThrowAsJavaScriptException();
+    rethrow_napi(info.Env(), Name, e);
   } catch (const std::bad_alloc&) {
     throw_js(info.Env(), "ERR_OUT_OF_MEMORY", "Out of host memory");
   } catch (const std::exception& e) {
-    throw_js(info.Env(), "ERR_INTERNAL", e.what());
+    auto [code, msg] = classify_message(e.what());
+    throw_js(info.Env(), code, msg);
   }
   return info.Env().Undefined();
 }
 
 // The C++ identifier is prefixed so JS names such as `std` or `max` cannot clash with C++ ones.
-#define WN_EXPORT(name)                                                              \
-  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                   \
-  static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name>);    \
+#define WN_EXPORT(name)                                                                          \
+  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                               \
+  static constexpr char wn_name_##name[] = #name;                                                \
+  static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name, wn_name_##name>); \
   static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info)
 
 // ---- arguments -------------------------------------------------------------------------------
@@ -69,6 +78,15 @@ inline double arg_num(const Napi::CallbackInfo& info, size_t i) { return info[i]
 inline bool arg_bool(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
 inline bool arg_present(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() && !info[i].IsUndefined() && !info[i].IsNull();
+}
+/// A JS number as a LibTorch scalar. JS has one number type: integral values become integer
+/// scalars so that an int tensor times 2 stays int (as in PyTorch) while times 2.5 becomes float.
+inline at::Scalar arg_scalar(const Napi::CallbackInfo& info, size_t i) {
+  const double v = arg_num(info, i);
+  // The range test comes first: casting NaN, ±inf or huge values to int64 is undefined behaviour.
+  if (std::fabs(v) <= 9007199254740992.0 && std::trunc(v) == v && !(v == 0 && std::signbit(v)))
+    return at::Scalar(static_cast<int64_t>(v));
+  return at::Scalar(v);
 }
 inline std::string arg_str(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::String>().Utf8Value(); }
 
@@ -88,7 +106,7 @@ std::vector<int32_t> arg_handles(const Napi::CallbackInfo& info, size_t i);
 // ---- dtypes and devices ------------------------------------------------------------------------
 
 /// Dtype codes shared with src/tensor/dtype.ts.
-enum DType : int32_t { kF32 = 0, kF64 = 1, kI32 = 2, kI64 = 3, kBool = 4, kU8 = 5, kI8 = 6 };
+enum DType : int32_t { kF32 = 0, kF64 = 1, kI32 = 2, kI64 = 3, kBool = 4, kU8 = 5, kI8 = 6, kI16 = 7 };
 at::ScalarType to_scalar_type(int32_t code);
 int32_t from_scalar_type(at::ScalarType t);
 const char* dtype_name(at::ScalarType t);

@@ -34,8 +34,9 @@ void Handles::release(int32_t h) {
 }
 
 void Handles::stale(int32_t h) const {
-  fail("ERR_DISPOSED", "Expected a live tensor but received a disposed one (handle ", h,
-       "): it was freed by dispose() or by the tidy() scope that created it; keep() it or return it from the scope");
+  fail("ERR_DISPOSED",
+       "Expected a live tensor but received a disposed one: it was freed by dispose() or by the tidy() scope that created it; "
+       "keep() it or return it from the scope");
 }
 
 }  // namespace wn

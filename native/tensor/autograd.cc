@@ -15,7 +15,15 @@ WN_EXPORT(backward) {
   WN_CHECK(!g.defined() || g.sizes() == t.sizes(), "ERR_SHAPE", "backward: expected a gradient of shape ", shape_str(t.sizes()),
            " but received ", shape_str(g.sizes()));
   const bool retain = arg_present(info, 2) && arg_bool(info, 2);
-  torch::autograd::backward({t}, g.defined() ? torch::autograd::variable_list{g} : torch::autograd::variable_list{}, retain);
+  try {
+    torch::autograd::backward({t}, g.defined() ? torch::autograd::variable_list{g} : torch::autograd::variable_list{}, retain);
+  } catch (const c10::Error& e) {
+    // LibTorch's advice names Python's retain_graph=True.
+    if (std::string(e.what_without_backtrace()).find("a second time") != std::string::npos)
+      fail("ERR_AUTOGRAD", "backward: expected a graph that is still there but an earlier backward() freed it; pass { retainGraph: true } "
+           "to the earlier backward() to call it twice, or recompute the forward pass");
+    throw;
+  }
   return info.Env().Undefined();
 }
 /// grad(h) -> handle of the accumulated gradient, or -1 when there is none.

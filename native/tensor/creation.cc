@@ -15,7 +15,8 @@ at::ScalarType typed_array_type(napi_typedarray_type t) {
     case napi_bigint64_array: return at::kLong;
     case napi_uint8_array: return at::kByte;
     case napi_int8_array: return at::kChar;
-    default: fail("ERR_DTYPE", "Expected a Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array or Int8Array");
+    case napi_int16_array: return at::kShort;
+    default: fail("ERR_DTYPE", "Expected a Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array");
   }
 }
 
@@ -48,7 +49,7 @@ WN_EXPORT(fromData) {
 WN_EXPORT(zeros) { return out(info, at::zeros(arg_dims(info, 0), options(arg_int(info, 1), arg_int(info, 2)))); }
 WN_EXPORT(ones) { return out(info, at::ones(arg_dims(info, 0), options(arg_int(info, 1), arg_int(info, 2)))); }
 WN_EXPORT(empty) { return out(info, at::empty(arg_dims(info, 0), options(arg_int(info, 1), arg_int(info, 2)))); }
-WN_EXPORT(full) { return out(info, at::full(arg_dims(info, 0), arg_num(info, 1), options(arg_int(info, 2), arg_int(info, 3)))); }
+WN_EXPORT(full) { return out(info, at::full(arg_dims(info, 0), arg_scalar(info, 1), options(arg_int(info, 2), arg_int(info, 3)))); }
 WN_EXPORT(arange) {
   const double start = arg_num(info, 0), end = arg_num(info, 1), step = arg_num(info, 2);
   WN_CHECK(step != 0, "ERR_ARGUMENT", "Expected a non-zero step for arange but received 0");
@@ -75,7 +76,7 @@ WN_EXPORT(like) {
   if (arg_present(info, 3) && arg_int(info, 3) >= 0) o = o.dtype(to_scalar_type(arg_int(info, 3)));
   if (kind == "zeros") return out(info, at::zeros(a.sizes(), o));
   if (kind == "ones") return out(info, at::ones(a.sizes(), o));
-  if (kind == "full") return out(info, at::full(a.sizes(), arg_num(info, 2), o));
+  if (kind == "full") return out(info, at::full(a.sizes(), arg_scalar(info, 2), o));
   if (kind == "rand") return out(info, at::rand(a.sizes(), o));
   if (kind == "randn") return out(info, at::randn(a.sizes(), o));
   if (kind == "empty") return out(info, at::empty(a.sizes(), o));

@@ -21,12 +21,13 @@ void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, co
 
 }  // namespace wn
 
+// alpha is an integer scalar when integral: LibTorch refuses a floating alpha for int tensors.
 WN_EXPORT(add) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
-  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  const bool has_alpha = arg_present(info, 2);
   try {
-    return out(info, alpha == 1.0 ? a.add(b) : a.add(b, alpha));
+    return out(info, has_alpha ? a.add(b, arg_scalar(info, 2)) : a.add(b));
   } catch (const c10::Error& e) {
     rethrow_binary("add", a, b, e);
   }
@@ -34,9 +35,9 @@ WN_EXPORT(add) {
 WN_EXPORT(sub) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
-  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  const bool has_alpha = arg_present(info, 2);
   try {
-    return out(info, alpha == 1.0 ? a.sub(b) : a.sub(b, alpha));
+    return out(info, has_alpha ? a.sub(b, arg_scalar(info, 2)) : a.sub(b));
   } catch (const c10::Error& e) {
     rethrow_binary("sub", a, b, e);
   }
@@ -54,7 +55,19 @@ WN_BINARY(gt, a.gt(b))
 WN_BINARY(ge, a.ge(b))
 WN_BINARY(logicalAnd, at::logical_and(a, b))
 WN_BINARY(logicalOr, at::logical_or(a, b))
-WN_BINARY(prelu, at::prelu(a, b))
+WN_EXPORT(prelu) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& w = arg_tensor(info, 1);
+  const int64_t channels = a.dim() >= 2 ? a.size(1) : 1;
+  WN_CHECK(w.numel() == 1 || (w.dim() == 1 && w.size(0) == channels), "ERR_SHAPE",
+           "prelu: expected a weight with 1 value or one per channel (", channels, " for input ", shape_str(a.sizes()),
+           ") but received shape ", shape_str(w.sizes()));
+  try {
+    return out(info, at::prelu(a, w));
+  } catch (const c10::Error& e) {
+    rethrow_binary("prelu", a, w, e);
+  }
+}
 
 WN_SCALAR(addScalar, a.add(s))
 WN_SCALAR(subScalar, a.sub(s))
@@ -70,7 +83,7 @@ WN_SCALAR(ltScalar, a.lt(s))
 WN_SCALAR(leScalar, a.le(s))
 WN_SCALAR(gtScalar, a.gt(s))
 WN_SCALAR(geScalar, a.ge(s))
-WN_SCALAR(leakyRelu, at::leaky_relu(a, s))
+WN_SCALAR(leakyRelu, at::leaky_relu(a, s))  // float-only ops: the scalar's kind does not matter
 WN_SCALAR(elu, at::elu(a, s))
 
 WN_UNARY(neg, a.neg())
@@ -97,9 +110,9 @@ WN_UNARY(isfinite, a.isfinite())
 /// clamp(h, min|null, max|null)
 WN_EXPORT(clamp) {
   const at::Tensor& a = arg_tensor(info, 0);
-  c10::optional<at::Scalar> lo, hi;
-  if (arg_present(info, 1)) lo = arg_num(info, 1);
-  if (arg_present(info, 2)) hi = arg_num(info, 2);
+  c10::optional<at::Scalar> lo, hi;  // integral bounds keep an int tensor int; 1.5 makes it float (as PyTorch)
+  if (arg_present(info, 1)) lo = arg_scalar(info, 1);
+  if (arg_present(info, 2)) hi = arg_scalar(info, 2);
   WN_CHECK(lo || hi, "ERR_ARGUMENT", "Expected at least one of min and max for clamp");
   WN_CHECK(!(lo && hi) || lo->toDouble() <= hi->toDouble(), "ERR_ARGUMENT", "Expected min <= max for clamp but received min=",
            lo->toDouble(), " max=", hi->toDouble());
@@ -118,18 +131,22 @@ WN_EXPORT(where) {
     rethrow_binary("where", a, b, e);
   }
 }
-WN_EXPORT(whereScalar) {  // where(cond, a, scalar)
+WN_EXPORT(whereScalar) {  // where(cond, a, scalar): promotes as PyTorch (int tensor with 2.5 -> float32)
   const at::Tensor& c = arg_tensor(info, 0);
   const at::Tensor& a = arg_tensor(info, 1);
   WN_CHECK(c.scalar_type() == at::kBool, "ERR_DTYPE", "where: expected a bool condition but received ", dtype_name(c.scalar_type()));
-  return out(info, at::where(c, a, at::scalar_tensor(arg_num(info, 2), a.options().requires_grad(false))));
+  try {
+    return out(info, at::where(c, a, arg_scalar(info, 2)));
+  } catch (const c10::Error& e) {
+    rethrow_binary("where", c, a, e);
+  }
 }
 WN_EXPORT(maskedFill) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& m = arg_tensor(info, 1);
   WN_CHECK(m.scalar_type() == at::kBool, "ERR_DTYPE", "maskedFill: expected a bool mask but received ", dtype_name(m.scalar_type()));
   try {
-    return out(info, a.masked_fill(m, arg_num(info, 2)));
+    return out(info, a.masked_fill(m, arg_scalar(info, 2)));
   } catch (const c10::Error& e) {
     rethrow_binary("maskedFill", a, m, e);
   }
@@ -140,6 +157,7 @@ WN_EXPORT(maskedFill) {
 WN_EXPORT(copy_) {
   const at::Tensor& dst = arg_tensor(info, 0);
   const at::Tensor& src = arg_tensor(info, 1);
+  check_inplace(dst, "copy_");
   try {
     const_cast<at::Tensor&>(dst).copy_(src);
   } catch (const c10::Error& e) {
@@ -148,21 +166,26 @@ WN_EXPORT(copy_) {
   return info.Env().Undefined();
 }
 WN_EXPORT(fill_) {
-  const_cast<at::Tensor&>(arg_tensor(info, 0)).fill_(arg_num(info, 1));
+  const at::Tensor& a = arg_tensor(info, 0);
+  check_inplace(a, "fill_");
+  const_cast<at::Tensor&>(a).fill_(arg_scalar(info, 1));
   return info.Env().Undefined();
 }
 WN_EXPORT(add_) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
-  const double alpha = arg_present(info, 2) ? arg_num(info, 2) : 1.0;
+  check_inplace(a, "add_");
   try {
-    const_cast<at::Tensor&>(a).add_(b, alpha);
+    if (arg_present(info, 2)) const_cast<at::Tensor&>(a).add_(b, arg_scalar(info, 2));
+    else const_cast<at::Tensor&>(a).add_(b);
   } catch (const c10::Error& e) {
     rethrow_binary("add_", a, b, e);
   }
   return info.Env().Undefined();
 }
 WN_EXPORT(mul_) {
-  const_cast<at::Tensor&>(arg_tensor(info, 0)).mul_(arg_num(info, 1));
+  const at::Tensor& a = arg_tensor(info, 0);
+  check_inplace(a, "mul_");
+  const_cast<at::Tensor&>(a).mul_(arg_scalar(info, 1));
   return info.Env().Undefined();
 }

@@ -54,11 +54,14 @@ WN_EXPORT(addmm) {
   const at::Tensor& b = arg_tensor(info, 2);
   check_float_pair("addmm", a, b);
   if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)) matmul_shape_error("addmm", a, b);
+  const int64_t n = a.size(0), m = b.size(1);
+  const bool fits = c.dim() <= 2 && (c.dim() < 1 || c.size(-1) == m || c.size(-1) == 1) && (c.dim() < 2 || c.size(0) == n || c.size(0) == 1);
+  WN_CHECK(fits, "ERR_SHAPE", "addmm: expected a bias that broadcasts to [", n, ", ", m, "] but received ", shape_str(c.sizes()));
   const double beta = arg_present(info, 3) ? arg_num(info, 3) : 1.0, alpha = arg_present(info, 4) ? arg_num(info, 4) : 1.0;
   try {
     return out(info, at::addmm(c, a, b, beta, alpha));
   } catch (const c10::Error& e) {
-    rethrow_binary("addmm", c, a.mm(b), e);
+    rethrow_binary("addmm", c, a, e);
   }
 }
 WN_EXPORT(svdvals) {

@@ -32,28 +32,32 @@ WN_EXPORT(logSoftmax) {
   return out(info, a.log_softmax(dim_of(a, arg_int64(info, 1), "logSoftmax")));
 }
 
+/// Scores [N, C] and class indices [N] (int32/int64, each in [0, C)) -> the indices as int64. Checked
+/// here: on CUDA an out-of-range target is a device-side assert that ruins the context.
+static at::Tensor class_targets(const at::Tensor& scores, const at::Tensor& target, const char* op, const char* what) {
+  WN_CHECK(scores.dim() == 2, "ERR_SHAPE", op, ": expected ", what, " of shape [N, C] but received ", shape_str(scores.sizes()));
+  WN_CHECK(target.dim() == 1 && target.size(0) == scores.size(0), "ERR_SHAPE", op, ": expected targets of shape [", scores.size(0),
+           "] but received ", shape_str(target.sizes()));
+  WN_CHECK(target.scalar_type() == at::kLong || target.scalar_type() == at::kInt, "ERR_DTYPE", op,
+           ": expected int64 or int32 class indices but received ", dtype_name(target.scalar_type()));
+  if (target.numel()) {
+    const int64_t lo = target.min().item<int64_t>(), hi = target.max().item<int64_t>();
+    WN_CHECK(lo >= 0 && hi < scores.size(1), "ERR_INDEX", op, ": expected class indices in [0, ", scores.size(1),
+             ") but received values in [", lo, ", ", hi, "]");
+  }
+  return target.scalar_type() == at::kLong ? target : target.to(at::kLong);
+}
+
 /// crossEntropy(logits [N, C], target [N] int, reduction, labelSmoothing)
 WN_EXPORT(crossEntropy) {
   const at::Tensor& logits = arg_tensor(info, 0);
-  at::Tensor target = arg_tensor(info, 1);
-  WN_CHECK(logits.dim() == 2, "ERR_SHAPE", "crossEntropy: expected logits of shape [N, C] but received ", shape_str(logits.sizes()));
-  WN_CHECK(target.dim() == 1 && target.size(0) == logits.size(0), "ERR_SHAPE", "crossEntropy: expected targets of shape [",
-           logits.size(0), "] but received ", shape_str(target.sizes()));
-  WN_CHECK(target.scalar_type() == at::kLong || target.scalar_type() == at::kInt, "ERR_DTYPE",
-           "crossEntropy: expected int64 or int32 class indices but received ", dtype_name(target.scalar_type()));
-  if (target.numel()) {
-    const int64_t lo = target.min().item<int64_t>(), hi = target.max().item<int64_t>();
-    WN_CHECK(lo >= 0 && hi < logits.size(1), "ERR_INDEX", "crossEntropy: expected class indices in [0, ", logits.size(1),
-             ") but received values in [", lo, ", ", hi, "]");
-  }
-  if (target.scalar_type() != at::kLong) target = target.to(at::kLong);
+  const at::Tensor target = class_targets(logits, arg_tensor(info, 1), "crossEntropy", "logits");
   const double smoothing = arg_present(info, 3) ? arg_num(info, 3) : 0.0;
   return out(info, at::cross_entropy_loss(logits, target, {}, reduction(arg_int(info, 2)), -100, smoothing));
 }
 WN_EXPORT(nllLoss) {
   const at::Tensor& logp = arg_tensor(info, 0);
-  at::Tensor target = arg_tensor(info, 1);
-  if (target.scalar_type() != at::kLong) target = target.to(at::kLong);
+  const at::Tensor target = class_targets(logp, arg_tensor(info, 1), "nllLoss", "log-probabilities");
   return out(info, at::nll_loss(logp, target, {}, reduction(arg_int(info, 2))));
 }
 WN_EXPORT(mseLoss) {
@@ -74,8 +78,10 @@ WN_EXPORT(binaryCrossEntropyWithLogits) {
 WN_EXPORT(cosineSimilarity) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
+  const int64_t d = arg_int64(info, 2);
+  check_dim(a.dim() >= b.dim() ? a : b, d, "cosineSimilarity");
   try {
-    return out(info, at::cosine_similarity(a, b, arg_int64(info, 2), arg_num(info, 3)));
+    return out(info, at::cosine_similarity(a, b, d, arg_num(info, 3)));
   } catch (const c10::Error& e) {
     rethrow_binary("cosineSimilarity", a, b, e);
   }
@@ -84,6 +90,7 @@ WN_EXPORT(cosineSimilarity) {
 WN_EXPORT(normalize) {
   const at::Tensor& a = arg_tensor(info, 0);
   const int64_t d = dim_of(a, arg_int64(info, 2), "normalize");
+  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "normalize: expected a floating-point tensor but received ", dtype_name(a.scalar_type()));
   return out(info, F::normalize(a, F::NormalizeFuncOptions().p(arg_num(info, 1)).dim(d).eps(arg_num(info, 3))));
 }
 /// dropout(h, p, training)

@@ -7,6 +7,25 @@ namespace wn {
 
 [[noreturn]] void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e);
 
+/// A dim in [-n, n) with n = max(ndim + extra, 1), normalized to [0, n); ERR_SHAPE naming the op otherwise.
+inline int64_t check_dim(const at::Tensor& a, int64_t d, const char* op, int64_t extra = 0) {
+  const int64_t n = std::max<int64_t>(a.dim() + extra, 1);
+  WN_CHECK(d >= -n && d < n, "ERR_SHAPE", op, ": expected dim in [", -n, ", ", n - 1, "] but received ", d, " for shape ",
+           shape_str(a.sizes()));
+  return d < 0 ? d + n : d;
+}
+/// Several dims (reductions, flip): each checked; returned as given.
+inline const std::vector<int64_t>& check_dims(const at::Tensor& a, const std::vector<int64_t>& dims, const char* op) {
+  for (int64_t d : dims) check_dim(a, d, op);
+  return dims;
+}
+/// In-place ops on a parameter must not be recorded by autograd (LibTorch refuses them).
+inline void check_inplace(const at::Tensor& t, const char* op) {
+  WN_CHECK(!(t.requires_grad() && t.is_leaf() && at::GradMode::is_enabled()), "ERR_AUTOGRAD", op,
+           ": expected no gradient recording for an in-place update of a leaf tensor that requires grad (a parameter) but "
+           "gradient recording is on; wrap the update in noGrad(() => ...)");
+}
+
 }  // namespace wn
 
 #define WN_UNARY(name, expr)                \
@@ -29,6 +48,6 @@ namespace wn {
 #define WN_SCALAR(name, expr)               \
   WN_EXPORT(name) {                         \
     const at::Tensor& a = arg_tensor(info, 0); \
-    const double s = arg_num(info, 1);      \
+    const at::Scalar s = arg_scalar(info, 1); \
     return out(info, expr);                 \
   }

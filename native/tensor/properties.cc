@@ -47,6 +47,7 @@ WN_EXPORT(toTypedArray) {
     case at::kBool:
     case at::kByte: return Napi::Uint8Array::New(env, n, buf, 0);
     case at::kChar: return Napi::Int8Array::New(env, n, buf, 0);
+    case at::kShort: return Napi::TypedArrayOf<int16_t>::New(env, n, buf, 0, napi_int16_array);
     default: fail("ERR_DTYPE", "Unsupported dtype ", dtype_name(st));
   }
 }

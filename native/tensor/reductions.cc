@@ -20,13 +20,13 @@ int64_t one_dim(const at::Tensor& a, const Napi::CallbackInfo& info, size_t i, c
 
 WN_EXPORT(sum) {
   const at::Tensor& a = arg_tensor(info, 0);
-  return out(info, all_dims(info, 1) ? a.sum() : a.sum(arg_dims(info, 1), arg_bool(info, 2)));
+  return out(info, all_dims(info, 1) ? a.sum() : a.sum(check_dims(a, arg_dims(info, 1), "sum"), arg_bool(info, 2)));
 }
 WN_EXPORT(mean) {
   const at::Tensor& a = arg_tensor(info, 0);
   WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "mean: expected a floating-point tensor but received ",
            dtype_name(a.scalar_type()), "; convert with .to('float32')");
-  return out(info, all_dims(info, 1) ? a.mean() : a.mean(arg_dims(info, 1), arg_bool(info, 2)));
+  return out(info, all_dims(info, 1) ? a.mean() : a.mean(check_dims(a, arg_dims(info, 1), "mean"), arg_bool(info, 2)));
 }
 WN_EXPORT(prod) {
   const at::Tensor& a = arg_tensor(info, 0);
@@ -36,12 +36,12 @@ WN_EXPORT(prod) {
 WN_EXPORT(var) {
   const at::Tensor& a = arg_tensor(info, 0);
   const bool unbiased = arg_bool(info, 2);
-  return out(info, all_dims(info, 1) ? a.var(unbiased) : a.var(at::IntArrayRef(arg_dims(info, 1)), unbiased, arg_bool(info, 3)));
+  return out(info, all_dims(info, 1) ? a.var(unbiased) : a.var(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "var")), unbiased, arg_bool(info, 3)));
 }
 WN_EXPORT(std) {
   const at::Tensor& a = arg_tensor(info, 0);
   const bool unbiased = arg_bool(info, 2);
-  return out(info, all_dims(info, 1) ? a.std(unbiased) : a.std(at::IntArrayRef(arg_dims(info, 1)), unbiased, arg_bool(info, 3)));
+  return out(info, all_dims(info, 1) ? a.std(unbiased) : a.std(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "std")), unbiased, arg_bool(info, 3)));
 }
 WN_EXPORT(max) {
   const at::Tensor& a = arg_tensor(info, 0);
@@ -69,7 +69,7 @@ WN_EXPORT(logsumexp) {
   if (all_dims(info, 1))
     for (int64_t d = 0; d < a.dim(); ++d) dims.push_back(d);
   else
-    dims = arg_dims(info, 1);
+    dims = check_dims(a, arg_dims(info, 1), "logsumexp");
   return out(info, a.logsumexp(dims, arg_bool(info, 2)));
 }
 /// norm(h, p, dims|null, keepdim): p is a number, or -1 with dims of length 2 for Frobenius.
@@ -77,7 +77,7 @@ WN_EXPORT(norm) {
   const at::Tensor& a = arg_tensor(info, 0);
   const double p = arg_num(info, 1);
   if (all_dims(info, 2)) return out(info, at::linalg_vector_norm(a, p < 0 ? 2.0 : p));
-  const auto dims = arg_dims(info, 2);
+  const auto dims = check_dims(a, arg_dims(info, 2), "norm");
   if (p < 0) return out(info, at::linalg_vector_norm(a, 2.0, dims, arg_bool(info, 3)));  // Frobenius = 2-norm of the entries
   return out(info, at::linalg_vector_norm(a, p, dims, arg_bool(info, 3)));
 }

@@ -5,13 +5,6 @@ using namespace wn;
 
 namespace {
 
-int64_t check_dim(const at::Tensor& a, int64_t d, const char* op, int64_t extra = 0) {
-  const int64_t n = std::max<int64_t>(a.dim() + extra, 1);
-  WN_CHECK(d >= -n && d < n, "ERR_SHAPE", op, ": expected dim in [", -n, ", ", n - 1, "] but received ", d, " for shape ",
-           shape_str(a.sizes()));
-  return d < 0 ? d + n : d;
-}
-
 void check_index(const at::Tensor& idx, const char* op) {
   WN_CHECK(idx.scalar_type() == at::kLong || idx.scalar_type() == at::kInt, "ERR_DTYPE", op,
            ": expected an int64 or int32 index tensor but received ", dtype_name(idx.scalar_type()));
@@ -29,9 +22,10 @@ void check_range(const at::Tensor& idx, int64_t size, const char* op) {
 WN_EXPORT(reshape) {
   const at::Tensor& a = arg_tensor(info, 0);
   const auto s = arg_dims(info, 1);
+  // LibTorch 1.13 raises a std::runtime_error (not c10::Error) for a size mismatch.
   try {
     return out(info, a.reshape(s));
-  } catch (const c10::Error&) {
+  } catch (const std::exception&) {
     fail("ERR_SHAPE", "reshape: expected a shape with ", a.numel(), " elements (as ", shape_str(a.sizes()), ") but received ", shape_str(s));
   }
 }
@@ -40,9 +34,9 @@ WN_EXPORT(view) {
   const auto s = arg_dims(info, 1);
   try {
     return out(info, a.view(s));
-  } catch (const c10::Error& e) {
-    fail("ERR_SHAPE", "view: cannot view ", shape_str(a.sizes()), " as ", shape_str(s), " (", classify(e).second,
-         "); use reshape() or contiguous() first");
+  } catch (const std::exception& e) {
+    fail("ERR_SHAPE", "view: cannot view ", shape_str(a.sizes()), " as ", shape_str(s), " (", classify_message(e.what()).second,
+         "); use reshape(), or contiguous() first");
   }
 }
 WN_EXPORT(transpose) {
@@ -174,14 +168,33 @@ WN_EXPORT(expand) {
 }
 WN_EXPORT(flatten) {
   const at::Tensor& a = arg_tensor(info, 0);
-  return out(info, a.flatten(arg_int64(info, 1), arg_int64(info, 2)));
+  return out(info, a.flatten(check_dim(a, arg_int64(info, 1), "flatten"), check_dim(a, arg_int64(info, 2), "flatten")));
 }
-WN_EXPORT(repeat) { return out(info, arg_tensor(info, 0).repeat(arg_dims(info, 1))); }
-WN_EXPORT(flip) { return out(info, arg_tensor(info, 0).flip(arg_dims(info, 1))); }
+WN_EXPORT(repeat) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const auto reps = arg_dims(info, 1);
+  WN_CHECK(static_cast<int64_t>(reps.size()) >= a.dim(), "ERR_SHAPE", "repeat: expected at least ", a.dim(), " repeat counts for shape ",
+           shape_str(a.sizes()), " but received ", shape_str(reps));
+  for (int64_t r : reps) WN_CHECK(r >= 0, "ERR_ARGUMENT", "repeat: expected non-negative repeat counts but received ", shape_str(reps));
+  return out(info, a.repeat(reps));
+}
+WN_EXPORT(flip) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  return out(info, a.flip(check_dims(a, arg_dims(info, 1), "flip")));
+}
 /// chunk(h, chunks, dim) -> handles
 WN_EXPORT(chunk) {
   const at::Tensor& a = arg_tensor(info, 0);
   return out_many(info, a.chunk(arg_int64(info, 1), check_dim(a, arg_int64(info, 2), "chunk")));
 }
-WN_EXPORT(maskedSelect) { return out(info, arg_tensor(info, 0).masked_select(arg_tensor(info, 1))); }
+WN_EXPORT(maskedSelect) {
+  const at::Tensor& a = arg_tensor(info, 0);
+  const at::Tensor& m = arg_tensor(info, 1);
+  WN_CHECK(m.scalar_type() == at::kBool, "ERR_DTYPE", "maskedSelect: expected a bool mask but received ", dtype_name(m.scalar_type()));
+  try {
+    return out(info, a.masked_select(m));
+  } catch (const c10::Error& e) {
+    rethrow_binary("maskedSelect", a, m, e);
+  }
+}
 WN_EXPORT(nonzero) { return out(info, arg_tensor(info, 0).nonzero()); }

@@ -64,7 +64,7 @@ export interface NativeAddon {
   requiresGrad(h: H): boolean;
   isLeaf(h: H): boolean;
   setRequiresGrad(h: H, on: boolean): void;
-  toTypedArray(h: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+  toTypedArray(h: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array;
   item(h: H): number | boolean;
   to(h: H, device: number, dtype: number): H;
   clone(h: H): H;
@@ -250,6 +250,10 @@ export function loadNative(): Native {
     N = mod;
     loadedFrom = file;
     return mod;
+  }
+  const explicit = readEnv().addonPath;
+  if (explicit) {
+    throw new NativeMissingError(`WERANK_ADDON=${explicit} names an addon that does not exist (${path.resolve(explicit)}).\n${POSSIBLE_SOLUTIONS}`);
   }
   throw new NativeMissingError(`The native addon is not built. Paths tried:\n  ${tried.join("\n  ")}\n${POSSIBLE_SOLUTIONS}`);
 }

@@ -44,8 +44,8 @@ function describe(x: unknown): string {
 export class Tensor implements Tracked {
   /** @internal native handle; -1 once disposed. */
   _h: H;
-  /** @internal */
-  _reg: boolean;
+  /** @internal safety-net state (lifetime.ts) */
+  _reg: 0 | 1 | 2;
   /** @internal */
   _kept: boolean;
   /** @internal cached shape (a tensor's shape never changes). */
@@ -54,7 +54,7 @@ export class Tensor implements Tracked {
   /** @internal use the creation functions ({@link tensor}, {@link zeros}, ...). */
   constructor(h: H) {
     this._h = h;
-    this._reg = false;
+    this._reg = 0;
     this._kept = false;
     this._shape = undefined;
     adopt(this);
@@ -130,7 +130,12 @@ export class Tensor implements Tracked {
   /** Moves to a device and/or converts the dtype: `t.to("cuda")`, `t.to("float64")`, `t.to("cpu", "int64")`. */
   to(deviceOrDtype: Device | DType, dtype?: DType): Tensor {
     if (isDType(deviceOrDtype)) return new Tensor(N.to(this._h, -2, dtypeCode(deviceOrDtype)));
-    if (!isDevice(deviceOrDtype)) deviceCode(deviceOrDtype); // throws the ERR_DEVICE with choices
+    if (!isDevice(deviceOrDtype)) {
+      // Neither: report it as what it looks like ("gpu", "cuda:x" -> ERR_DEVICE; "float16" -> ERR_DTYPE).
+      const s = String(deviceOrDtype);
+      if (s === "" || /^(cpu|cuda|gpu|mps|xla|hip)/i.test(s)) deviceCode(s);
+      dtypeCode(s);
+    }
     return new Tensor(N.to(this._h, deviceCode(deviceOrDtype), dtype === undefined ? -1 : dtypeCode(dtype)));
   }
   clone(): Tensor {
@@ -257,6 +262,8 @@ export class Tensor implements Tracked {
   }
 
   // ---- elementwise (broadcasting, PyTorch dtype promotion) --------------------------------------------
+  // A number operand acts as a Python scalar: an integral number keeps an int tensor int
+  // (int32 * 2 -> int32, uint8 + 10 wraps), a fractional one promotes to float32 (int32 * 2.5).
 
   add(other: Tensor | number, alpha?: number): Tensor {
     return new Tensor(typeof other === "number" ? N.addScalar(this._h, alpha === undefined ? other : other * alpha) : N.add(this._h, th(other, "add"), alpha));

@@ -65,7 +65,7 @@ export function tensor(data: TensorData, options: TensorOptions & { shape?: read
   const N = loadNative();
   if (ArrayBuffer.isView(data)) {
     const own = dtypeOfTypedArray(data);
-    if (own === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array or Int8Array`);
+    if (own === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array`);
     const dtype = options.dtype ?? own;
     const length = (data as unknown as { length: number }).length;
     const shape = checkShape(options.shape ?? [length], "tensor");
@@ -79,7 +79,8 @@ export function tensor(data: TensorData, options: TensorOptions & { shape?: read
     if (d === shape.length) {
       if (typeof x === "boolean") sawBool = true;
       else if (typeof x === "number") sawNumber = true;
-      else throw new ShapeError(`tensor: expected nested arrays of shape [${shape.join(", ")}] (ragged or non-numeric input)`);
+      else if (Array.isArray(x)) throw new ShapeError(`tensor: expected nested arrays of shape [${shape.join(", ")}] but the input is ragged (deeper at depth ${d})`);
+      else throw new DTypeError(`tensor: expected numbers or booleans but received ${typeof x === "string" ? `the string '${x}'` : x === null ? "null" : typeof x}`);
       flat.push(x);
       return;
     }
@@ -157,9 +158,14 @@ export function randperm(n: number, options?: TensorOptions): Tensor {
 
 function like(kind: string, t: Tensor, value: number | undefined, options?: TensorOptions): Tensor {
   const N = loadNative();
-  let out = new Tensor(N.like(kind, t._h, value ?? 0, options?.dtype ? dtypeCode(options.dtype) : -1));
-  if (options?.device && options.device !== t.device) out = out.to(options.device);
-  return finish(out, options);
+  const made = new Tensor(N.like(kind, t._h, value ?? 0, options?.dtype ? dtypeCode(options.dtype) : -1));
+  if (!options?.device || options.device === t.device) return finish(made, options);
+  // The copy on the other device replaces `made`, which must not outlive this call (even when to() throws).
+  try {
+    return finish(made.to(options.device), options);
+  } finally {
+    made.dispose();
+  }
 }
 export const zerosLike = (t: Tensor, options?: TensorOptions): Tensor => like("zeros", t, undefined, options);
 export const onesLike = (t: Tensor, options?: TensorOptions): Tensor => like("ones", t, undefined, options);

@@ -1,11 +1,12 @@
 /** Data types and their codes shared with native/common/binding.h. */
 import { unknownName, DTypeError } from "../errors.js";
 
-export type DType = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8" | "int8";
+/** `int16` exists because uint8 combined with int8 promotes to it (as in PyTorch). */
+export type DType = "float32" | "float64" | "int32" | "int64" | "bool" | "uint8" | "int8" | "int16";
 
-export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool", "uint8", "int8"];
+export const DTYPES: readonly DType[] = ["float32", "float64", "int32", "int64", "bool", "uint8", "int8", "int16"];
 
-const CODE: Record<DType, number> = { float32: 0, float64: 1, int32: 2, int64: 3, bool: 4, uint8: 5, int8: 6 };
+const CODE: Record<DType, number> = { float32: 0, float64: 1, int32: 2, int64: 3, bool: 4, uint8: 5, int8: 6, int16: 7 };
 
 export function dtypeCode(d: DType | string): number {
   const c = CODE[d as DType];
@@ -34,9 +35,11 @@ export type TypedArrayFor<D extends DType> = D extends "float32"
         ? BigInt64Array
         : D extends "int8"
           ? Int8Array
-          : Uint8Array;
+          : D extends "int16"
+            ? Int16Array
+            : Uint8Array;
 
-export type AnyTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+export type AnyTypedArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Int16Array;
 
 /** The dtype a typed array carries when no dtype is requested. */
 export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
@@ -46,5 +49,6 @@ export function dtypeOfTypedArray(a: ArrayBufferView): DType | undefined {
   if (a instanceof BigInt64Array) return "int64";
   if (a instanceof Uint8Array) return "uint8";
   if (a instanceof Int8Array) return "int8";
+  if (a instanceof Int16Array) return "int16";
   return undefined;
 }

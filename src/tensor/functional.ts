@@ -37,7 +37,7 @@ export function cat(tensors: readonly T[], dim = 0): T {
 export function stack(tensors: readonly T[], dim = 0): T {
   return new Tensor(N.stack(handles(tensors, "stack"), dim));
 }
-/** `a` where `cond` (bool) is true, else `b`; either branch may be a number. */
+/** `a` where `cond` (bool) is true, else `b`; either branch may be a number (two numbers give float32, as tensor() does). */
 export function where(cond: T, a: T | number, b: T | number): T {
   const c = th(cond, "where");
   if (typeof a !== "number" && typeof b !== "number") return new Tensor(N.where(c, th(a, "where"), th(b, "where")));

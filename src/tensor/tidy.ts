@@ -43,14 +43,21 @@ export function tidy<T>(fn: () => T): T {
     throw e;
   }
   scopes.pop();
-  if (result instanceof Promise) {
+  if (isThenable(result)) {
     end(scope, new Set());
+    // The async function goes on without the scope; its eventual rejection must not surface as an
+    // unhandled rejection on top of this error.
+    if (result instanceof Promise) result.catch(() => undefined);
     throw new ArgumentError("tidy: the function must be synchronous (a scope never spans an await); await outside tidy()");
   }
   const survivors = new Set<Tracked>();
   collect(result, survivors);
   end(scope, survivors);
   return result;
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return x instanceof Promise || (x !== null && typeof x === "object" && typeof (x as { then?: unknown }).then === "function");
 }
 
 function end(scope: Tracked[], survivors: Set<Tracked>): void {

@@ -1,0 +1,42 @@
+/** The CLI e2e tests and child-process tests run dist/: compile the TypeScript when it is stale. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const CLI = path.join(ROOT, "dist", "cli", "main.js");
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Runs `tsc -p .` when dist/ is missing or older than src/ (one process at a time, via a lock dir). */
+export function ensureDist(): void {
+  const stamp = path.join(ROOT, "dist", ".tsbuildinfo");
+  const fresh = (): boolean => fs.existsSync(CLI) && fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(path.join(ROOT, "src"));
+  if (fresh()) return;
+  const lock = path.join(ROOT, ".tsc-lock");
+  for (let i = 0; i < 600; i++) {
+    try {
+      fs.mkdirSync(lock);
+    } catch {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      continue;
+    }
+    try {
+      if (!fresh()) execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", ROOT], { stdio: "inherit" });
+      // tsc leaves the stamp alone when no output changed; mark dist as checked.
+      if (fs.existsSync(stamp)) fs.utimesSync(stamp, new Date(), new Date());
+    } finally {
+      fs.rmdirSync(lock);
+    }
+    return;
+  }
+  throw new Error("ensureDist: timed out waiting for another tsc");
+}
