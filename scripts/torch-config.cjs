@@ -156,6 +156,8 @@ function discover() {
 function sources({ cuda = false } = {}) {
   const out = [];
   const walk = (dir) => {
+    // native/cuda (and other areas) may be absent in a fresh checkout: git keeps no empty folders.
+    if (!fs.existsSync(path.join(ROOT, dir))) return;
     for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = path.posix.join(dir, e.name);
       if (e.isDirectory()) walk(rel);
