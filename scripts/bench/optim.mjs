@@ -5,7 +5,7 @@
 //   (b) torch.optim.Adam / AdamW from Python (the default single-tensor path and foreach=True),
 // measured side by side in one run (interleaved rounds, median), same number of threads.
 //
-//   node scripts/bench/optim.mjs [--steps 200] [--rounds 5] [--threads 1] [--json-out FILE]
+//   node scripts/bench/optim.mjs [--steps 100] [--rounds 3] [--threads 1] [--json-out FILE]
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
@@ -17,8 +17,8 @@ const arg = (k, d) => {
   const i = process.argv.indexOf(k);
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
-const steps = arg("--steps", 200);
-const rounds = arg("--rounds", 5);
+const steps = arg("--steps", 100);
+const rounds = arg("--rounds", 3);
 const threads = arg("--threads", 1);
 wn.setNumThreads(threads);
 
