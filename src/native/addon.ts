@@ -159,6 +159,18 @@ export interface NativeAddon {
   spectraByShape(hs: readonly H[], center: boolean, rowNormalize: boolean): H;
   meanPairwiseCosine(hs: readonly H[], eps: number): H;
   alignmentChain(hs: readonly H[]): H[];
+  // optim (native/optim, native/linalg/werank.cc): fused optimizers, EMA, clipping, WERank
+  optimCreate(kind: number, params: Int32Array, hyper: Float64Array): number;
+  optimStep(id: number, lr: number): number;
+  optimZeroGrad(id: number, setToNone: boolean): void;
+  optimSetHyper(id: number, hyper: Float64Array): void;
+  optimState(id: number): { kind: string; steps: number[]; index: number[]; slot: string[]; handle: H[] };
+  optimLoadState(id: number, steps: readonly number[], index: readonly number[], slot: readonly string[], handle: readonly H[]): void;
+  optimDispose(id: number): void;
+  optimStats(): { optimizers: number; stateTensors: number; stateBytes: number };
+  emaUpdate(targets: Int32Array, onlines: Int32Array, momentum: number, bufferTargets?: Int32Array, bufferOnlines?: Int32Array): void;
+  clipGradNorm(params: Int32Array, maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
+  werank(weights: Int32Array, alphas: Float64Array, squared: boolean, gram: number): [H, H];
 }
 
 /** Options of the native probe fit (see native/eval/probe.cc). */
