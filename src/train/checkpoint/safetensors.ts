@@ -30,7 +30,7 @@ import type { DType } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/Tensor.js";
 
 /** The safetensors dtypes werank-native reads and writes. */
-export type SafetensorsDType = "F32" | "F64" | "I32" | "I64" | "BOOL" | "U8" | "I8";
+export type SafetensorsDType = "F32" | "F64" | "I32" | "I64" | "I16" | "BOOL" | "U8" | "I8";
 
 const TO_ST: Record<DType, SafetensorsDType> = {
   float32: "F32",
@@ -40,6 +40,7 @@ const TO_ST: Record<DType, SafetensorsDType> = {
   bool: "BOOL",
   uint8: "U8",
   int8: "I8",
+  int16: "I16",
 };
 const FROM_ST: Record<SafetensorsDType, { dtype: DType; size: number; array: TypedArrayCtor }> = {
   F32: { dtype: "float32", size: 4, array: Float32Array },
@@ -49,9 +50,10 @@ const FROM_ST: Record<SafetensorsDType, { dtype: DType; size: number; array: Typ
   BOOL: { dtype: "bool", size: 1, array: Uint8Array },
   U8: { dtype: "uint8", size: 1, array: Uint8Array },
   I8: { dtype: "int8", size: 1, array: Int8Array },
+  I16: { dtype: "int16", size: 2, array: Int16Array },
 };
 /** Valid in the format but not representable here (named in the error). */
-const OTHER_ST = ["F16", "BF16", "I16", "U16", "U32", "U64", "F8_E4M3", "F8_E5M2"];
+const OTHER_ST = ["F16", "BF16", "U16", "U32", "U64", "F8_E4M3", "F8_E5M2"];
 
 type TypedArrayCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => ArrayBufferView;
 
