@@ -34,7 +34,7 @@ import type { NormName } from "../nn/makeNorm.js";
 import { noGrad } from "../tensor/autograd.js";
 import { cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import { emaUpdate } from "./ema.js";
+import { emaUpdate } from "../train/ema.js";
 import { BaseObjective, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export interface BGRLOptions extends ObjectiveOptions {

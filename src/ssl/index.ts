@@ -1,6 +1,5 @@
 /** Self-supervised objectives on graphs (one per file) and their registry. */
 export { BaseObjective, checkViews, type Objective, type ObjectiveOptions, type ObjectiveResult, type ObjectiveOutputs, type View, type HeadSpec } from "./Objective.js";
-export { emaUpdate, emaUpdateFallback, setEmaUpdate, type EmaUpdateFn } from "./ema.js";
 export { BGRL, bgrlLoss, makeTargetEncoder, targetForward, type BGRLOptions } from "./bgrl.js";
 export { SimSiam, simsiamLoss, type SimSiamOptions } from "./simsiam.js";
 export { GRACE, graceLoss, graceSemiLoss, type GRACEOptions } from "./grace.js";

@@ -38,7 +38,7 @@ import { noGrad } from "../tensor/autograd.js";
 import { cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { makeTargetEncoder, targetForward } from "./bgrl.js";
-import { emaUpdate } from "./ema.js";
+import { emaUpdate } from "../train/ema.js";
 import { BaseObjective, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export type RDMFilter = "poly" | "log" | "log1" | "log2";
