@@ -1,15 +1,21 @@
 /** Every CLI command, in the order `werank-native --help` lists them. One line per command. */
 import type { Command } from "../command.js";
+import { collectCommand } from "./collect.js";
+import { compareCommand } from "./compare.js";
 import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
+import { reportCommand } from "./report.js";
 import { sweepCommand } from "./sweep.js";
-import { collectCommand } from "./collect.js";
+import { trainCommand } from "./train.js";
 
 export const COMMANDS: Command[] = [
+  trainCommand,
+  reportCommand,
+  compareCommand,
   sweepCommand,
   collectCommand,
+  datasetsCommand,
   infoCommand,
   demoCommand,
-  datasetsCommand,
 ];

@@ -1,0 +1,177 @@
+import fs from "node:fs";
+import path from "node:path";
+import cliProgress from "cli-progress";
+import { ConfigError } from "../../errors.js";
+import { resolveConfig } from "../../experiment/resolveConfig.js";
+import { readConfigFile } from "../../experiment/resolveConfig.js";
+import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
+import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
+import { undirectedEdgeCount } from "../../graph/Graph.js";
+import { info } from "../../runtime.js";
+import { Trainer, type TrainEvent, type TrainSummary } from "../../train/Trainer.js";
+import { writeReport } from "../../report/writeReport.js";
+import { parseCommandArgs } from "../args.js";
+import { EXIT, type Command } from "../command.js";
+import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
+
+const OPTIONS = {
+  ...CONFIG_OPTIONS,
+  json: { type: "boolean" },
+  "run-dir": { type: "string" },
+  resume: { type: "string" },
+} as const;
+
+/** The newest checkpoint of a run: the interrupt one, else the highest epoch. */
+function latestCheckpoint(runDir: string): string {
+  const dir = path.join(runDir, "checkpoints");
+  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".safetensors")).map((f) => f.replace(/\.safetensors$/, "")) : [];
+  if (names.length === 0) throw new ConfigError(`--resume ${runDir}: no checkpoint in ${dir}`);
+  const rank = (n: string): number => (n === "interrupt" ? Infinity : n === "final" ? Infinity - 1 : Number(/epoch-(\d+)/.exec(n)?.[1] ?? -1));
+  names.sort((a, b) => rank(a) - rank(b));
+  return path.join(dir, names[names.length - 1]!);
+}
+
+function printSummary(s: TrainSummary): void {
+  const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : "–");
+  const lines = [
+    "",
+    `${s.status === "completed" ? "Finished" : "Interrupted"}: ${s.objective}${s.werankAlpha > 0 ? ` + WERank (alpha ${s.werankAlpha})` : ""} on ${s.dataset}, ${s.epochsRun}/${s.epochs} epochs on ${s.device} in ${s.seconds.toFixed(1)} s (${(1000 * s.secondsPerEpoch).toFixed(1)} ms/epoch)`,
+  ];
+  if (s.status === "completed") {
+    lines.push(
+      `  linear probe accuracy   ${pct(s.probe.mean)} ± ${pct(s.probe.std)} %  (${s.probe.splits} ${s.probe.protocol} splits, ${s.probe.solver} logistic regression)`,
+      `  effective rank          representation ${s.effectiveRank.representation.toFixed(1)}, embedding ${s.effectiveRank.embedding.toFixed(1)}${s.effectiveRank.target !== null ? `, target ${s.effectiveRank.target.toFixed(1)}` : ""}`,
+    );
+    if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (online - target embedding)`);
+    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)}`);
+  }
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  if (s.runDir) {
+    lines.push(`  run directory           ${s.runDir}`);
+    if (fs.existsSync(path.join(s.runDir, "report.html"))) lines.push(`  report                  ${path.join(s.runDir, "report.html")}`);
+    if (s.status === "interrupted") lines.push(`  resume with             werank-native train --resume ${s.runDir}`);
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+export const trainCommand: Command = {
+  name: "train",
+  summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
+  help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR]
+
+Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
+under two minutes on two cores), then evaluates the frozen encoder with the linear-probe protocol,
+computes collapse diagnostics and writes a run directory:
+  config.json (resolved config)   env.json (versions, device, git sha, data provenance)
+  metrics.jsonl   spectra.jsonl   checkpoints/*.safetensors (+ .json)   summary.json   report.html
+
+  --json            JSONL events on stdout, ending with one {"type":"summary", ...} line
+  --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>)
+  --resume RUN_DIR  continue an interrupted run from its newest checkpoint (same trajectory)
+Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C exits at once.
+
+${CONFIG_HELP}
+
+Examples:
+  werank-native train
+  werank-native train --preset coauthor-cs+werank --data-dir ../shared/data
+  werank-native train --dataset cora --objective grace --set objective.tau=0.4 --epochs 500
+  werank-native train --preset amazon-computers --no-augment --werank 0.001 --json
+  werank-native train --resume runs/bgrl-synthetic-20261122-101500`,
+  async run(args) {
+    const p = parseCommandArgs("train", args, OPTIONS);
+    const json = p.values.json === true;
+    const resumeDir = p.values.resume as string | undefined;
+    let config;
+    let runDir: RunDir;
+    let resumeFrom: string | undefined;
+    if (resumeDir) {
+      const cfgFile = path.join(resumeDir, "config.json");
+      if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
+      config = resolveConfig({ overrides: readConfigFile(cfgFile) as never });
+      runDir = new RunDir(resumeDir);
+      resumeFrom = latestCheckpoint(resumeDir);
+    } else {
+      config = resolveConfig(configSources(p));
+      const name = config.output.name ?? `${config.objective.name}${config.werank.alpha > 0 ? "+werank" : ""}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
+      runDir = typeof p.values["run-dir"] === "string" ? new RunDir(p.values["run-dir"]) : RunDir.create(config.output.dir, name);
+    }
+    const graph = await loadGraphForConfig(config);
+    if (!resumeFrom) {
+      runDir.writeJson("config.json", config);
+      runDir.writeJson("env.json", {
+        ...environmentInfo(),
+        torch: info(),
+        data: {
+          name: graph.name,
+          nodes: graph.numNodes,
+          undirectedEdges: undirectedEdgeCount(graph),
+          features: graph.features.cols,
+          featureFormat: graph.features.kind,
+          classes: graph.numClasses,
+          provenance: graph.provenance,
+        },
+      });
+    }
+    const trainer = new Trainer({ config, graph, runDir, resumeFrom });
+    const total = config.train.epochs;
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts++;
+      if (interrupts > 1) process.exit(EXIT.interrupted);
+      trainer.requestStop();
+      if (!json) process.stderr.write("\nInterrupted: saving a checkpoint after this step (Ctrl-C again to quit now)\n");
+    };
+    process.on("SIGINT", onSigint);
+    const tty = !json && process.stdout.isTTY === true;
+    const bar = tty
+      ? new cliProgress.SingleBar(
+          { format: "{bar} {value}/{total} epochs | loss {loss} | lr {lr} | erank {erank} | {eta_formatted} left", hideCursor: true, clearOnComplete: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    const every = Math.max(1, Math.floor(total / 20));
+    let erank = "–";
+    try {
+      if (!json) {
+        process.stdout.write(
+          `Training ${config.objective.name}${config.werank.alpha > 0 ? ` + WERank (alpha ${config.werank.alpha})` : ""} on ${graph.name} ` +
+            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}, ${total} epochs\n  run directory ${runDir.dir}\n`,
+        );
+      }
+      bar?.start(total, trainer.epoch, { loss: "–", lr: "–", erank });
+      const it = trainer.fit();
+      let r = await it.next();
+      while (!r.done) {
+        const ev: TrainEvent = r.value;
+        if (json) process.stdout.write(JSON.stringify(ev) + "\n");
+        else if (ev.type === "epoch") {
+          if (bar) bar.update(ev.epoch, { loss: ev.loss.toFixed(4), lr: ev.lr.toExponential(1), erank });
+          else if (ev.epoch % every === 0 || ev.epoch === total) process.stdout.write(`epoch ${ev.epoch}/${total}  loss ${ev.loss.toFixed(4)}  lr ${ev.lr.toExponential(2)}  ${(1000 * ev.seconds).toFixed(0)} ms\n`);
+        } else if (ev.type === "spectra") {
+          erank = `${ev.effectiveRank.representation.toFixed(1)}/${ev.effectiveRank.embedding.toFixed(1)}`;
+          if (!bar) process.stdout.write(`epoch ${ev.epoch}: effective rank representation ${ev.effectiveRank.representation.toFixed(1)}, embedding ${ev.effectiveRank.embedding.toFixed(1)}\n`);
+        } else if (ev.type === "eval") {
+          const msg = `epoch ${ev.epoch}: linear probe ${(100 * ev.probe.mean).toFixed(2)} ± ${(100 * ev.probe.std).toFixed(2)} %\n`;
+          if (bar) bar.stop();
+          process.stdout.write(msg);
+          if (bar && ev.epoch < total) bar.start(total, ev.epoch, { loss: "–", lr: "–", erank });
+        } else if (ev.type === "warning") {
+          bar?.stop();
+          process.stderr.write(`warning (epoch ${ev.epoch}): ${ev.message}\n`);
+        }
+        r = await it.next();
+      }
+      bar?.stop();
+      const summary = r.value;
+      if (summary.status === "completed" && config.output.report) await writeReport(runDir.dir);
+      if (json) process.stdout.write(JSON.stringify(summary) + "\n");
+      else printSummary(summary);
+      return summary.status === "interrupted" ? EXIT.interrupted : EXIT.ok;
+    } finally {
+      bar?.stop();
+      process.off("SIGINT", onSigint);
+      trainer.dispose();
+    }
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * The figures of a run report and of a comparison, as vega-lite specs built from run data:
+ * weight singular values over training, log-scale representation/embedding spectra, effective rank
+ * of representation and embedding vs epoch (both branches; the RDM rank differential), loss and
+ * probe accuracy vs epoch, alignment matrices.
+ *
+ * @example
+ * ```ts
+ * const svg = await renderSvg(effectiveRankFigure(readRun("runs/a")));
+ * ```
+ */
+import type { CollapseReport } from "../metrics/collapseReport.js";
+import { heatmap, hconcat, lineChart, type Point, type VegaLiteSpec } from "./plots.js";
+import { runLabel, type RunData } from "./runData.js";
+
+/** At most `k` items spread evenly over a list, always including the last. */
+export function spread<T>(xs: readonly T[], k: number): T[] {
+  if (xs.length <= k) return [...xs];
+  const out: T[] = [];
+  for (let i = 0; i < k; i++) out.push(xs[Math.round((i * (xs.length - 1)) / (k - 1))]!);
+  return [...new Set(out)];
+}
+
+const epochOf = (s: CollapseReport): number => s.epoch ?? 0;
+
+export function lossFigure(run: RunData): VegaLiteSpec | undefined {
+  if (run.epochs.length === 0) return undefined;
+  const points: Point[] = run.epochs.filter((e) => Number.isFinite(e.loss)).map((e) => ({ x: e.epoch, y: e.loss, series: "loss" }));
+  for (const [term, vals] of Object.entries(groupTerms(run))) for (const [x, y] of vals) points.push({ x, y, series: term });
+  return lineChart({ title: "Training loss and its terms", x: "epoch", y: "value", points, seriesTitle: "term" });
+}
+
+function groupTerms(run: RunData): Record<string, [number, number][]> {
+  const out: Record<string, [number, number][]> = {};
+  for (const e of run.epochs) for (const [k, v] of Object.entries(e.terms ?? {})) if (Number.isFinite(v)) (out[k] ??= []).push([e.epoch, v]);
+  return out;
+}
+
+export function probeFigure(run: RunData): VegaLiteSpec | undefined {
+  if (run.evals.length === 0) return undefined;
+  const points: Point[] = run.evals.map((e) => ({ x: e.epoch, y: 100 * e.probe.mean, series: "test accuracy" }));
+  return lineChart({ title: "Linear-probe accuracy", x: "epoch", y: "accuracy (%)", points, markers: true, seriesTitle: "" });
+}
+
+export function effectiveRankFigure(run: RunData): VegaLiteSpec | undefined {
+  if (run.spectra.length === 0) return undefined;
+  const points: Point[] = [];
+  for (const s of run.spectra) {
+    for (const [kind, outs] of [["representation", s.representations], ["embedding", s.embeddings]] as const) {
+      for (const [branch, d] of Object.entries(outs)) points.push({ x: epochOf(s), y: d.effectiveRank, series: `${kind} (${branch})` });
+    }
+  }
+  return lineChart({ title: "Effective rank over training", x: "epoch", y: "effective rank", points, markers: run.spectra.length < 30, seriesTitle: "output (branch)" });
+}
+
+/** The RDM paper's quantity: erank(online) - erank(target) over training. */
+export function rankDifferentialFigure(run: RunData): VegaLiteSpec | undefined {
+  const pts: Point[] = [];
+  for (const s of run.spectra) {
+    if (s.rankDifferential.embeddings !== null) pts.push({ x: epochOf(s), y: s.rankDifferential.embeddings, series: "embedding: predictor output - target" });
+    if (s.rankDifferential.representations !== null) pts.push({ x: epochOf(s), y: s.rankDifferential.representations, series: "representation: online - target encoder" });
+  }
+  if (pts.length === 0) return undefined;
+  return lineChart({ title: "Rank differential (RDM): online minus target effective rank", x: "epoch", y: "effective-rank difference", points: pts, markers: run.spectra.length < 30, seriesTitle: "" });
+}
+
+/** Covariance spectra (log scale) of the last diagnostics, every output and branch. */
+export function spectrumFigure(run: RunData): VegaLiteSpec | undefined {
+  const last = run.spectra[run.spectra.length - 1];
+  if (!last) return undefined;
+  const points: Point[] = [];
+  for (const [kind, outs] of [["representation", last.representations], ["embedding", last.embeddings]] as const) {
+    for (const [branch, d] of Object.entries(outs)) d.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v, series: `${kind} (${branch})` }));
+  }
+  return lineChart({ title: `Covariance spectrum at epoch ${epochOf(last)} (log scale)`, x: "singular value index", y: "singular value", points, logY: true, seriesTitle: "output (branch)" });
+}
+
+/** Singular values of every weight matrix at up to six epochs (one panel per matrix). */
+export function weightSpectraFigure(run: RunData): VegaLiteSpec | undefined {
+  const reports = spread(run.spectra.filter((s) => s.weights.length > 0), 6);
+  if (reports.length === 0) return undefined;
+  const points: Point[] = [];
+  for (const s of reports) for (const w of s.weights) w.singularValues.forEach((v, i) => points.push({ x: i + 1, y: v, series: String(epochOf(s)), facet: `${w.name} [${w.shape.join("×")}]` }));
+  return lineChart({ title: "Weight singular values over training (log scale)", x: "index", y: "singular value", points, logY: true, seriesTitle: "epoch", sequential: true, columns: 3, width: 240, height: 170 });
+}
+
+/** Alignment matrices A = V_{l+1}^T U_l of the last diagnostics, when they were logged. */
+export function alignmentFigure(run: RunData): VegaLiteSpec | undefined {
+  const last = run.spectra[run.spectra.length - 1];
+  const mats = (last?.alignment ?? []).filter((a) => a.matrix);
+  if (mats.length === 0) return undefined;
+  return hconcat(
+    `Alignment matrices at epoch ${epochOf(last!)}`,
+    mats.slice(0, 3).map((a) => heatmap({ title: `${a.to} vs ${a.from}`, matrix: a.matrix!, diverging: true, size: 200 })),
+  );
+}
+
+// ---- comparisons ---------------------------------------------------------------------------------
+
+export function compareRankFigure(runs: readonly RunData[], kind: "representation" | "embedding"): VegaLiteSpec | undefined {
+  const points: Point[] = [];
+  for (const r of runs) {
+    const label = runLabel(r);
+    for (const s of r.spectra) {
+      const d = kind === "representation" ? s.representations.online : s.embeddings.online;
+      if (d) points.push({ x: epochOf(s), y: d.effectiveRank, series: label });
+    }
+  }
+  if (points.length === 0) return undefined;
+  return lineChart({ title: `Effective rank of the ${kind} (online branch)`, x: "epoch", y: "effective rank", points, seriesTitle: "run" });
+}
+
+export function compareLossFigure(runs: readonly RunData[]): VegaLiteSpec | undefined {
+  const points: Point[] = runs.flatMap((r) => r.epochs.filter((e) => Number.isFinite(e.loss)).map((e) => ({ x: e.epoch, y: e.loss, series: runLabel(r) })));
+  return points.length ? lineChart({ title: "Training loss", x: "epoch", y: "loss", points, seriesTitle: "run" }) : undefined;
+}
+
+export function compareSpectrumFigure(runs: readonly RunData[], kind: "representation" | "embedding"): VegaLiteSpec | undefined {
+  const points: Point[] = [];
+  for (const r of runs) {
+    const last = r.spectra[r.spectra.length - 1];
+    const d = last && (kind === "representation" ? last.representations.online : last.embeddings.online);
+    d?.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v, series: runLabel(r) }));
+  }
+  return points.length ? lineChart({ title: `Final ${kind} spectrum (log scale)`, x: "singular value index", y: "singular value", points, logY: true, seriesTitle: "run" }) : undefined;
+}
+
+export function compareProbeFigure(runs: readonly RunData[]): VegaLiteSpec | undefined {
+  const points: Point[] = runs.flatMap((r) => r.evals.map((e) => ({ x: e.epoch, y: 100 * e.probe.mean, series: runLabel(r) })));
+  return points.length ? lineChart({ title: "Linear-probe accuracy", x: "epoch", y: "accuracy (%)", points, markers: true, seriesTitle: "run" }) : undefined;
+}
