@@ -14,3 +14,5 @@ export * from "./tensor/index.js";
 export * from "./errors.js";
 export { loadNative, addonPath, type NativeInfo, type NativeMemory } from "./native/addon.js";
 export { info, setNumThreads, cudaAvailable, synchronize } from "./runtime.js";
+export { Generator } from "./tensor/Generator.js";
+export * from "./graph/index.js";
