@@ -171,6 +171,31 @@ export interface NativeAddon {
   emaUpdate(targets: Int32Array, onlines: Int32Array, momentum: number, bufferTargets?: Int32Array, bufferOnlines?: Int32Array): void;
   clipGradNorm(params: Int32Array, maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   werank(weights: Int32Array, alphas: Float64Array, squared: boolean, gram: number): [H, H];
+  // graph (native/graph, native/tensor/generator.cc): graphs and sparse features are ids into their
+  // own native table, generators into theirs; product kinds 0 raw, 1 gcn, 2 mean.
+  generatorNew(seed: number): number;
+  generatorDispose(id: number): void;
+  generatorLive(): number;
+  generatorManualSeed(id: number, seed: number): void;
+  generatorInitialSeed(id: number): number;
+  generatorGetState(id: number): Uint8Array;
+  generatorSetState(id: number, state: Uint8Array): void;
+  /** kind 0 rand, 1 randn, 2 randint [a, b), 3 randperm(a). */
+  generatorRandom(id: number, kind: number, shape: readonly number[], dtype: number, device: number, a?: number, b?: number): H;
+  sparseFromCsr(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, values: Float32Array | null, device: number, graph: boolean): number;
+  sparseDispose(id: number): void;
+  sparseStats(): { objects: number; bytes: number };
+  sparseInfo(id: number): { rows: number; cols: number; nnz: number; device: number; symmetric: boolean };
+  sparseCsr(id: number): [H, H, H];
+  sparseMatmul(id: number, kind: number, x: H): H;
+  sparseToDense(id: number, kind: number, dtype: number): H;
+  graphEdges(id: number, selfLoops: boolean): [H, H];
+  /** featKind 0 none, 1 dense tensor handle, 2 sparse id -> [graph id, features handle or id (-1 none), nnz]. */
+  graphAugment(id: number, generator: number, pEdge: number, featKind: number, feat: number, pColumn: number, pEntry: number, dtype: number): [number, number, number];
+  /** Benchmark-only references with LibTorch's sparse COO ops (scripts/bench/graph-ops.mjs). */
+  benchCooMatrix(id: number, kind: number, dtype: number): H;
+  benchEdgeIndex(id: number): H;
+  benchCooAugment(edgeIndex: H, numNodes: number, generator: number, p: number, dtype: number): H;
 }
 
 /** Options of the native probe fit (see native/eval/probe.cc). */

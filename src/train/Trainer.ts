@@ -454,7 +454,7 @@ export class Trainer {
     return s;
   }
 
-  *#diagnose(epoch: number): Generator<TrainEvent> {
+  *#diagnose(epoch: number): Iterable<TrainEvent> {
     const rep = this.diagnostics();
     this.#lastReport = rep;
     this.runDir?.appendJsonl("spectra.jsonl", rep);

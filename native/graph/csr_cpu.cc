@@ -1,0 +1,289 @@
+// CPU kernels of the graph pipeline: SpMM, transposes, normalizations, edge dropping, feature masks.
+// Rows are split into chunks of about equal work (entries + rows) and run on LibTorch's intra-op
+// thread pool (at::parallel_for); every random decision is counter-based (cuda/counter_rng.h), so
+// the results do not depend on the number of threads.
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "common/binding.h"
+#include "cuda/counter_rng.h"
+#include "graph/sparse.h"
+
+// The hot loops get an AVX2/FMA clone picked at load time (the addon is built for generic x86-64).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define WN_SIMD_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define WN_SIMD_CLONES
+#endif
+
+namespace wn::graph::cpu {
+namespace {
+
+/// Smallest row r with indptr[r] + r >= w (the work before row r).
+int64_t row_at_work(const int32_t* indptr, int64_t rows, int64_t w) {
+  int64_t lo = 0, hi = rows;
+  while (lo < hi) {
+    const int64_t mid = (lo + hi) / 2;
+    if (static_cast<int64_t>(indptr[mid]) + mid < w) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/// Calls f(r0, r1) over row ranges of about equal work (`cost` per entry or row), in parallel when
+/// the total is worth it.
+template <typename F>
+void parallel_rows(const int32_t* indptr, int64_t rows, int64_t cost, F&& f) {
+  if (rows <= 0) return;
+  const int64_t total = static_cast<int64_t>(indptr[rows]) + rows;
+  const int threads = at::get_num_threads();
+  if (threads <= 1 || total * std::max<int64_t>(cost, 1) < 32768 || rows < 2) {
+    f(int64_t{0}, rows);
+    return;
+  }
+  const int64_t chunks = std::min<int64_t>(rows, static_cast<int64_t>(threads) * 8);
+  at::parallel_for(0, chunks, 1, [&](int64_t c0, int64_t c1) {
+    for (int64_t c = c0; c < c1; ++c) {
+      const int64_t r0 = c == 0 ? 0 : row_at_work(indptr, rows, total * c / chunks);
+      const int64_t r1 = c + 1 == chunks ? rows : row_at_work(indptr, rows, total * (c + 1) / chunks);
+      if (r1 > r0) f(r0, r1);
+    }
+  });
+}
+
+/// Keeps the entries k of each row for which keep(k) holds, in order, in two parallel passes: counts
+/// per row, then (after the scan and alloc(total)) emit(k, new position) for each kept entry and
+/// skip(k) for each other one. Returns the new indptr.
+template <typename Keep, typename Alloc, typename Emit, typename Skip>
+at::Tensor filter_rows(const int32_t* ip, int64_t rows, Keep&& keep, Alloc&& alloc, Emit&& emit, Skip&& skip) {
+  std::vector<int32_t> counts(static_cast<size_t>(rows));
+  parallel_rows(ip, rows, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i) {
+      int32_t n = 0;
+      for (int32_t k = ip[i]; k < ip[i + 1]; ++k) n += keep(k) ? 1 : 0;
+      counts[i] = n;
+    }
+  });
+  at::Tensor indptr = at::empty({rows + 1}, at::kInt);
+  int32_t* np = indptr.data_ptr<int32_t>();
+  np[0] = 0;
+  for (int64_t i = 0; i < rows; ++i) np[i + 1] = np[i] + counts[i];
+  alloc(static_cast<int64_t>(np[rows]));
+  parallel_rows(ip, rows, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i) {
+      int32_t pos = np[i];
+      for (int32_t k = ip[i]; k < ip[i + 1]; ++k) {
+        if (keep(k)) emit(k, pos++);
+        else skip(k);
+      }
+    }
+  });
+  return indptr;
+}
+
+template <typename T>
+WN_SIMD_CLONES void spmm_rows(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix, const T* __restrict__ v,
+                              const T* __restrict__ d, const T* __restrict__ x, int64_t f, T* __restrict__ out, int64_t r0,
+                              int64_t r1) {
+  for (int64_t i = r0; i < r1; ++i) {
+    T* __restrict__ o = out + i * f;
+    if (d != nullptr) {
+      const T di = d[i];
+      const T* __restrict__ xi = x + i * f;
+      for (int64_t c = 0; c < f; ++c) o[c] = di * xi[c];
+    } else {
+      for (int64_t c = 0; c < f; ++c) o[c] = T(0);
+    }
+    for (int32_t k = ip[i], e = ip[i + 1]; k < e; ++k) {
+      const T vk = v != nullptr ? v[k] : T(1);
+      const T* __restrict__ xr = x + static_cast<int64_t>(ix[k]) * f;
+      for (int64_t c = 0; c < f; ++c) o[c] += vk * xr[c];
+    }
+  }
+}
+
+/// 1 / row sums of weights (+ self_loop), in double.
+std::vector<double> inverse_degrees(const SparseObj& s, double self_loop) {
+  std::vector<double> inv(static_cast<size_t>(s.rows));
+  const int32_t* ip = s.indptr.data_ptr<int32_t>();
+  const float* w = s.values.defined() ? s.values.data_ptr<float>() : nullptr;
+  parallel_rows(ip, s.rows, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i) {
+      double deg = self_loop;
+      if (w != nullptr)
+        for (int32_t k = ip[i]; k < ip[i + 1]; ++k) deg += w[k];
+      else
+        deg += ip[i + 1] - ip[i];
+      inv[i] = deg > 0 ? 1.0 / deg : 0.0;
+    }
+  });
+  return inv;
+}
+
+}  // namespace
+
+at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,
+                const at::Tensor& x, int64_t rows) {
+  const int64_t f = x.size(1);
+  at::Tensor out = at::empty({rows, f}, x.options());
+  AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "spmm", [&] {
+    const int32_t* ip = indptr.data_ptr<int32_t>();
+    const int32_t* ix = indices.data_ptr<int32_t>();
+    const scalar_t* v = values.numel() > 0 ? values.data_ptr<scalar_t>() : nullptr;
+    const scalar_t* d = diag.numel() > 0 ? diag.data_ptr<scalar_t>() : nullptr;
+    const scalar_t* xp = x.data_ptr<scalar_t>();
+    scalar_t* op = out.data_ptr<scalar_t>();
+    parallel_rows(ip, rows, f, [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1); });
+  });
+  return out;
+}
+
+Transposed transpose_generic(const SparseObj& s) {
+  const int64_t nnz = s.nnz();
+  Transposed t;
+  t.indptr = at::zeros({s.cols + 1}, at::kInt);
+  t.indices = at::empty({nnz}, at::kInt);
+  t.perm = at::empty({nnz}, at::kLong);
+  const int32_t* ip = s.indptr.data_ptr<int32_t>();
+  const int32_t* ix = s.indices.data_ptr<int32_t>();
+  int32_t* tp = t.indptr.data_ptr<int32_t>();
+  int32_t* ti = t.indices.data_ptr<int32_t>();
+  int64_t* pm = t.perm.data_ptr<int64_t>();
+  for (int64_t k = 0; k < nnz; ++k) ++tp[ix[k] + 1];
+  for (int64_t c = 0; c < s.cols; ++c) tp[c + 1] += tp[c];
+  std::vector<int32_t> cursor(tp, tp + s.cols);
+  for (int64_t i = 0; i < s.rows; ++i) {
+    for (int32_t k = ip[i]; k < ip[i + 1]; ++k) {
+      const int32_t pos = cursor[ix[k]]++;
+      ti[pos] = static_cast<int32_t>(i);
+      pm[pos] = k;
+    }
+  }
+  return t;
+}
+
+Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos) {
+  const int32_t* ix = src.indices.data_ptr<int32_t>();
+  const int32_t* rev = src.rev.data_ptr<int32_t>();
+  const int32_t* kp = kept_pos.data_ptr<int32_t>();
+  Transposed t;
+  int32_t* ti = nullptr;
+  int64_t* pm = nullptr;
+  // Row j of the transpose: the source row-j entries whose reverse edge (i <- j) was kept.
+  t.indptr = filter_rows(
+      src.indptr.data_ptr<int32_t>(), src.rows, [&](int32_t k) { return kp[rev[k]] >= 0; },
+      [&](int64_t nnz) {
+        t.indices = at::empty({nnz}, at::kInt);
+        t.perm = at::empty({nnz}, at::kLong);
+        ti = t.indices.data_ptr<int32_t>();
+        pm = t.perm.data_ptr<int64_t>();
+      },
+      [&](int32_t k, int32_t pos) {
+        ti[pos] = ix[k];
+        pm[pos] = kp[rev[k]];
+      },
+      [](int32_t) {});
+  return t;
+}
+
+Norm gcn_norm(const SparseObj& s, at::ScalarType dtype) {
+  const std::vector<double> inv = inverse_degrees(s, 1.0);
+  Norm n;
+  n.values = at::empty({s.nnz()}, at::TensorOptions().dtype(dtype));
+  n.diag = at::empty({s.rows}, at::TensorOptions().dtype(dtype));
+  const int32_t* ip = s.indptr.data_ptr<int32_t>();
+  const int32_t* ix = s.indices.data_ptr<int32_t>();
+  const float* w = s.values.defined() ? s.values.data_ptr<float>() : nullptr;
+  AT_DISPATCH_FLOATING_TYPES(dtype, "gcn_norm", [&] {
+    scalar_t* v = n.values.data_ptr<scalar_t>();
+    scalar_t* d = n.diag.data_ptr<scalar_t>();
+    parallel_rows(ip, s.rows, 1, [&](int64_t r0, int64_t r1) {
+      for (int64_t i = r0; i < r1; ++i) {
+        const double di = std::sqrt(inv[i]);
+        for (int32_t k = ip[i]; k < ip[i + 1]; ++k) v[k] = static_cast<scalar_t>(di * (w != nullptr ? w[k] : 1.0) * std::sqrt(inv[ix[k]]));
+        d[i] = static_cast<scalar_t>(inv[i]);
+      }
+    });
+  });
+  return n;
+}
+
+Norm mean_norm(const SparseObj& s, at::ScalarType dtype) {
+  const std::vector<double> inv = inverse_degrees(s, 0.0);
+  Norm n;
+  n.values = at::empty({s.nnz()}, at::TensorOptions().dtype(dtype));
+  n.diag = at::empty({0}, at::TensorOptions().dtype(dtype));
+  const int32_t* ip = s.indptr.data_ptr<int32_t>();
+  const float* w = s.values.defined() ? s.values.data_ptr<float>() : nullptr;
+  AT_DISPATCH_FLOATING_TYPES(dtype, "mean_norm", [&] {
+    scalar_t* v = n.values.data_ptr<scalar_t>();
+    parallel_rows(ip, s.rows, 1, [&](int64_t r0, int64_t r1) {
+      for (int64_t i = r0; i < r1; ++i)
+        for (int32_t k = ip[i]; k < ip[i + 1]; ++k) v[k] = static_cast<scalar_t>((w != nullptr ? w[k] : 1.0) * inv[i]);
+    });
+  });
+  return n;
+}
+
+Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p) {
+  const int32_t* ix = s.indices.data_ptr<int32_t>();
+  const float* w = s.values.defined() ? s.values.data_ptr<float>() : nullptr;
+  Dropped d;
+  d.kept_pos = at::empty({s.nnz()}, at::kInt);
+  int32_t* kp = d.kept_pos.data_ptr<int32_t>();
+  int32_t* ni = nullptr;
+  float* nw = nullptr;
+  d.indptr = filter_rows(
+      s.indptr.data_ptr<int32_t>(), s.rows, [&](int32_t k) { return rng::keep(edge_key, static_cast<uint64_t>(k), p); },
+      [&](int64_t kept) {
+        d.indices = at::empty({kept}, at::kInt);
+        ni = d.indices.data_ptr<int32_t>();
+        if (w != nullptr) {
+          d.values = at::empty({kept}, at::kFloat);
+          nw = d.values.data_ptr<float>();
+        }
+      },
+      [&](int32_t k, int32_t pos) {
+        ni[pos] = ix[k];
+        if (nw != nullptr) nw[pos] = w[k];
+        kp[k] = pos;
+      },
+      [&](int32_t k) { kp[k] = -1; });
+  return d;
+}
+
+at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,
+                        c10::Device) {
+  at::Tensor mask = at::empty({mask_rows, cols}, at::kBool);
+  bool* m = mask.data_ptr<bool>();
+  std::vector<char> col(static_cast<size_t>(cols));
+  for (int64_t c = 0; c < cols; ++c) col[c] = rng::keep(col_key, static_cast<uint64_t>(c), p_col);
+  at::parallel_for(0, mask_rows, std::max<int64_t>(1, 32768 / std::max<int64_t>(cols, 1)), [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i)
+      for (int64_t c = 0; c < cols; ++c) {
+        const uint64_t e = static_cast<uint64_t>(i * cols + c);
+        m[e] = col[c] && rng::keep(entry_key, e, p_entry);
+      }
+  });
+  return mask;
+}
+
+at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry) {
+  at::Tensor mask = at::empty({s.nnz()}, at::kBool);
+  bool* m = mask.data_ptr<bool>();
+  const int32_t* ip = s.indptr.data_ptr<int32_t>();
+  const int32_t* ix = s.indices.data_ptr<int32_t>();
+  std::vector<char> col(static_cast<size_t>(s.cols));
+  for (int64_t c = 0; c < s.cols; ++c) col[c] = rng::keep(col_key, static_cast<uint64_t>(c), p_col);
+  parallel_rows(ip, s.rows, 1, [&](int64_t r0, int64_t r1) {
+    for (int64_t i = r0; i < r1; ++i)
+      for (int32_t k = ip[i]; k < ip[i + 1]; ++k)
+        m[k] = col[ix[k]] && rng::keep(entry_key, static_cast<uint64_t>(i * s.cols + ix[k]), p_entry);
+  });
+  return mask;
+}
+
+}  // namespace wn::graph::cpu

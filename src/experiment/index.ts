@@ -1,0 +1,27 @@
+/** Experiment flow: configuration, presets, run directories, graph loading, sweeps. */
+export {
+  configSchema,
+  datasetSchema,
+  encoderSchema,
+  objectiveSchema,
+  augmentSchema,
+  werankSchema,
+  optimSchema,
+  emaSchema,
+  trainSchema,
+  evalSchema,
+  outputSchema,
+  slurmSchema,
+  syntheticSchema,
+  type Config,
+  type ConfigInput,
+} from "./config.js";
+export { resolveConfig, defaultConfig, readConfigFile, configError, SHORT_FLAGS, type ConfigSources } from "./resolveConfig.js";
+export { presetConfig, PRESET_NAMES, presetSource, WERANK_PRESET_ALPHA } from "./presets.js";
+export { parseValue, parseAssignment, setPath, getPath, applyOverride, deepMerge } from "./overrides.js";
+export { RunDir, readJsonl, environmentInfo, type EnvironmentInfo } from "./RunDir.js";
+export { loadGraphForConfig } from "./loadGraphForConfig.js";
+export { buildObjective, encoderSpec } from "./buildObjective.js";
+export { planSweep, saveSweep, loadSweep, parseGridAxis, trialArgs, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
+export { runLocal, submitSlurm, slurmScript, trialAt, runTrialProcess, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
+export { collectSweep, stat, readSummary, type Collected, type CollectedRow, type RunSummary, type Stat } from "./collect.js";
