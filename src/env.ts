@@ -5,6 +5,8 @@
  * - `WERANK_DEVICE`      default device (`auto`, `cpu`, `cuda`, `cuda:1`)
  * - `WERANK_NUM_THREADS` LibTorch intra-op threads (default: all available cores)
  * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
+ * - `OMP_WAIT_POLICY`    defaults to PASSIVE before LibTorch loads (see applyThreadingDefaults in
+ *                        src/native/addon.ts); set it to ACTIVE on a dedicated machine if you prefer
  */
 import os from "node:os";
 

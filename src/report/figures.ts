@@ -80,7 +80,7 @@ export function weightSpectraFigure(run: RunData): VegaLiteSpec | undefined {
   const reports = spread(run.spectra.filter((s) => s.weights.length > 0), 6);
   if (reports.length === 0) return undefined;
   const points: Point[] = [];
-  for (const s of reports) for (const w of s.weights) w.singularValues.forEach((v, i) => points.push({ x: i + 1, y: v, series: String(epochOf(s)), facet: `${w.name} [${w.shape.join("×")}]` }));
+  for (const s of reports) for (const w of s.weights) w.singularValues.forEach((v, i) => points.push({ x: i + 1, y: v, series: epochOf(s), facet: `${w.name} [${w.shape.join("×")}]` }));
   return lineChart({ title: "Weight singular values over training (log scale)", x: "index", y: "singular value", points, logY: true, seriesTitle: "epoch", sequential: true, columns: 3, width: 240, height: 170 });
 }
 

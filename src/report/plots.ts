@@ -19,7 +19,8 @@ export type VegaLiteSpec = Record<string, unknown>;
 export interface Point {
   x: number;
   y: number;
-  series?: string;
+  /** Line label; numbers (epochs) get a sequential color scale in `sequential` charts. */
+  series?: string | number;
   facet?: string;
 }
 
@@ -58,8 +59,9 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
     y: { field: "y", type: "quantitative", title: o.y, ...(o.logY ? { scale: { type: "log" } } : { scale: { zero: false } }) },
   };
   if (hasSeries) {
+    // Numeric series (epochs) are ordered by value, not as strings ("10" < "120" < "40").
     encoding.color = o.sequential
-      ? { field: "series", type: "ordinal", title: o.seriesTitle ?? "series", scale: { scheme: "viridis" } }
+      ? { field: "series", type: "quantitative", title: o.seriesTitle ?? "series", scale: { scheme: "viridis" } }
       : { field: "series", type: "nominal", title: o.seriesTitle ?? "series" };
     encoding.detail = { field: "series" };
   }

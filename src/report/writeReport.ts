@@ -74,8 +74,14 @@ function summaryTable(run: RunData): string {
 }
 
 function warnings(run: RunData): string {
-  const ws = [...new Set([...(run.summary?.warnings ?? []), ...run.warnings.map((w) => w.message)])];
-  return ws.map((w) => `<div class="warn">${esc(w)}</div>`).join("\n");
+  const current = run.summary?.warnings ?? [];
+  const past = run.warnings.filter((w) => !current.includes(w.message));
+  return [
+    ...current.map((w) => `<div class="warn">${esc(w)}</div>`),
+    ...(past.length
+      ? [`<details><summary>${past.length} warning(s) during training that no longer hold at the end</summary><ul>${past.map((w) => `<li>epoch ${w.epoch}: ${esc(w.message)}</li>`).join("")}</ul></details>`]
+      : []),
+  ].join("\n");
 }
 
 /** The HTML of one run's report. */

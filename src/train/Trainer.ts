@@ -530,7 +530,8 @@ export class Trainer {
       },
       rankDifferential: rep?.rankDifferential.embeddings ?? null,
       meanPairwiseCosine: rep?.embeddings.online?.meanPairwiseCosine ?? NaN,
-      warnings: [...this.#warnings],
+      // Warnings that still hold at the end; transient ones (early training) stay in metrics.jsonl.
+      warnings: rep ? this.#collapseWarnings(rep) : [],
       runDir: this.runDir?.dir ?? null,
       device: this.device,
     };
