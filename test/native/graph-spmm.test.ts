@@ -54,9 +54,12 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
       expect(g.numEdges).toBe(c.indices.length);
       tidy(() => {
         const a = denseAdjacency(c);
-        checkProduct((x) => g.gcn(x), denseGcn(a));
-        checkProduct((x) => g.mean(x), denseMean(a));
-        checkProduct((x) => g.sum(x), a);
+        // Widths that take the generic, one-line, two-line and four-line tile kernels (and a remainder).
+        for (const f of [5, 8, 16, 32, 70]) {
+          checkProduct((x) => g.gcn(x), denseGcn(a), f);
+          checkProduct((x) => g.mean(x), denseMean(a), f);
+          checkProduct((x) => g.sum(x), a, f);
+        }
         // Normalization vs the formula, entry by entry.
         expect(maxAbsDiff(g.toDense("gcn"), denseGcn(a))).toBeLessThan(1e-14);
         expect(maxAbsDiff(g.toDense("mean"), denseMean(a))).toBeLessThan(1e-14);
