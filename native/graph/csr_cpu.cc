@@ -258,7 +258,7 @@ Transposed transpose_generic(const SparseObj& s) {
   return t;
 }
 
-Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos) {
+Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int64_t /*kept: counted here*/) {
   const int32_t* ix = src.indices.data_ptr<int32_t>();
   const int32_t* rev = src.rev.data_ptr<int32_t>();
   const int32_t* kp = kept_pos.data_ptr<int32_t>();
