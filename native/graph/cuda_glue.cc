@@ -56,7 +56,7 @@ Transposed transpose_generic(const SparseObj& s) {
   return t;
 }
 
-Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos) {
+Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int64_t kept) {
   c10::cuda::CUDAGuard guard(src.device());
   const cudaStream_t st = stream_of(src.indptr);
   at::Tensor counts = at::empty({src.rows}, src.indptr.options());
@@ -65,9 +65,9 @@ Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos) {
         "kept_transpose_count");
   Transposed t;
   t.indptr = exclusive_scan(counts);
-  const int64_t nnz = t.indptr[src.rows].item<int64_t>();  // one scalar read to size the outputs
-  t.indices = at::empty({nnz}, src.indices.options());
-  t.perm = at::empty({nnz}, src.indices.options().dtype(at::kLong));
+  // The transpose has as many entries as the kept graph: no device read needed to size it.
+  t.indices = at::empty({kept}, src.indices.options());
+  t.perm = at::empty({kept}, src.indices.options().dtype(at::kLong));
   check(wn::cuda::kept_transpose_fill(src.indptr.data_ptr<int32_t>(), src.indices.data_ptr<int32_t>(), src.rev.data_ptr<int32_t>(),
                                       kept_pos.data_ptr<int32_t>(), src.rows, t.indptr.data_ptr<int32_t>(),
                                       t.indices.data_ptr<int32_t>(), t.perm.data_ptr<int64_t>(), st),
@@ -111,7 +111,9 @@ Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p) {
   check(wn::cuda::drop_edges_count(s.indptr.data_ptr<int32_t>(), s.rows, edge_key, p, counts.data_ptr<int32_t>(), st), "drop_edges_count");
   Dropped d;
   d.indptr = exclusive_scan(counts);
-  const int64_t kept = d.indptr[s.rows].item<int64_t>();  // one scalar read to size the outputs
+  // The one device -> host read of a view: the kept count sizes the outputs (PyG's dropout_adj
+  // syncs the same way through its boolean mask).
+  const int64_t kept = d.indptr[s.rows].item<int64_t>();
   d.indices = at::empty({kept}, s.indices.options());
   const bool weighted = s.values.defined();
   if (weighted) d.values = at::empty({kept}, s.values.options());

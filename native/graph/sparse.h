@@ -100,11 +100,11 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
   at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,      \
                   const at::Tensor& x, int64_t rows);                                                                         \
   Transposed transpose_generic(const SparseObj& s);                                                                           \
-  Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos);                                                \
+  Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int64_t kept);                                  \
   Norm gcn_norm(const SparseObj& s, at::ScalarType dtype);                                                                    \
   Norm mean_norm(const SparseObj& s, at::ScalarType dtype);                                                                   \
   Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p);                                                        \
-  at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry, \
+  at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,\
                           c10::Device device);                                                                                \
   at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);
 

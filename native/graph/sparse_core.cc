@@ -139,7 +139,9 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
 
 namespace {
 Transposed transpose_generic(const SparseObj& s) { WN_GRAPH_DISPATCH(s.device().is_cuda(), transpose_generic, s); }
-Transposed transpose_kept(const SparseObj& src, const at::Tensor& kp) { WN_GRAPH_DISPATCH(src.device().is_cuda(), transpose_kept, src, kp); }
+Transposed transpose_kept(const SparseObj& src, const at::Tensor& kp, int64_t kept) {
+  WN_GRAPH_DISPATCH(src.device().is_cuda(), transpose_kept, src, kp, kept);
+}
 Norm gcn_norm(const SparseObj& s, at::ScalarType dt) { WN_GRAPH_DISPATCH(s.device().is_cuda(), gcn_norm, s, dt); }
 Norm mean_norm(const SparseObj& s, at::ScalarType dt) { WN_GRAPH_DISPATCH(s.device().is_cuda(), mean_norm, s, dt); }
 }  // namespace
@@ -154,7 +156,7 @@ const Transposed& transpose(SparseObj& s) {
   } else if (s.derivation == Derivation::kSameStructure) {
     s.t = std::make_unique<Transposed>(transpose(*s.source));
   } else if (s.derivation == Derivation::kEdgeDrop && s.source->symmetric) {
-    s.t = std::make_unique<Transposed>(transpose_kept(*s.source, s.kept_pos));
+    s.t = std::make_unique<Transposed>(transpose_kept(*s.source, s.kept_pos, s.nnz()));
   } else {
     s.t = std::make_unique<Transposed>(transpose_generic(s));
   }

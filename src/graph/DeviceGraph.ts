@@ -77,12 +77,15 @@ export class DeviceGraph implements GraphOps {
   #edges: [Tensor, Tensor] | undefined;
   #edgesLoops: [Tensor, Tensor] | undefined;
 
-  /** @internal adopts a native graph id and features it owns. */
-  constructor(id: number, dtype: FloatDType, features: NodeInput | undefined) {
-    const i = N.sparseInfo(id);
+  /** Stored (directed) adjacency entries; a symmetric graph stores each undirected edge twice. */
+  readonly numEdges: number;
+
+  /** @internal adopts a native graph id (of `numNodes` nodes and `numEdges` entries on `device`) and features it owns. */
+  constructor(id: number, numNodes: number, numEdges: number, device: Device, dtype: FloatDType, features: NodeInput | undefined) {
     this.#h = new SparseId(id, this, "DeviceGraph");
-    this.numNodes = i.rows;
-    this.device = deviceName(i.device);
+    this.numNodes = numNodes;
+    this.numEdges = numEdges;
+    this.device = device;
     this.dtype = dtype;
     this.features = features;
   }
@@ -127,17 +130,12 @@ export class DeviceGraph implements GraphOps {
       disposeFeatures(features);
       throw e;
     }
-    return new DeviceGraph(id, dtype, features);
+    return new DeviceGraph(id, numNodes, indices.length, deviceName(deviceCode(device)), dtype, features);
   }
 
   /** @internal the native id. */
   get _id(): number {
     return this.#h.id;
-  }
-
-  /** Stored (directed) adjacency entries; a symmetric graph stores each undirected edge twice. */
-  get numEdges(): number {
-    return N.sparseInfo(this.#h.id).nnz;
   }
 
   /** True when the adjacency (with its weights) is symmetric; augmented views usually are not. */
@@ -205,9 +203,10 @@ export class DeviceGraph implements GraphOps {
     const pEntry = prob(options.featureDropout, "featureDropout");
     const f = this.features;
     const [kind, ref] = f === undefined ? [0, -1] : isSparseRows(f) ? [2, (f as SparseFeatures)._id] : [1, th(f, "augment")];
-    const [gid, fout] = N.graphAugment(this.#h.id, generator._id, pEdge, kind, ref, pCol, pEntry, dtypeCode(this.dtype));
-    const features = kind === 0 ? undefined : kind === 1 ? keep(new Tensor(fout)) : new SparseFeatures(fout);
-    return new DeviceGraph(gid, this.dtype, features);
+    const [gid, fout, nnz] = N.graphAugment(this.#h.id, generator._id, pEdge, kind, ref, pCol, pEntry, dtypeCode(this.dtype));
+    // The view's sizes are known here: no further native calls (a view is one call).
+    const features = kind === 0 ? undefined : kind === 1 ? keep(new Tensor(fout)) : (f as SparseFeatures)._derived(fout);
+    return new DeviceGraph(gid, this.numNodes, nnz, this.device, this.dtype, features);
   }
 
   get isDisposed(): boolean {

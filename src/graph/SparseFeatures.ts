@@ -29,21 +29,26 @@ export class SparseFeatures implements SparseRows {
   readonly device: Device;
   readonly #h: SparseId;
 
-  /** @internal adopts a native sparse id. */
-  constructor(id: number) {
-    const i = N.sparseInfo(id);
+  /** @internal adopts a native sparse id of the given sizes. */
+  constructor(id: number, i: { rows: number; cols: number; nnz: number; device: Device }) {
     this.#h = new SparseId(id, this, "SparseFeatures");
     this.rows = i.rows;
     this.cols = i.cols;
     this.nnz = i.nnz;
-    this.device = deviceName(i.device);
+    this.device = i.device;
+  }
+
+  /** @internal a masked copy made natively: same sizes and structure as this one. */
+  _derived(id: number): SparseFeatures {
+    return new SparseFeatures(id, { rows: this.rows, cols: this.cols, nnz: this.nnz, device: this.device });
   }
 
   /** Copies host CSR features to `device` (validated: ERR_DATA names the bad array and position). */
   static fromCsr(features: CsrFeatures, options: { device?: Device } = {}): SparseFeatures {
     if (features?.kind !== "csr") throw new ArgumentError(`SparseFeatures.fromCsr: expected CSR features ({ kind: "csr", ... }) but received kind ${String(features?.kind)}`);
-    const id = loadNative().sparseFromCsr(features.rows, features.cols, features.indptr, features.indices, features.data, deviceCode(options.device ?? "cpu"), false);
-    return new SparseFeatures(id);
+    const device = options.device ?? "cpu";
+    const id = loadNative().sparseFromCsr(features.rows, features.cols, features.indptr, features.indices, features.data, deviceCode(device), false);
+    return new SparseFeatures(id, { rows: features.rows, cols: features.cols, nnz: features.indices.length, device: deviceName(deviceCode(device)) });
   }
 
   /** @internal the native id. */

@@ -3,7 +3,7 @@
 // (values and gradients through the transposed kept graph), masks consistent between dense and sparse
 // features, no leaks.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, eye, Generator, randn, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { DeviceGraph, eye, Generator, nativeCalls, randn, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
 import { denseAdjacency, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph, expectNoLeaks, type Csr } from "./graphFixtures.js";
 
 expectNoLeaks();
@@ -193,6 +193,26 @@ describe("feature masking", () => {
       expect(maxAbsDiff(w.grad!, w2.grad!)).toBeLessThan(1e-4);
     });
     for (const o of [vs, vd, gs, gd, g1, g2]) o.dispose();
+  });
+
+  it("makes a view in one native call, and a gcn product in one more", () => {
+    const f = randomCsrFeatures(71, c.n, 50, 0.1);
+    const g = DeviceGraph.fromGraph(hostGraph(c, f));
+    const gen = new Generator(12);
+    // nativeCalls() counts itself once.
+    const before = nativeCalls();
+    const v = g.augment({ edgeDrop: 0.3, featureMask: 0.2 }, gen);
+    expect(nativeCalls() - before - 1).toBe(1);
+    expect(v.numNodes).toBe(c.n);
+    expect(v.numEdges).toBe(v.csr().indices.length);
+    expect((v.features as SparseFeatures).nnz).toBe(f.indices.length);
+    tidy(() => {
+      const x = randn([c.n, 8]);
+      const n0 = nativeCalls();
+      v.gcn(x);
+      expect(nativeCalls() - n0 - 1).toBe(1);
+    });
+    for (const o of [v, g, gen]) o.dispose();
   });
 
   it("rejects probabilities outside [0, 1] without advancing the generator", () => {

@@ -2,7 +2,7 @@
 // in float64, on symmetric, directed, weighted graphs with isolated nodes; normalization against the
 // formula; errors; no leaks.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, randn, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
+import { DeviceGraph, graphMemory, randn, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
 import { denseAdjacency, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph, expectNoLeaks, type Csr } from "./graphFixtures.js";
 
 expectNoLeaks();
@@ -54,9 +54,12 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
       expect(g.numEdges).toBe(c.indices.length);
       tidy(() => {
         const a = denseAdjacency(c);
-        checkProduct((x) => g.gcn(x), denseGcn(a));
-        checkProduct((x) => g.mean(x), denseMean(a));
-        checkProduct((x) => g.sum(x), a);
+        // Widths that take the generic, one-line, two-line and four-line tile kernels (and a remainder).
+        for (const f of [5, 8, 16, 32, 70]) {
+          checkProduct((x) => g.gcn(x), denseGcn(a), f);
+          checkProduct((x) => g.mean(x), denseMean(a), f);
+          checkProduct((x) => g.sum(x), a, f);
+        }
         // Normalization vs the formula, entry by entry.
         expect(maxAbsDiff(g.toDense("gcn"), denseGcn(a))).toBeLessThan(1e-14);
         expect(maxAbsDiff(g.toDense("mean"), denseMean(a))).toBeLessThan(1e-14);
@@ -119,6 +122,23 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
     });
     g32.dispose();
     g64.dispose();
+  });
+
+  it("caches normalizations and the transpose in the graph and frees them with it", () => {
+    const c = randomGraph(7, 200, 800, { directed: true });
+    const before = graphMemory();
+    const g = DeviceGraph.fromCsr(c.n, c.indptr, c.indices);
+    const own = graphMemory().bytes - before.bytes;
+    expect(own).toBe(4 * (c.n + 1) + 4 * c.indices.length); // indptr + indices
+    tidy(() => {
+      const x = randn([c.n, 4], { requiresGrad: true });
+      g.mean(x).sum().backward();
+    });
+    // float32 mean values + their transposed copy, and the transpose (indptr, indices, int64 perm).
+    const e = c.indices.length;
+    expect(graphMemory().bytes - before.bytes).toBe(own + 4 * e * 2 + 4 * (c.n + 1) + 4 * e + 8 * e);
+    g.dispose();
+    expect(graphMemory()).toEqual(before);
   });
 
   it("edges() lists src = column, dst = row, self-loops appended, cached", () => {

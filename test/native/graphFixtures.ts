@@ -117,12 +117,12 @@ export function maxAbsDiff(a: Tensor, b: Tensor): number {
 
 /** Registers hooks that check live tensors and graph objects return to their baseline after the file. */
 export function expectNoLeaks(): void {
-  let base = { tensors: 0, objects: 0 };
+  let base = { tensors: 0, objects: 0, bytes: 0 };
   beforeAll(() => {
-    base = { tensors: memory().tensors, objects: graphMemory().objects };
+    base = { tensors: memory().tensors, ...graphMemory() };
   });
   afterAll(() => {
     expect(memory().tensors).toBe(base.tensors);
-    expect(graphMemory().objects).toBe(base.objects);
+    expect(graphMemory()).toEqual({ objects: base.objects, bytes: base.bytes });
   });
 }
