@@ -19,3 +19,4 @@ export * from "./ssl/index.js";
 export { SVMax, svmaxBounds, meanSingularValue, type SVMaxOptions } from "./regularizers/svmax.js";
 export { VarianceRegularizer, varianceHinge, columnStd, type VarianceOptions } from "./regularizers/variance.js";
 export type { EmbeddingRegularizer, RegularizerResult } from "./regularizers/EmbeddingRegularizer.js";
+export * from "./toy/index.js";

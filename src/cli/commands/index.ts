@@ -4,10 +4,12 @@ import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
 import { sweepCommand } from "./sweep.js";
 import { collectCommand } from "./collect.js";
+import { toyCommand } from "./toy.js";
 
 export const COMMANDS: Command[] = [
   sweepCommand,
   collectCommand,
   infoCommand,
   demoCommand,
+  toyCommand,
 ];

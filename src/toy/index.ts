@@ -1,0 +1,14 @@
+/** The linear toy experiments of the dimensional-collapse papers (Jing et al. 2022; WERank). */
+export { ToyData, type ToyDataOptions } from "./ToyData.js";
+export { ToyLinear, toyWeight, TOY_INITS, type ToyInit, type ToyLinearOptions } from "./ToyLinear.js";
+export { toyInfoNCE, pairLogits, defaultTau, TOY_SIMILARITIES, type ToySimilarity } from "./toyInfoNCE.js";
+export { createToyObjective, TOY_OBJECTIVES, type ToyObjective, type ToyObjectiveName, type ToyObjectiveOptions } from "./toyObjectives.js";
+export { toyWerank } from "./toyWerank.js";
+export { ToyOptimizer, TOY_OPTIMIZERS, type ToyOptimizerKind, type ToyOptimizerOptions } from "./ToyOptimizer.js";
+export { singularValues, covarianceSpectrum, effectiveRank, vanishingCount, alignment, type Alignment } from "./spectra.js";
+export {
+  trainToy, resolveToyConfig, toyRunLabel, TOY_DEFAULT_LR,
+  type ToyConfig, type ToyRun, type ToyRunSummary, type ToySnapshot, type ToySpectrumSummary,
+} from "./trainToy.js";
+export { trainingSpectraFigure, spectrumVsKFigure, alignmentFigure } from "./toyFigures.js";
+export { runToyExperiment, type ToyEvent, type ToyExperimentOptions, type ToyExperimentResult, type ToyExperimentSummary } from "./toyExperiment.js";
