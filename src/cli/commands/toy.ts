@@ -139,10 +139,11 @@ Examples:
       }
       if (e.event === "run-start") say(`${e.run}: training`);
       else if (e.event === "epoch" && e.loss !== null) say(`  ${e.run} epoch ${e.epoch} loss ${fmt(e.loss)}  W1 σ_min/σ_max ${fmt(e.weights[0]!.at(-1)! / e.weights[0]![0]!)}`);
+      else if (e.event === "run-end" && e.summary.diverged) say(`${e.run}: DIVERGED (non-finite loss) after epoch ${e.summary.epochs}; lower --lr`);
       else if (e.event === "run-end") {
         const s = e.summary;
         const w = s.weights.map((x) => `${x.name} ${x.vanishing}/${x.singularValues.length}`).join(", ");
-        say(`${e.run}: vanishing (< ${s.threshold} x max) ${w}; embedding effective rank ${fmt(s.embedding.effectiveRank)}${s.alignment ? `; alignment mean |diag| ${fmt(s.alignment.diagMean)} over ${s.alignment.leading}` : ""}${s.diverged ? " (DIVERGED: lower --lr)" : ""}`);
+        say(`${e.run}: vanishing (< ${s.threshold} x max) ${w}; embedding effective rank ${fmt(s.embedding.effectiveRank)}${s.alignment ? `; alignment mean |diag| ${fmt(s.alignment.diagMean)} over ${s.alignment.leading}` : ""}`);
       } else if (e.event === "figure") say(`  figure ${path.relative(process.cwd(), e.file)}`);
     };
     const result = await runToyExperiment({ ...config, ...(ks ? { ks } : {}), out, onEvent });
