@@ -37,3 +37,4 @@ export * from "./graph/index.js";
 export * from "./experiment/index.js";
 export { Trainer, resolveDevice, listCheckpoints, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
 export * from "./report/index.js";
+export * from "./toy/index.js";

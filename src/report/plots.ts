@@ -22,6 +22,8 @@ export interface Point {
   /** Line label; numbers (epochs) get a sequential color scale in `sequential` charts. */
   series?: string | number;
   facet?: string;
+  /** Line style group (drawn dashed/dotted per value, e.g. with and without a regularizer). */
+  dash?: string;
 }
 
 export interface LineChartOptions {
@@ -40,6 +42,14 @@ export interface LineChartOptions {
   columns?: number;
   /** Color series by a sequential scale (e.g. epochs) instead of categories. */
   sequential?: boolean;
+  /** Stroke-dash legend title (default "style"), for points with `dash`. */
+  dashTitle?: string;
+  /** Order of the `dash` values: the first is drawn solid, the next ones dashed (default: by name). */
+  dashOrder?: readonly string[];
+  /** Order of the series in the legend and color scale (default: by name). */
+  seriesOrder?: readonly string[];
+  /** Order of the facets (default: sorted by name). */
+  facetOrder?: readonly string[];
 }
 
 const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } } };
@@ -48,6 +58,7 @@ const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", backg
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
   const hasSeries = o.points.some((p) => p.series !== undefined);
   const hasFacet = o.points.some((p) => p.facet !== undefined);
+  const hasDash = o.points.some((p) => p.dash !== undefined);
   // log scales cannot show zeros: clamp to the smallest positive value (a vanished singular value).
   const positive = o.points.filter((p) => p.y > 0).map((p) => p.y);
   const floor = positive.length ? Math.min(...positive) : 1e-12;
@@ -61,9 +72,13 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   if (hasSeries) {
     // Numeric series (epochs) are ordered by value, not as strings ("10" < "120" < "40").
     encoding.color = o.sequential
-      ? { field: "series", type: "quantitative", title: o.seriesTitle ?? "series", scale: { scheme: "viridis" } }
-      : { field: "series", type: "nominal", title: o.seriesTitle ?? "series" };
+      ? { field: "series", type: o.points.some((p) => typeof p.series === "number") ? "quantitative" : "ordinal", title: o.seriesTitle ?? "series", scale: { scheme: "viridis" } }
+      : { field: "series", type: "nominal", title: o.seriesTitle ?? "series", ...(o.seriesOrder ? { scale: { domain: [...o.seriesOrder] } } : {}) };
     encoding.detail = { field: "series" };
+  }
+  if (hasDash) {
+    encoding.strokeDash = { field: "dash", type: "nominal", title: o.dashTitle ?? "style", ...(o.dashOrder ? { scale: { domain: [...o.dashOrder] } } : {}) };
+    encoding.detail = hasSeries ? [{ field: "series" }, { field: "dash" }] : { field: "dash" };
   }
   const layer = { mark: { type: "line", point: o.markers ?? false, strokeWidth: 1.5, clip: true }, encoding };
   if (hasFacet) {
@@ -71,7 +86,7 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
       ...BASE,
       title: o.title,
       data: { values: data },
-      facet: { field: "facet", type: "nominal", title: null },
+      facet: { field: "facet", type: "nominal", title: null, ...(o.facetOrder ? { sort: [...o.facetOrder] } : {}) },
       columns: o.columns ?? 3,
       spec: { width: o.width ?? 260, height: o.height ?? 180, ...layer },
       resolve: { scale: { y: "independent", x: "independent" } },
@@ -89,6 +104,10 @@ export interface HeatmapOptions {
   size?: number;
   /** Diverging color scale around 0 (alignment matrices have signed entries). */
   diverging?: boolean;
+  /** Fixed color domain [min, max] (default: the data's range). */
+  domain?: readonly [number, number];
+  /** Color legend title (default "value"). */
+  valueTitle?: string;
 }
 
 /** A matrix as a heat map (alignment matrices). */
@@ -105,7 +124,12 @@ export function heatmap(o: HeatmapOptions): VegaLiteSpec {
     encoding: {
       x: { field: "j", type: "ordinal", title: o.xTitle ?? "j", axis: { labels: o.matrix.length <= 32 } },
       y: { field: "i", type: "ordinal", title: o.yTitle ?? "i", axis: { labels: o.matrix.length <= 32 } },
-      color: { field: "v", type: "quantitative", title: "value", scale: o.diverging ? { scheme: "redblue", domainMid: 0, reverse: true } : { scheme: "viridis" } },
+      color: {
+        field: "v",
+        type: "quantitative",
+        title: o.valueTitle ?? "value",
+        scale: { ...(o.diverging ? { scheme: "redblue", domainMid: 0, reverse: true } : { scheme: "viridis" }), ...(o.domain ? { domain: [...o.domain] } : {}) },
+      },
     },
   };
 }

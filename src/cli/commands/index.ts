@@ -8,6 +8,7 @@ import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
+import { toyCommand } from "./toy.js";
 
 export const COMMANDS: Command[] = [
   trainCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: Command[] = [
   datasetsCommand,
   infoCommand,
   demoCommand,
+  toyCommand,
 ];
