@@ -214,8 +214,15 @@ export class Trainer {
     const roles = Object.entries(this.objective.modules()).filter(([role]) => role !== "target");
     const named = { namedParameters: (): [string, Tensor][] => roles.flatMap(([role, m]) => m.namedParameters().map(([n, t]) => [`${role}.${n}`, t] as [string, Tensor])) };
     const groups = groupsOf(c.layers);
-    const names = WERank.fromModule(named, { groups }, { squared: c.squared }).names;
-    if (names.length === 0) throw new ConfigError(`werank.layers '${c.layers}' selects no weight matrix of objective '${this.config.objective.name}' (it has: ${roles.map(([r]) => r).join(", ")})`);
+    let names: readonly string[];
+    try {
+      names = WERank.fromModule(named, { groups }, { squared: c.squared }).names;
+    } catch (e) {
+      throw new ConfigError(
+        `werank.layers '${c.layers}' selects no weight matrix of objective '${this.config.objective.name}' (its trained modules: ${roles.map(([r]) => r).join(", ")})`,
+        { cause: e },
+      );
+    }
     let alpha: number | Record<string, number> = c.alpha;
     if (c.perLayer) {
       if (c.perLayer.length !== names.length) {
