@@ -4,17 +4,21 @@ import { collectCommand } from "./collect.js";
 import { compareCommand } from "./compare.js";
 import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
+import { evalCommand } from "./eval.js";
 import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
+import { reproduceCommand } from "./reproduce.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
 import { toyCommand } from "./toy.js";
 
 export const COMMANDS: Command[] = [
   trainCommand,
+  evalCommand,
   reportCommand,
   compareCommand,
   sweepCommand,
+  reproduceCommand,
   collectCommand,
   datasetsCommand,
   infoCommand,

@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigError } from "../../errors.js";
+import { readConfigFile, resolveConfig } from "../../experiment/resolveConfig.js";
+import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
+import { checkpointFiles } from "../../train/checkpoint/checkpoint.js";
+import { Trainer } from "../../train/Trainer.js";
+import { atomicWriteJson } from "../../util/atomicWrite.js";
+import { parseCommandArgs } from "../args.js";
+import { EXIT, type Command } from "../command.js";
+
+const OPTIONS = {
+  checkpoint: { type: "string" },
+  set: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  "data-dir": { type: "string" },
+} as const;
+
+/** A run directory and checkpoint from RUN_DIR, RUN_DIR/checkpoints/NAME or a checkpoint path. */
+function locate(target: string, name: string | undefined): { runDir: string; checkpoint: string } {
+  const abs = path.resolve(target);
+  const asCheckpoint = abs.replace(/\.(safetensors|json)$/, "");
+  if (fs.existsSync(`${asCheckpoint}.safetensors`) && !fs.statSync(abs).isDirectory?.()) {
+    return { runDir: path.dirname(path.dirname(asCheckpoint)), checkpoint: asCheckpoint };
+  }
+  if (!fs.existsSync(path.join(abs, "config.json"))) throw new ConfigError(`eval: ${target} is neither a run directory (no config.json) nor a checkpoint`);
+  const ck = path.join(abs, "checkpoints", name ?? "final");
+  if (!fs.existsSync(checkpointFiles(ck).tensors)) {
+    const have = fs.existsSync(path.join(abs, "checkpoints")) ? fs.readdirSync(path.join(abs, "checkpoints")).filter((f) => f.endsWith(".safetensors")).map((f) => f.replace(/\.safetensors$/, "")) : [];
+    throw new ConfigError(`eval: no checkpoint '${name ?? "final"}' in ${abs}/checkpoints (available: ${have.join(", ") || "none"})`);
+  }
+  return { runDir: abs, checkpoint: ck };
+}
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
+  help: `werank-native eval RUN_DIR [--checkpoint NAME] [--set eval.KEY=VALUE ...] [--json]
+werank-native eval RUN_DIR/checkpoints/NAME
+
+Loads the run's config.json and a checkpoint (default: final; e.g. interrupt, epoch-1000), then
+runs the linear-probe protocol on the frozen encoder and the collapse diagnostics (spectra,
+effective ranks, rank differential, WERank terms). The probe protocol can be changed with --set
+(eval.protocol, eval.splits, eval.classifier, eval.grid, ...). Writes RUN_DIR/eval-NAME.json.
+
+Examples:
+  werank-native eval runs/bgrl+werank-synthetic-20261122-101500
+  werank-native eval runs/bgrl-coauthor-cs-20261122-1 --checkpoint epoch-1000 --set eval.classifier=ovr
+  werank-native eval runs/bgrl-coauthor-cs-20261122-1/checkpoints/final --json`,
+  async run(args) {
+    const p = parseCommandArgs("eval", args, OPTIONS, true);
+    const target = p.positionals[0];
+    if (!target) throw new ConfigError("eval: RUN_DIR is missing (werank-native eval RUN_DIR)");
+    const { runDir, checkpoint } = locate(target, p.values.checkpoint as string | undefined);
+    const set = (p.values.set as string[] | undefined) ?? [];
+    const bad = set.find((s) => !s.startsWith("eval."));
+    if (bad) throw new ConfigError(`eval: --set can only change eval.* keys (the model is fixed by the checkpoint) but received '${bad}'`);
+    const base = readConfigFile(path.join(runDir, "config.json"));
+    const config = resolveConfig({ overrides: base as never, set, flags: p.values["data-dir"] ? { "data-dir": p.values["data-dir"] } : {} });
+    const graph = await loadGraphForConfig(config);
+    const trainer = new Trainer({ config, graph, resumeFrom: checkpoint });
+    try {
+      const t0 = Date.now();
+      const probe = trainer.evaluate();
+      const diagnostics = trainer.diagnostics();
+      const result = {
+        type: "eval",
+        runDir,
+        checkpoint: path.basename(checkpoint),
+        epoch: trainer.epoch,
+        probe: { mean: probe.mean, std: probe.std, splits: probe.splits.length, protocol: config.eval.protocol, solver: probe.solver, converged: probe.converged, perSplit: probe.splits.map((s) => ({ split: s.split, bestC: s.bestC, test: s.test })) },
+        effectiveRank: {
+          representation: diagnostics.representations.online?.effectiveRank ?? null,
+          embedding: diagnostics.embeddings.online?.effectiveRank ?? null,
+          target: diagnostics.representations.target?.effectiveRank ?? null,
+        },
+        rankDifferential: diagnostics.rankDifferential,
+        weights: diagnostics.weights.map((w) => ({ name: w.name, effectiveRank: w.effectiveRank, werank: w.werank })),
+        warnings: diagnostics.warnings,
+        seconds: (Date.now() - t0) / 1000,
+      };
+      atomicWriteJson(path.join(runDir, `eval-${path.basename(checkpoint)}.json`), { ...result, diagnostics, probeDetails: probe });
+      if (p.values.json) process.stdout.write(JSON.stringify(result) + "\n");
+      else {
+        process.stdout.write(
+          `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${trainer.epoch})\n` +
+            `  linear probe accuracy  ${(100 * probe.mean).toFixed(2)} ± ${(100 * probe.std).toFixed(2)} %  (${probe.splits.length} ${config.eval.protocol} splits, ${probe.solver})\n` +
+            `  effective rank         representation ${result.effectiveRank.representation?.toFixed(1)}, embedding ${result.effectiveRank.embedding?.toFixed(1)}\n` +
+            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)}\n` : "") +
+            diagnostics.warnings.map((w) => `  warning: ${w}\n`).join("") +
+            `  written                ${path.join(runDir, `eval-${path.basename(checkpoint)}.json`)}\n`,
+        );
+      }
+      return EXIT.ok;
+    } finally {
+      trainer.dispose();
+    }
+  },
+};
