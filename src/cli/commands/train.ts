@@ -83,20 +83,23 @@ Examples:
     const json = p.values.json === true;
     const resumeDir = p.values.resume as string | undefined;
     let config;
-    let runDir: RunDir;
     let resumeFrom: string | undefined;
     if (resumeDir) {
       const cfgFile = path.join(resumeDir, "config.json");
       if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
       config = resolveConfig({ overrides: readConfigFile(cfgFile) as never });
-      runDir = new RunDir(resumeDir);
       resumeFrom = latestCheckpoint(resumeDir);
     } else {
       config = resolveConfig(configSources(p));
+    }
+    // Load (and validate) the data before creating anything: a bad dataset leaves no empty run directory.
+    const graph = await loadGraphForConfig(config);
+    let runDir: RunDir;
+    if (resumeDir) runDir = new RunDir(resumeDir);
+    else {
       const name = config.output.name ?? `${config.objective.name}${config.werank.alpha > 0 ? "+werank" : ""}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
       runDir = typeof p.values["run-dir"] === "string" ? new RunDir(p.values["run-dir"]) : RunDir.create(config.output.dir, name);
     }
-    const graph = await loadGraphForConfig(config);
     if (!resumeFrom) {
       runDir.writeJson("config.json", config);
       runDir.writeJson("env.json", {
