@@ -93,4 +93,5 @@ else
   log "compiling TypeScript"
   npx --no-install tsc -p tsconfig.json
 fi
+chmod +x dist/cli/main.js   # the package's bin (npx werank-native)
 log "ready"
