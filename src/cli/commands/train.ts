@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import cliProgress from "cli-progress";
+import YAML from "yaml";
 import { ConfigError } from "../../errors.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
@@ -19,6 +20,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   "run-dir": { type: "string" },
   resume: { type: "string" },
+  "print-config": { type: "boolean" },
 } as const;
 
 /** The newest checkpoint of a run: the interrupt one, else the highest epoch. */
@@ -68,6 +70,7 @@ computes collapse diagnostics and writes a run directory:
   --json            JSONL events on stdout, ending with one {"type":"summary", ...} line
   --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>)
   --resume RUN_DIR  continue an interrupted run from its newest checkpoint (same trajectory)
+  --print-config    print the resolved configuration (every key, defaults filled in) as YAML and exit
 Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C exits at once.
 
 ${CONFIG_HELP}
@@ -91,6 +94,10 @@ Examples:
       resumeFrom = latestCheckpoint(resumeDir);
     } else {
       config = resolveConfig(configSources(p));
+    }
+    if (p.values["print-config"]) {
+      process.stdout.write(YAML.stringify(config));
+      return EXIT.ok;
     }
     // Load (and validate) the data before creating anything: a bad dataset leaves no empty run directory.
     const graph = await loadGraphForConfig(config);
