@@ -1,4 +1,4 @@
 /** Figures and HTML reports. */
 export { lineChart, heatmap, hconcat, renderSvg, type Point, type LineChartOptions, type HeatmapOptions, type VegaLiteSpec } from "./plots.js";
 export { readRun, runLabel, type RunData } from "./runData.js";
-export { writeReport, renderReport, writeComparison, renderComparison } from "./writeReport.js";
+export { writeReport, renderReport, writeComparison, renderComparison, runFigures, writeRunFigures } from "./writeReport.js";

@@ -106,6 +106,32 @@ export async function renderReport(run: RunData): Promise<string> {
   return page(title, `werank-native run report · ${run.dir}`, parts.join("\n"));
 }
 
+/** The report's figures by id (as in report.html), for exporting them as standalone SVG files. */
+export function runFigures(run: RunData): Record<string, VegaLiteSpec | undefined> {
+  return {
+    loss: lossFigure(run),
+    probe: probeFigure(run),
+    "effective-rank": effectiveRankFigure(run),
+    "rank-differential": rankDifferentialFigure(run),
+    spectrum: spectrumFigure(run),
+    "weight-spectra": weightSpectraFigure(run),
+    alignment: alignmentFigure(run),
+  };
+}
+
+/** Writes each available figure of a run as `<dir>/<id>.svg`; returns the files written. */
+export async function writeRunFigures(runDir: string, dir: string): Promise<string[]> {
+  const run = readRun(runDir);
+  const out: string[] = [];
+  for (const [id, spec] of Object.entries(runFigures(run))) {
+    if (!spec) continue;
+    const file = path.join(path.resolve(dir), `${id}.svg`);
+    atomicWriteFile(file, await renderSvg(spec));
+    out.push(file);
+  }
+  return out;
+}
+
 /** Writes (or rewrites) `<runDir>/report.html`; returns its path. */
 export async function writeReport(runDir: string): Promise<string> {
   const run = readRun(runDir);
