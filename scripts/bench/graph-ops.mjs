@@ -38,16 +38,10 @@ const SPECS = [
   { name: "coauthor-cs", nodes: 18333, edges: 163788, features: 6805, density: 0.0088 },
 ];
 
-/** mulberry32 */
+/** Seeded uniform [0, 1) draws (the data layer's generator). */
 function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = wn.createRng(seed);
+  return () => rng.next();
 }
 
 /** A random symmetric graph with exactly `edges` directed entries; endpoints half uniform, half

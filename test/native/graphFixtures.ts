@@ -4,17 +4,8 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { graphMemory, memory, tensor, type Tensor } from "../../src/index.js";
 import type { CsrFeatures, Graph } from "../../src/graph/Graph.js";
 
-/** mulberry32: a small seeded PRNG for fixtures. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from "../helpers/denseGraph.js";
+import { prng } from "../helpers/denseGraph.js";
 
 export interface Csr {
   n: number;
