@@ -196,6 +196,10 @@ export interface NativeAddon {
   benchCooMatrix(id: number, kind: number, dtype: number): H;
   benchEdgeIndex(id: number): H;
   benchCooAugment(edgeIndex: H, numNodes: number, generator: number, p: number, dtype: number): H;
+  // perf (native/tensor/host_allocator.cc): LibTorch's CPU allocator keeps large blocks for reuse.
+  /** Installs the caching CPU allocator with at most capBytes of free blocks kept (0: none kept). */
+  setHostAllocator(capBytes: number): void;
+  hostAllocatorStats(): { cachedBytes: number; largeBytes: number; hits: number; misses: number };
 }
 
 /** Options of the native probe fit (see native/eval/probe.cc). */
@@ -296,6 +300,7 @@ export function loadNative(): Native {
     }
     mod.setErrorFactory(makeError);
     mod.setNumThreads(readEnv().numThreads ?? defaultThreads());
+    mod.setHostAllocator(readEnv().hostCacheBytes);
     N = mod;
     loadedFrom = file;
     return mod;
