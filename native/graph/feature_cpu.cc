@@ -81,6 +81,16 @@ WN_SIMD_CLONES void bwd_tile(const int32_t* __restrict__ ip, const int32_t* __re
   }
 }
 
+/// Calls f(tile, c0, c1) over blocks of 64 columns of every tile, in parallel (the transposing copies).
+template <typename F>
+void for_tile_blocks(int64_t tiles, int64_t cols, F&& f) {
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (cols + kBlock - 1) / kBlock;
+  at::parallel_for(0, tiles * blocks, 1, [&](int64_t u0, int64_t u1) {
+    for (int64_t u = u0; u < u1; ++u) f(u / blocks, (u % blocks) * kBlock, std::min(cols, (u % blocks + 1) * kBlock));
+  });
+}
+
 bool is_transposed(const at::Tensor& x) {
   return !x.is_contiguous() && x.dim() == 2 && x.stride(0) == 1 && x.stride(1) == x.size(0);
 }
@@ -95,19 +105,14 @@ at::Tensor pack(const at::Tensor& x) {
   const T* xp = x.data_ptr<T>();
   if (is_transposed(x)) {
     // x[c, j] = a[j, c] with a = x^T contiguous [F, cols]: each tile is a transpose of W rows of a.
-    constexpr int64_t kBlock = 64;
-    const int64_t blocks = (cols + kBlock - 1) / kBlock;
-    at::parallel_for(0, tiles * blocks, 1, [&](int64_t u0, int64_t u1) {
-      for (int64_t u = u0; u < u1; ++u) {
-        const int64_t t = u / blocks, c0 = (u % blocks) * kBlock, c1 = std::min(cols, c0 + kBlock);
-        const int64_t w = std::min<int64_t>(W, f - t * W);
-        T* dst = pp + t * cols * W;
-        for (int64_t c = c0; c < c1; ++c)
-          for (int64_t j = w; j < W; ++j) dst[c * W + j] = T(0);
-        for (int64_t j = 0; j < w; ++j) {
-          const T* src = xp + (t * W + j) * cols;
-          for (int64_t c = c0; c < c1; ++c) dst[c * W + j] = src[c];
-        }
+    for_tile_blocks(tiles, cols, [&](int64_t t, int64_t c0, int64_t c1) {
+      const int64_t w = std::min<int64_t>(W, f - t * W);
+      T* dst = pp + t * cols * W;
+      for (int64_t c = c0; c < c1; ++c)
+        for (int64_t j = w; j < W; ++j) dst[c * W + j] = T(0);
+      for (int64_t j = 0; j < w; ++j) {
+        const T* src = xp + (t * W + j) * cols;
+        for (int64_t c = c0; c < c1; ++c) dst[c * W + j] = src[c];
       }
     });
   } else {
@@ -183,20 +188,15 @@ at::Tensor backward_impl(const Csr& s, int64_t rows, int64_t cols, const at::Ten
   const int64_t part_stride = tiles * cols * W;
   if (transposed) {
     // out [F, cols]: out[t W + j, c] = sum_p acc[p, t, c, j]
-    constexpr int64_t kBlock = 64;
-    const int64_t blocks = (cols + kBlock - 1) / kBlock;
-    at::parallel_for(0, tiles * blocks, 1, [&](int64_t u0, int64_t u1) {
-      for (int64_t u = u0; u < u1; ++u) {
-        const int64_t t = u / blocks, c0 = (u % blocks) * kBlock, c1 = std::min(cols, c0 + kBlock);
-        const int64_t w = std::min<int64_t>(W, f - t * W);
-        for (int64_t j = 0; j < w; ++j) {
-          T* dst = op + (t * W + j) * cols;
-          const T* src = ap + t * cols * W + j;
-          for (int64_t c = c0; c < c1; ++c) {
-            T sum = src[c * W];
-            for (int64_t p = 1; p < parts; ++p) sum += src[p * part_stride + c * W];
-            dst[c] = sum;
-          }
+    for_tile_blocks(tiles, cols, [&](int64_t t, int64_t c0, int64_t c1) {
+      const int64_t w = std::min<int64_t>(W, f - t * W);
+      for (int64_t j = 0; j < w; ++j) {
+        T* dst = op + (t * W + j) * cols;
+        const T* src = ap + t * cols * W + j;
+        for (int64_t c = c0; c < c1; ++c) {
+          T sum = src[c * W];
+          for (int64_t p = 1; p < parts; ++p) sum += src[p * part_stride + c * W];
+          dst[c] = sum;
         }
       }
     });
