@@ -1,5 +1,5 @@
-// Shared pieces of the CPU graph kernels (csr_cpu.cc, feature_cpu.cc): SIMD clones, 32-byte vectors,
-// work-balanced row ranges on LibTorch's thread pool, and row filtering.
+// Shared pieces of the CPU graph kernels (csr_cpu.cc, feature_cpu.cc): work-balanced row ranges on
+// LibTorch's thread pool and row filtering (SIMD helpers: tensor/simd.h).
 #pragma once
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
@@ -7,15 +7,7 @@
 #include <algorithm>
 #include <vector>
 
-// The hot loops get an AVX2/FMA clone (x86-64-v3) picked at load time; the addon itself is built for
-// generic x86-64. ("arch=haswell" would mean the CPU model, and would not be picked on AMD.)
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
-#define WN_SIMD_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define WN_SIMD_CLONES
-#endif
-
-#pragma GCC diagnostic ignored "-Wpsabi"  // 32-byte vectors passed by value inside the clones
+#include "tensor/simd.h"
 
 namespace wn::graph::cpu {
 
@@ -79,32 +71,6 @@ at::Tensor filter_rows(const int32_t* ip, int64_t rows, Keep&& keep, Alloc&& all
     }
   });
   return indptr;
-}
-
-/// 32-byte vectors (GCC/Clang vector extensions): one ymm register in the AVX2 clone, two xmm in
-/// the default one.
-template <typename T>
-struct Vec32Of;
-template <>
-struct Vec32Of<float> {
-  typedef float type __attribute__((vector_size(32)));
-};
-template <>
-struct Vec32Of<double> {
-  typedef double type __attribute__((vector_size(32)));
-};
-template <typename T>
-using Vec32 = typename Vec32Of<T>::type;
-
-template <typename T>
-inline Vec32<T> load32(const T* p) {
-  Vec32<T> v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename T>
-inline void store32(T* p, Vec32<T> v) {
-  __builtin_memcpy(p, &v, sizeof v);
 }
 
 }  // namespace wn::graph::cpu

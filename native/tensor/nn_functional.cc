@@ -1,4 +1,5 @@
 // NN functional ops: softmax family, losses, normalization layers, linear, dropout.
+#include "tensor/fused_cpu.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
@@ -81,7 +82,8 @@ WN_EXPORT(cosineSimilarity) {
   const int64_t d = arg_int64(info, 2);
   check_dim(a.dim() >= b.dim() ? a : b, d, "cosineSimilarity");
   try {
-    return out(info, at::cosine_similarity(a, b, d, arg_num(info, 3)));
+    const double eps = arg_num(info, 3);
+    return out(info, fused::cosine_applies(a, b, d) ? fused::cosine_similarity(a, b, eps) : at::cosine_similarity(a, b, d, eps));
   } catch (const c10::Error& e) {
     rethrow_binary("cosineSimilarity", a, b, e);
   }

@@ -1,0 +1,118 @@
+/**
+ * The fused CPU PReLU and cosine similarity (native/tensor/fused_cpu.cc) against compositions of
+ * elementary ops (values and gradients, float64 and float32), against finite differences, on shapes
+ * with vector tails, several threads' chunks, per-channel slopes with trailing dims, zero inputs and
+ * rows below eps; the numbers PyTorch 1.13 gives for the edge cases.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { cosineSimilarity, manualSeed, randn, setNumThreads, tensor, tidy, zeros, type NestedArray, type Tensor } from "../../src/index.js";
+import { defaultThreads } from "../../src/env.js";
+import { gradcheck } from "../helpers/gradcheck.js";
+import { expectClose, itNoLeak } from "../helpers/native.js";
+
+const f64 = { dtype: "float64" as const };
+
+/** y = max(x, 0) + w min(x, 0) with w broadcast along dim 1 (the reference composition). */
+function preluRef(x: Tensor, w: Tensor): Tensor {
+  const shape = x.ndim >= 2 && w.size > 1 ? [1, w.size, ...Array(x.ndim - 2).fill(1)] : [1];
+  const wb = w.reshape(shape);
+  return x.clamp(0).add(x.clamp(undefined, 0).mul(wb));
+}
+
+/** LibTorch 1.13's cosine similarity along dim 1: (a / max(|a|, eps)) . (b / max(|b|, eps)). */
+function cosineRef(a: Tensor, b: Tensor, eps = 1e-8): Tensor {
+  const na = a.norm(2, 1, true).clamp(eps);
+  const nb = b.norm(2, 1, true).clamp(eps);
+  return a.div(na).mul(b.div(nb)).sum(1);
+}
+
+/** Value and gradients of f against g on the same leaves. */
+function sameAs(f: (...xs: Tensor[]) => Tensor, g: (...xs: Tensor[]) => Tensor, inputs: Tensor[], tol: number): void {
+  tidy(() => {
+    const a = inputs.map((t) => t.detach().clone().setRequiresGrad(true));
+    const b = inputs.map((t) => t.detach().clone().setRequiresGrad(true));
+    const ya = f(...a), yb = g(...b);
+    expectClose(ya, yb.toArray() as NestedArray, tol);
+    const r = randn(ya.shape, { dtype: ya.dtype });
+    ya.mul(r).sum().backward();
+    yb.mul(r).sum().backward();
+    for (let i = 0; i < a.length; i++) expectClose(a[i]!.grad!, b[i]!.grad!.toArray() as NestedArray, tol * Math.max(1, Math.sqrt(ya.size)));
+  });
+}
+
+describe("fused prelu", () => {
+  afterEach(() => setNumThreads(defaultThreads()));
+
+  itNoLeak("matches max(x, 0) + a min(x, 0) and its gradients: shared slope, per channel, trailing dims, tails", () => {
+    manualSeed(1);
+    for (const dtype of ["float64", "float32"] as const) {
+      const tol = dtype === "float64" ? 1e-12 : 1e-5;
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([37, 13], { dtype }), randn([1], { dtype })], tol);
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([37, 13], { dtype }), randn([13], { dtype })], tol);
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([5, 3, 7], { dtype }), randn([3], { dtype })], tol);
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([11], { dtype }), randn([1], { dtype })], tol);
+    }
+  });
+
+  it("splits large inputs over threads with the same result (slope gradient summed over chunks)", () => {
+    manualSeed(2);
+    for (const threads of [1, 2, 5]) {
+      setNumThreads(threads);
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([300, 257], f64), randn([1], f64)], 1e-12);
+      sameAs((x, w) => x.prelu(w), preluRef, [randn([300, 257], f64), randn([257], f64)], 1e-12);
+    }
+  });
+
+  itNoLeak("x = 0 takes the slope's side (as PyTorch: dy/dx = a at 0, no slope gradient)", () => {
+    const x = zeros([4]).setRequiresGrad(true);
+    const w = tensor([0.25], { requiresGrad: true });
+    x.prelu(w).sum().backward();
+    expectClose(x.grad!, [0.25, 0.25, 0.25, 0.25]);
+    expectClose(w.grad!, [0]);
+  });
+
+  it("gradients match finite differences (float64)", () => {
+    manualSeed(3);
+    gradcheck((x, w) => x.prelu(w), [randn([6, 4], f64), randn([4], f64)]);
+    gradcheck((x, w) => x.prelu(w), [randn([3, 2, 5], f64), randn([1], f64)]);
+  });
+});
+
+describe("fused cosine similarity", () => {
+  itNoLeak("matches (a / max(|a|, eps)) . (b / max(|b|, eps)) and its gradients, dims 1 and -1, tails", () => {
+    manualSeed(4);
+    for (const dtype of ["float64", "float32"] as const) {
+      const tol = dtype === "float64" ? 1e-12 : 1e-5;
+      for (const d of [1, 3, 8, 13, 64, 130]) {
+        sameAs((a, b) => cosineSimilarity(a, b, 1), cosineRef, [randn([29, d], { dtype }), randn([29, d], { dtype })], tol);
+        sameAs((a, b) => cosineSimilarity(a, b, -1), cosineRef, [randn([7, d], { dtype }), randn([7, d], { dtype })], tol);
+      }
+    }
+  });
+
+  itNoLeak("rows below eps and zero rows give PyTorch 1.13's values and gradients", () => {
+    // torch.nn.functional.cosine_similarity (1.13), float64:
+    //   a = [[1e-9, 0]], b = [[1e-9, 0]] -> 0.01, grad a = [9.9e6, 0]
+    //   a = [[0, 0]], b = [[1, 2]]       -> 0,    grad a = [4.47213595e7, 8.94427191e7]
+    //   a = [[3, 4]], b = [[1, 2]]       -> 0.98386991, grad a = [-0.02862167, 0.02146625], grad b = [0.07155418, -0.03577709]
+    const a = tensor([[1e-9, 0], [0, 0], [3, 4]], { ...f64, requiresGrad: true });
+    const b = tensor([[1e-9, 0], [1, 2], [1, 2]], { ...f64, requiresGrad: true });
+    const c = cosineSimilarity(a, b, 1);
+    expectClose(c, [0.01, 0, 0.98386991], 1e-8);
+    c.sum().backward();
+    const ga = a.grad!.toArray() as number[][];
+    expect(ga[0]![0]! / 9.9e6).toBeCloseTo(1, 10);
+    expect(ga[1]![0]! / 4.47213595e7).toBeCloseTo(1, 8);
+    expect(ga[1]![1]! / 8.94427191e7).toBeCloseTo(1, 8);
+    expectClose(a.grad!.narrow(0, 2, 1), [[-0.02862167, 0.02146625]], 1e-8);
+    expectClose(b.grad!.narrow(0, 2, 1), [[0.07155418, -0.03577709]], 1e-8);
+  });
+
+  it("gradients match finite differences (float64), one side detached as in BGRL's loss", () => {
+    manualSeed(5);
+    gradcheck((a, b) => cosineSimilarity(a, b, 1).mean(), [randn([5, 6], f64), randn([5, 6], f64)]);
+    const y = randn([5, 6], f64);
+    gradcheck((a) => cosineSimilarity(a, y, -1).mean(), [randn([5, 6], f64)]);
+    y.dispose();
+  });
+});
