@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "common/binding.h"
@@ -73,12 +74,67 @@ void spmm_tile_fixed(const int32_t* ip, const int32_t* ix, const T* v, const T* 
   else spmm_tile<T, W, false>(ip, ix, v, d, x, f, out, r0, r1, c0);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#define WN_HAVE_WIDE_ROWS 1
+/// Whole rows of W = 128 or 256 float32 columns in AVX-512 registers (8 / 16 zmm accumulators): one
+/// pass over a row's entries with 0.5-1 KB contiguous reads each, instead of 2-4 passes of 64 columns.
+/// Measured on Amazon Computers (hidden 256, 1 thread): 25 -> 16.5 ms.
+template <int W, bool kValues>
+__attribute__((target("arch=x86-64-v4"))) void spmm_rows_wide(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix,
+                                                              const float* __restrict__ v, const float* __restrict__ d,
+                                                              const float* __restrict__ x, float* __restrict__ out, int64_t r0,
+                                                              int64_t r1) {
+  typedef float V16 __attribute__((vector_size(64)));
+  constexpr int kVecs = W / 16;
+  for (int64_t i = r0; i < r1; ++i) {
+    V16 acc[kVecs];
+    if (d != nullptr) {
+      const float di = d[i];
+      for (int j = 0; j < kVecs; ++j) {
+        V16 t;
+        __builtin_memcpy(&t, x + i * W + j * 16, 64);
+        acc[j] = di * t;
+      }
+    } else {
+      for (int j = 0; j < kVecs; ++j) acc[j] = V16{};
+    }
+    for (int32_t k = ip[i], e = ip[i + 1]; k < e; ++k) {
+      const float vk = kValues ? v[k] : 1.0f;
+      const float* xr = x + static_cast<int64_t>(ix[k]) * W;
+      for (int j = 0; j < kVecs; ++j) {
+        V16 t;
+        __builtin_memcpy(&t, xr + j * 16, 64);
+        acc[j] += vk * t;
+      }
+    }
+    for (int j = 0; j < kVecs; ++j) __builtin_memcpy(out + i * W + j * 16, &acc[j], 64);
+  }
+}
+
+/// True when the CPU runs x86-64-v4 (AVX-512) code and the width has a wide-row kernel.
+bool wide_rows(int64_t f) {
+  static const bool v4 = __builtin_cpu_supports("x86-64-v4");
+  return v4 && (f == 128 || f == 256);
+}
+
+void spmm_rows_wide(const int32_t* ip, const int32_t* ix, const float* v, const float* d, const float* x, int64_t f, float* out,
+                    int64_t r0, int64_t r1) {
+  if (f == 128) v != nullptr ? spmm_rows_wide<128, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<128, false>(ip, ix, v, d, x, out, r0, r1);
+  else v != nullptr ? spmm_rows_wide<256, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<256, false>(ip, ix, v, d, x, out, r0, r1);
+}
+#endif
+
 /// Rows [r0, r1) tile by tile (`tile` columns at a time): the rows' gathers then hit a narrow slice
 /// of x that stays in cache, instead of streaming whole rows of x from memory per entry.
 template <typename T>
 void spmm_rows(const int32_t* ip, const int32_t* ix, const T* v, const T* d, const T* x, int64_t f, T* out, int64_t r0, int64_t r1,
                int64_t tile) {
   constexpr int kLine = 64 / sizeof(T);
+#ifdef WN_HAVE_WIDE_ROWS
+  if constexpr (std::is_same_v<T, float>) {
+    if (wide_rows(f)) return spmm_rows_wide(ip, ix, v, d, x, f, out, r0, r1);
+  }
+#endif
   for (int64_t c0 = 0; c0 < f; c0 += tile) {
     const int64_t w = std::min(tile, f - c0);
     if (w == kLine) spmm_tile_fixed<T, kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
