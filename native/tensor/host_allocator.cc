@@ -16,6 +16,7 @@
 #include <c10/core/impl/alloc_cpu.h>
 #include <sys/mman.h>
 
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -30,12 +31,13 @@ constexpr size_t kHuge = size_t{2} << 20;   // THP size on x86-64 and arm64 (4 K
 
 class HostAllocator final : public c10::Allocator {
  public:
-#if WN_TORCH_AT_LEAST(2, 3)
-  c10::DataPtr allocate(size_t n) override { return allocate_impl(n); }
-  void copy_data(void* dest, const void* src, std::size_t count) const override { default_copy_data(dest, src, count); }
-#else
-  c10::DataPtr allocate(size_t n) const override { return const_cast<HostAllocator*>(this)->allocate_impl(n); }
-#endif
+  // The Allocator interface differs across LibTorch versions: 1.13 has `allocate(size_t) const`,
+  // 2.3+ `allocate(size_t)` and a pure virtual `copy_data` (later with a `sync` flag). Each is
+  // declared in every form; the one the base declares is overridden, the others are plain members.
+  c10::DataPtr allocate(size_t n) const { return const_cast<HostAllocator*>(this)->allocate_impl(n); }
+  c10::DataPtr allocate(size_t n) { return allocate_impl(n); }
+  void copy_data(void* dest, const void* src, std::size_t count) const { std::memcpy(dest, src, count); }
+  void copy_data(void* dest, const void* src, std::size_t count, bool /*sync*/) const { std::memcpy(dest, src, count); }
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
   static HostAllocator& instance() {
