@@ -11,7 +11,7 @@
 // Both run with the same threads (LibTorch intra-op, OpenMP and OpenBLAS) and OMP_WAIT_POLICY=PASSIVE.
 //
 // Achieved GFLOP/s = FLOPs of one step (counted analytically, see stepFlops) / median step time,
-// against an sgemm rate measured in each worker (a 2048^3 float32 matmul, best of 3).
+// against an sgemm rate measured in each worker (a 2048^3 float32 matmul, best of 5).
 // Targets (issue "Graph SSL training", CPU): ratio <= 0.2 on Cora and Coauthor CS (1%-dense
 // features), <= 0.8 on Amazon Computers; peak RSS <= the reference's.
 //
@@ -34,7 +34,7 @@ const opt = (k, d) => {
 };
 
 const GEMM_N = 2048;
-const GEMM_REPS = 3;
+const GEMM_REPS = 5;
 
 /** Peak resident set of this process in KiB (VmHWM). */
 function peakRssKb() {

@@ -200,6 +200,8 @@ export interface NativeAddon {
   /** Installs the caching CPU allocator with at most capBytes of free blocks kept (0: none kept). */
   setHostAllocator(capBytes: number): void;
   hostAllocatorStats(): { cachedBytes: number; largeBytes: number; hits: number; misses: number };
+  /** prelu(batchNorm(x)) in one op (fused on the CPU); optional tensors are -1; slope [1] or [C]. */
+  batchNormPrelu(x: H, runningMean: H, runningVar: H, weight: H, bias: H, training: boolean, momentum: number, eps: number, slope: H): H;
 }
 
 /** Options of the native probe fit (see native/eval/probe.cc). */

@@ -30,6 +30,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
 import { ACTIVATIONS, type ActivationName, makeActivation } from "./Activation.js";
+import { BatchNorm1d } from "./BatchNorm1d.js";
 import { Dropout } from "./Dropout.js";
 import { GATConv } from "./GATConv.js";
 import { GCNConv } from "./GCNConv.js";
@@ -38,6 +39,7 @@ import { makeNorm, NORMS, type NormName } from "./makeNorm.js";
 import { freeIntermediate, stage } from "./freeIntermediate.js";
 import { Module, type UnaryModule } from "./Module.js";
 import { ModuleList } from "./ModuleList.js";
+import { PReLU } from "./PReLU.js";
 import { SAGEConv } from "./SAGEConv.js";
 
 export type EncoderType = "gcn" | "sage" | "gat" | "mlp";
@@ -145,8 +147,12 @@ export class GraphEncoder extends Module {
       h = conv instanceof Linear ? conv.forward(input) : conv.forward(input, graph);
       if (input !== x) freeIntermediate(input as Tensor, h);
       const { norm, act } = this.post[i]!;
-      if (norm) h = stage(h, norm.forward(h));
-      h = stage(h, act.forward(h));
+      if (norm instanceof BatchNorm1d && act instanceof PReLU) {
+        h = stage(h, norm.forwardPrelu(h, act)); // BGRL's layer: one fused op
+      } else {
+        if (norm) h = stage(h, norm.forward(h));
+        h = stage(h, act.forward(h));
+      }
       if (this.drop && i < n - 1) h = stage(h, this.drop.forward(h));
     }
     return h!;

@@ -1,11 +1,13 @@
 /**
- * The fused CPU PReLU and cosine similarity (native/tensor/fused_cpu.cc) against compositions of
+ * The fused CPU PReLU, cosine similarity and BatchNorm + PReLU (native/tensor/fused_cpu.cc) against compositions of
  * elementary ops (values and gradients, float64 and float32), against finite differences, on shapes
  * with vector tails, several threads' chunks, per-channel slopes with trailing dims, zero inputs and
  * rows below eps; the numbers PyTorch 1.13 gives for the edge cases.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { cosineSimilarity, manualSeed, randn, setNumThreads, tensor, tidy, zeros, type NestedArray, type Tensor } from "../../src/index.js";
+import {
+  BatchNorm1d, PReLU, buildEncoder, cosineSimilarity, manualSeed, noGrad, randn, setNumThreads, tensor, tidy, zeros, type NestedArray, type Tensor,
+} from "../../src/index.js";
 import { defaultThreads } from "../../src/env.js";
 import { gradcheck } from "../helpers/gradcheck.js";
 import { expectClose, itNoLeak } from "../helpers/native.js";
@@ -114,5 +116,103 @@ describe("fused cosine similarity", () => {
     const y = randn([5, 6], f64);
     gradcheck((a) => cosineSimilarity(a, y, -1).mean(), [randn([5, 6], f64)]);
     y.dispose();
+  });
+});
+
+describe("fused batch norm + prelu (BatchNorm1d.forwardPrelu)", () => {
+  /** Fused and separate copies of the same modules on the same input: outputs, running stats, gradients. */
+  function compare(opts: { momentum?: number | null; affine?: boolean; trackRunningStats?: boolean; channelsSlope?: boolean; train: boolean }, dtype: "float64" | "float32"): void {
+    const tol = dtype === "float64" ? 1e-10 : 2e-4;
+    const c = 19;
+    const mk = () => {
+      const bn = new BatchNorm1d(c, { momentum: opts.momentum, affine: opts.affine, trackRunningStats: opts.trackRunningStats, dtype });
+      const act = new PReLU({ numParameters: opts.channelsSlope ? c : 1, dtype });
+      return { bn, act };
+    };
+    manualSeed(6);
+    const a = mk();
+    const b = mk();
+    tidy(() => {
+      // Non-trivial parameters and running statistics, the same in both.
+      for (const m of [a, b]) {
+        noGrad(() => {
+          m.act.weight.copy_(tensor(Array.from({ length: m.act.numParameters }, (_, i) => 0.1 + 0.05 * i), { dtype }));
+          if (opts.affine !== false) {
+            m.bn.param("weight").copy_(tensor(Array.from({ length: c }, (_, i) => 0.5 + 0.1 * i), { dtype }));
+            m.bn.param("bias").copy_(tensor(Array.from({ length: c }, (_, i) => 0.2 * i - 1), { dtype }));
+          }
+          if (opts.trackRunningStats !== false) {
+            m.bn.runningMean!.copy_(tensor(Array.from({ length: c }, (_, i) => 0.3 * i), { dtype }));
+            m.bn.runningVar!.copy_(tensor(Array.from({ length: c }, (_, i) => 1 + 0.2 * i), { dtype }));
+          }
+        });
+        m.bn.train(opts.train);
+      }
+      for (let step = 0; step < 2; step++) {
+        const x = randn([77, c], { dtype }).mul(3).add(2);
+        const xa = x.detach().clone().setRequiresGrad(true);
+        const xb = x.detach().clone().setRequiresGrad(true);
+        const ya = a.bn.forwardPrelu(xa, a.act);
+        const yb = b.act.forward(b.bn.forward(xb));
+        expectClose(ya, yb.toArray() as NestedArray, tol);
+        const r = randn([77, c], { dtype });
+        ya.mul(r).sum().backward();
+        yb.mul(r).sum().backward();
+        expectClose(xa.grad!, xb.grad!.toArray() as NestedArray, tol * 10);
+        expectClose(a.act.weight.grad!, b.act.weight.grad!.toArray() as NestedArray, tol * 100);
+        if (opts.affine !== false) {
+          expectClose(a.bn.param("weight").grad!, b.bn.param("weight").grad!.toArray() as NestedArray, tol * 100);
+          expectClose(a.bn.param("bias").grad!, b.bn.param("bias").grad!.toArray() as NestedArray, tol * 100);
+        }
+        if (opts.trackRunningStats !== false) {
+          expectClose(a.bn.runningMean!, b.bn.runningMean!.toArray() as NestedArray, tol);
+          expectClose(a.bn.runningVar!, b.bn.runningVar!.toArray() as NestedArray, tol);
+          expect(a.bn.buffer("num_batches_tracked").item()).toBe(b.bn.buffer("num_batches_tracked").item());
+        }
+      }
+    });
+    for (const m of [a, b]) {
+      m.bn.dispose();
+      m.act.dispose();
+    }
+  }
+
+  for (const dtype of ["float64", "float32"] as const) {
+    itNoLeak(`${dtype}: training and eval, BGRL's momentum 0.99, shared slope`, () => {
+      compare({ momentum: 0.99, train: true }, dtype);
+      compare({ momentum: 0.99, train: false }, dtype);
+    });
+    itNoLeak(`${dtype}: per-channel slopes, momentum null (cumulative), no affine, no running statistics`, () => {
+      compare({ momentum: null, channelsSlope: true, train: true }, dtype);
+      compare({ affine: false, train: true }, dtype);
+      compare({ trackRunningStats: false, train: true }, dtype);
+      compare({ trackRunningStats: false, train: false }, dtype); // batch statistics in eval too
+    });
+  }
+
+  it("gradients match finite differences (float64)", () => {
+    manualSeed(7);
+    const bn = new BatchNorm1d(3, { momentum: 0.5, dtype: "float64" });
+    const act = new PReLU({ dtype: "float64" });
+    gradcheck((x) => bn.forwardPrelu(x, act), [randn([6, 3], f64)]);
+    bn.dispose();
+    act.dispose();
+  });
+
+  it("a GCN encoder with BatchNorm + PReLU layers uses the fused op and matches the composed layers", () => {
+    manualSeed(8);
+    const enc = buildEncoder({ type: "mlp", inputDim: 5, layers: [7, 4] });
+    const ref = enc.clone({ copyState: true });
+    tidy(() => {
+      const x = randn([30, 5]);
+      const h = enc.forward(x, undefined as never);
+      // The reference composes the same layers one op at a time.
+      let r: Tensor = x;
+      const post = (ref as unknown as { post: { norm: BatchNorm1d; act: PReLU }[] }).post;
+      for (let i = 0; i < 2; i++) r = post[i]!.act.forward(post[i]!.norm.forward((ref.convs.at(i) as unknown as { forward(t: Tensor): Tensor }).forward(r)));
+      expectClose(h, r.toArray() as NestedArray, 1e-5);
+    });
+    enc.dispose();
+    ref.dispose();
   });
 });
