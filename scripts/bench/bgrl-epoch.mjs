@@ -12,6 +12,9 @@
 //
 // Achieved GFLOP/s = FLOPs of one step (counted analytically, see stepFlops) / median step time,
 // against an sgemm rate measured in each worker (a 2048^3 float32 matmul, best of 5).
+// The "GEMM floor ratio" is the time our step's dense products alone take at that sgemm rate,
+// divided by the reference's epoch: no implementation of this step on the same GEMM library gets
+// a lower ratio (on Cora it is above the 0.2 target: the target cannot be met there).
 // Targets (issue "Graph SSL training", CPU): ratio <= 0.2 on Cora and Coauthor CS (1%-dense
 // features), <= 0.8 on Amazon Computers; peak RSS <= the reference's.
 //
@@ -176,33 +179,34 @@ function exportGraph(graph, cfg, dir, werankAlpha) {
  *   WERank on W [out, in]: 2 k^2 m forward (Gram), 2 k^2 m backward, k = min, m = max
  * Per step: online encoder forward + backward and predictor forward + backward on both views, target
  * encoder forward on both views. Elementwise work (bias, BatchNorm, PReLU, cosine, AdamW, EMA) is
- * not counted.
+ * not counted. Returned by kind: dense (GEMMs), spmm, sparseFeatures, and their total.
  */
 function stepFlops({ N, E, F, nnzX, sparse, layers, hidden, pEdge, pFeat, werank }) {
-  let total = 0;
+  const parts = { dense: 0, spmm: 0, sparseFeatures: 0 };
   const d = layers[layers.length - 1];
   for (let v = 0; v < 2; v++) {
     const nnzA = E * (1 - pEdge[v]) + N;
+    // The first layer's product: forward 3 times per view (online, target), backward (dW) once.
     const first = sparse ? 2 * nnzX * (1 - pFeat[v]) * layers[0] : 2 * N * F * layers[0];
-    let encFwd = first + 2 * nnzA * layers[0];
-    let encBwd = first + 2 * nnzA * layers[0]; // dW only for the features; Â^T G
-    for (let l = 1; l < layers.length; l++) {
-      const g = 2 * N * layers[l - 1] * layers[l];
-      encFwd += g + 2 * nnzA * layers[l];
-      encBwd += 2 * g + 2 * nnzA * layers[l];
-    }
-    const pred = 2 * N * d * hidden * 2;
-    total += encFwd + encBwd + pred * 3 + encFwd; // online fwd + bwd, predictor fwd + bwd, target fwd
+    parts[sparse ? "sparseFeatures" : "dense"] += 3 * first;
+    // SpMM: online forward + backward, target forward, every layer.
+    for (const w of layers) parts.spmm += 3 * 2 * nnzA * w;
+    // Dense layers after the first: online forward + dX + dW, target forward.
+    for (let l = 1; l < layers.length; l++) parts.dense += 4 * 2 * N * layers[l - 1] * layers[l];
+    // Predictor d -> hidden -> d: forward + dX + dW.
+    parts.dense += 3 * 2 * N * d * hidden * 2;
   }
   if (werank) {
-    let dims = [F, ...layers];
+    const dims = [F, ...layers];
     for (let l = 1; l < dims.length; l++) {
       const k = Math.min(dims[l - 1], dims[l]), m = Math.max(dims[l - 1], dims[l]);
-      total += 4 * k * k * m;
+      parts.dense += 4 * k * k * m;
     }
   }
-  return total;
+  return { ...parts, total: parts.dense + parts.spmm + parts.sparseFeatures };
 }
+
+const scale = (o, k) => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, v * k]));
 
 async function benchOne(wn, name, variant, o) {
   const werank = variant === "werank";
@@ -240,6 +244,9 @@ async function benchOne(wn, name, variant, o) {
     const gemm = { ours: (await ours.ask({ cmd: "gemm", n: GEMM_N, reps: GEMM_REPS })).gflops, ref: (await ref.ask({ cmd: "gemm", n: GEMM_N, reps: GEMM_REPS })).gflops };
     const flopsOurs = stepFlops({ ...sizes, sparse: f.kind === "csr" });
     const flopsRef = stepFlops({ ...sizes, sparse: false });
+    // What our step's dense products alone take at the measured sgemm rate: no implementation of the
+    // same step with the same GEMM library gets below it.
+    const gemmFloorMs = flopsOurs.dense / gemm.ours / 1e6;
     const mOurs = median(ms.ours), mRef = median(ms.ref);
     return {
       dataset: name,
@@ -250,9 +257,12 @@ async function benchOne(wn, name, variant, o) {
       ratio: mOurs / mRef,
       peakRssMiB: { ours: memOurs.peakRssKb / 1024, reference: memRef.peakRssKb / 1024 },
       memoryRatio: memOurs.peakRssKb / memRef.peakRssKb,
-      gflopPerStep: { ours: flopsOurs / 1e9, reference: flopsRef / 1e9 },
-      gflops: { ours: flopsOurs / mOurs / 1e6, reference: flopsRef / mRef / 1e6 },
+      gflopPerStep: { ours: flopsOurs.total / 1e9, reference: flopsRef.total / 1e9 },
+      gflopParts: { ours: scale(flopsOurs, 1e-9), reference: scale(flopsRef, 1e-9) },
+      gflops: { ours: flopsOurs.total / mOurs / 1e6, reference: flopsRef.total / mRef / 1e6 },
       gemmGflops: { ours: gemm.ours, reference: gemm.ref },
+      gemmFloorMs,
+      ratioFloor: gemmFloorMs / mRef,
       target: name === "amazon-computers" ? 0.8 : 0.2,
     };
   } finally {
@@ -293,16 +303,16 @@ async function main() {
         `  ${name.padEnd(17)} ${variant === "werank" ? "+werank" : "bgrl   "}  ours ${fmt(r.msPerEpoch.ours, 4).padStart(6)} ms  ref ${fmt(r.msPerEpoch.reference, 4).padStart(6)} ms  ratio ${fmt(r.ratio, 3)} (target <= ${r.target}: ${met})` +
           `  peak RSS ${fmt(r.peakRssMiB.ours, 4)} / ${fmt(r.peakRssMiB.reference, 4)} MiB (${fmt(r.memoryRatio, 2)}x)` +
           `  GFLOP/s ${fmt(r.gflops.ours, 3)} (${fmt(r.gflopPerStep.ours, 3)} GFLOP/step) vs ref ${fmt(r.gflops.reference, 3)} (${fmt(r.gflopPerStep.reference, 3)})` +
-          `  sgemm ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} GFLOP/s`,
+          `  sgemm ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} GFLOP/s  GEMM floor ratio ${fmt(r.ratioFloor, 2)}`,
       );
     }
   }
-  console.log("\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | GEMM floor ratio | peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s | sgemm GFLOP/s ours / ref |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(
-      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${fmt(r.msPerEpoch.ours, 4)} | ${fmt(r.msPerEpoch.reference, 4)} | ${fmt(r.ratio, 3)} (<= ${r.target}) | ${fmt(r.peakRssMiB.ours, 4)} / ${fmt(r.peakRssMiB.reference, 4)} | ` +
-        `${fmt(r.gflopPerStep.ours, 3)}, ${fmt(r.gflops.ours, 3)} (${fmt((100 * r.gflops.ours) / r.gemmGflops.ours, 2)}%) | ${fmt(r.gflopPerStep.reference, 3)}, ${fmt(r.gflops.reference, 3)} |`,
+      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${fmt(r.msPerEpoch.ours, 4)} | ${fmt(r.msPerEpoch.reference, 4)} | ${fmt(r.ratio, 3)} (<= ${r.target}) | ${fmt(r.ratioFloor, 2)} | ${fmt(r.peakRssMiB.ours, 4)} / ${fmt(r.peakRssMiB.reference, 4)} | ` +
+        `${fmt(r.gflopPerStep.ours, 3)}, ${fmt(r.gflops.ours, 3)} (${fmt((100 * r.gflops.ours) / r.gemmGflops.ours, 2)}%) | ${fmt(r.gflopPerStep.reference, 3)}, ${fmt(r.gflops.reference, 3)} | ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} |`,
     );
   }
   writeJsonIfAsked({ threads: o.threads, epochs: o.epochs, warmup: o.warmup, rows });
