@@ -206,6 +206,9 @@ function stepFlops({ N, E, F, nnzX, sparse, layers, hidden, pEdge, pFeat, werank
   return { ...parts, total: parts.dense + parts.spmm + parts.sparseFeatures };
 }
 
+/** Milliseconds and MiB: integers from 1000 on (no exponent), else 4 significant digits. */
+const num = (x) => (Math.abs(x) >= 1000 ? String(Math.round(x)) : fmt(x, 4));
+
 const scale = (o, k) => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, v * k]));
 
 async function benchOne(wn, name, variant, o) {
@@ -300,8 +303,8 @@ async function main() {
       rows.push(r);
       const met = r.ratio <= r.target ? "met" : "NOT met";
       console.log(
-        `  ${name.padEnd(17)} ${variant === "werank" ? "+werank" : "bgrl   "}  ours ${fmt(r.msPerEpoch.ours, 4).padStart(6)} ms  ref ${fmt(r.msPerEpoch.reference, 4).padStart(6)} ms  ratio ${fmt(r.ratio, 3)} (target <= ${r.target}: ${met})` +
-          `  peak RSS ${fmt(r.peakRssMiB.ours, 4)} / ${fmt(r.peakRssMiB.reference, 4)} MiB (${fmt(r.memoryRatio, 2)}x)` +
+        `  ${name.padEnd(17)} ${variant === "werank" ? "+werank" : "bgrl   "}  ours ${num(r.msPerEpoch.ours).padStart(6)} ms  ref ${num(r.msPerEpoch.reference).padStart(6)} ms  ratio ${fmt(r.ratio, 3)} (target <= ${r.target}: ${met})` +
+          `  peak RSS ${num(r.peakRssMiB.ours)} / ${num(r.peakRssMiB.reference)} MiB (${fmt(r.memoryRatio, 2)}x)` +
           `  GFLOP/s ${fmt(r.gflops.ours, 3)} (${fmt(r.gflopPerStep.ours, 3)} GFLOP/step) vs ref ${fmt(r.gflops.reference, 3)} (${fmt(r.gflopPerStep.reference, 3)})` +
           `  sgemm ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} GFLOP/s  GEMM floor ratio ${fmt(r.ratioFloor, 2)}`,
       );
@@ -311,7 +314,7 @@ async function main() {
   console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of rows) {
     console.log(
-      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${fmt(r.msPerEpoch.ours, 4)} | ${fmt(r.msPerEpoch.reference, 4)} | ${fmt(r.ratio, 3)} (<= ${r.target}) | ${fmt(r.ratioFloor, 2)} | ${fmt(r.peakRssMiB.ours, 4)} / ${fmt(r.peakRssMiB.reference, 4)} | ` +
+      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${num(r.msPerEpoch.ours)} | ${num(r.msPerEpoch.reference)} | ${fmt(r.ratio, 3)} (<= ${r.target}) | ${fmt(r.ratioFloor, 2)} | ${num(r.peakRssMiB.ours)} / ${num(r.peakRssMiB.reference)} | ` +
         `${fmt(r.gflopPerStep.ours, 3)}, ${fmt(r.gflops.ours, 3)} (${fmt((100 * r.gflops.ours) / r.gemmGflops.ours, 2)}%) | ${fmt(r.gflopPerStep.reference, 3)}, ${fmt(r.gflops.reference, 3)} | ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} |`,
     );
   }
