@@ -5,6 +5,8 @@
  * - `WERANK_DEVICE`      default device (`auto`, `cpu`, `cuda`, `cuda:1`)
  * - `WERANK_NUM_THREADS` LibTorch intra-op threads (default: all available cores)
  * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
+ * - `WERANK_HOST_CACHE_MB` freed large CPU tensor blocks kept for reuse (default 2048; 0 keeps none;
+ *                        see native/tensor/host_allocator.cc)
  * - `OMP_WAIT_POLICY`    defaults to PASSIVE before LibTorch loads (see applyThreadingDefaults in
  *                        src/native/addon.ts); set it to ACTIVE on a dedicated machine if you prefer
  */
@@ -15,7 +17,12 @@ export interface WerankEnv {
   device: string | undefined;
   numThreads: number | undefined;
   addonPath: string | undefined;
+  /** Bytes of freed large CPU blocks the allocator may keep for reuse. */
+  hostCacheBytes: number;
 }
+
+/** Default of WERANK_HOST_CACHE_MB. */
+export const DEFAULT_HOST_CACHE_MB = 2048;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
   const n = env.WERANK_NUM_THREADS ? Number(env.WERANK_NUM_THREADS) : undefined;
@@ -24,7 +31,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
     device: env.WERANK_DEVICE || undefined,
     numThreads: n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined,
     addonPath: env.WERANK_ADDON || undefined,
+    hostCacheBytes: hostCacheMb(env.WERANK_HOST_CACHE_MB) * 2 ** 20,
   };
+}
+
+function hostCacheMb(v: string | undefined): number {
+  const n = v ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_HOST_CACHE_MB;
 }
 
 /** Threads LibTorch should use when WERANK_NUM_THREADS is unset. */

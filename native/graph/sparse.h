@@ -33,6 +33,11 @@ struct Norm {
   at::Tensor values, diag, t_values;
 };
 
+/// A plain CSR (values undefined = all ones).
+struct Csr {
+  at::Tensor indptr, indices, values;
+};
+
 /// How an object was derived from another; lets it reuse the source's cached structure.
 enum class Derivation { kNone, kSameStructure, kEdgeDrop };
 
@@ -49,8 +54,16 @@ struct SparseObj {
   Derivation derivation = Derivation::kNone;
   std::shared_ptr<SparseObj> source;
   at::Tensor kept_pos;  ///< kEdgeDrop: int32 [source nnz], position in this object or -1
+  /// Node features (not a graph): on the CPU their products X W use the feature kernels
+  /// (feature_cpu.cc), whose backward needs no transpose.
+  bool features = false;
+  /// Masked feature views on the CPU: only the entries that survived the mask (what products read;
+  /// the masked ones are stored as zeros above, for csr() and toDense()).
+  std::unique_ptr<Csr> kept;
 
   int64_t nnz() const { return indices.numel(); }
+  /// The entries products need: `kept` when there is one, else the stored CSR.
+  Csr product_csr() const { return kept ? *kept : Csr{indptr, indices, values}; }
   at::Device device() const { return indptr.device(); }
   /// Bytes held by this object's own tensors and caches (the source is counted separately).
   int64_t bytes() const;
@@ -110,6 +123,17 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
 
 namespace cpu {
 WN_GRAPH_BACKEND_API
+
+// Feature products (CPU only; feature_cpu.cc). S is a CSR [rows, cols] with float32 values (undefined
+// or empty: all ones); x is dense [cols, F], float32 or float64, contiguous or the transpose of a
+// contiguous [F, cols] (a Linear weight W^T), which the kernels read without a copy of their own.
+/// S x -> [rows, F] contiguous.
+at::Tensor feature_matmul(const Csr& s, int64_t rows, int64_t cols, const at::Tensor& x);
+/// S^T g for g [rows, F] -> [cols, F], laid out as `transposed` asks (the transpose of a contiguous
+/// [F, cols] when true), so a gradient w.r.t. W^T arrives in W's own layout.
+at::Tensor feature_matmul_t(const Csr& s, int64_t rows, int64_t cols, const at::Tensor& g, bool transposed);
+/// The entries of `s` where mask (bool [nnz]) holds, with their stored values.
+Csr keep_entries(const SparseObj& s, const at::Tensor& mask);
 }  // namespace cpu
 #ifdef WN_WITH_CUDA
 namespace cuda {

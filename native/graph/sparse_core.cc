@@ -87,6 +87,7 @@ at::Tensor to_dev(const at::Tensor& t, c10::Device d) { return t.defined() && t.
 int64_t SparseObj::bytes() const {
   int64_t b = nbytes(indptr) + nbytes(indices) + nbytes(values) + nbytes(rev) + nbytes(kept_pos);
   if (t) b += nbytes(t->indptr) + nbytes(t->indices) + nbytes(t->perm);
+  if (kept) b += nbytes(kept->indptr) + nbytes(kept->indices) + nbytes(kept->values);
   for (const auto& kv : norms) b += nbytes(kv.second.values) + nbytes(kv.second.diag) + nbytes(kv.second.t_values);
   return b;
 }
@@ -219,6 +220,30 @@ struct SpmmFn : public torch::autograd::Function<SpmmFn> {
   }
 };
 
+/// Y = S x for CPU features (feature_cpu.cc); dL/dx = S^T dL/dY, in x's own layout (for x = W^T the
+/// gradient arrives as W's, without a transposing copy). Backward is not differentiable again (the
+/// façade has no create_graph).
+struct FeatureMatmulFn : public torch::autograd::Function<FeatureMatmulFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& indptr, const at::Tensor& indices,
+                            const at::Tensor& values, int64_t rows) {
+    auto& d = ctx->saved_data;
+    d["indptr"] = indptr;
+    d["indices"] = indices;
+    d["values"] = values;
+    d["cols"] = x.size(0);
+    d["transposed"] = !x.is_contiguous() && x.stride(0) == 1 && x.stride(1) == x.size(0);
+    return cpu::feature_matmul(Csr{indptr, indices, values}, rows, x.size(0), x);
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto& d = ctx->saved_data;
+    at::Tensor gx;
+    if (grads[0].defined())
+      gx = cpu::feature_matmul_t(Csr{d["indptr"].toTensor(), d["indices"].toTensor(), d["values"].toTensor()}, grads[0].size(0),
+                                 d["cols"].toInt(), grads[0], d["transposed"].toBool());
+    return {gx, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 }  // namespace
 
 at::Tensor matmul(SparseObj& s, Kind kind, const at::Tensor& x, const char* op) {
@@ -230,6 +255,12 @@ at::Tensor matmul(SparseObj& s, Kind kind, const at::Tensor& x, const char* op) 
   WN_CHECK(x.device() == s.device(), "ERR_DEVICE", op, ": expected x on ", s.device().str(), " (where the graph is) but received ",
            x.device().str(), "; move it with x.to(\"", s.device().str(), "\")");
   const bool grad = at::GradMode::is_enabled() && x.requires_grad();
+  if (kind == Kind::kRaw && s.features && s.device().is_cpu()) {
+    const Csr p = s.product_csr();
+    if (!grad) return cpu::feature_matmul(p, s.rows, s.cols, x);
+    // No values = all ones, passed as an empty tensor (autograd's apply() needs defined tensors).
+    return FeatureMatmulFn::apply(x, p.indptr, p.indices, p.values.defined() ? p.values : at::empty({0}, at::kFloat), s.rows);
+  }
   const Norm& n = norm(s, kind, x.scalar_type(), grad);
   if (!grad) return spmm(s.indptr, s.indices, n.values, n.diag, x, s.rows);
   const Transposed& t = (kind == Kind::kGcn && s.symmetric) ? Transposed{s.indptr, s.indices, at::Tensor()} : transpose(s);

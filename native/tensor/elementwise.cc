@@ -1,5 +1,6 @@
 // Elementwise ops with broadcasting and PyTorch's dtype promotion; comparisons; where/maskedFill;
 // a few in-place ops for user-written optimizers (run them under noGrad for parameters).
+#include "tensor/fused_cpu.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
@@ -63,7 +64,7 @@ WN_EXPORT(prelu) {
            "prelu: expected a weight with 1 value or one per channel (", channels, " for input ", shape_str(a.sizes()),
            ") but received shape ", shape_str(w.sizes()));
   try {
-    return out(info, at::prelu(a, w));
+    return out(info, fused::prelu_applies(a, w) ? fused::prelu(a, w) : at::prelu(a, w));
   } catch (const c10::Error& e) {
     rethrow_binary("prelu", a, w, e);
   }

@@ -1,4 +1,5 @@
 // NN functional ops: softmax family, losses, normalization layers, linear, dropout.
+#include "tensor/fused_cpu.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
@@ -81,7 +82,8 @@ WN_EXPORT(cosineSimilarity) {
   const int64_t d = arg_int64(info, 2);
   check_dim(a.dim() >= b.dim() ? a : b, d, "cosineSimilarity");
   try {
-    return out(info, at::cosine_similarity(a, b, d, arg_num(info, 3)));
+    const double eps = arg_num(info, 3);
+    return out(info, fused::cosine_applies(a, b, d) ? fused::cosine_similarity(a, b, eps) : at::cosine_similarity(a, b, d, eps));
   } catch (const c10::Error& e) {
     rethrow_binary("cosineSimilarity", a, b, e);
   }
@@ -115,6 +117,31 @@ WN_EXPORT(batchNorm) {
   WN_CHECK(!training || x.numel() / c > 1, "ERR_SHAPE", "batchNorm: expected more than 1 value per channel when training but received ",
            shape_str(x.sizes()));
   return out(info, at::batch_norm(x, w, b, rm, rv, training, arg_num(info, 6), arg_num(info, 7), true));
+}
+/// batchNormPrelu(x, runningMean, runningVar, weight, bias, training, momentum, eps, slope): prelu(batchNorm(x)),
+/// fused on the CPU for [N, C] float inputs (tensor/fused_cpu.cc), composed of LibTorch's ops otherwise.
+WN_EXPORT(batchNormPrelu) {
+  const at::Tensor& x = arg_tensor(info, 0);
+  at::Tensor rm = arg_opt_tensor(info, 1), rv = arg_opt_tensor(info, 2), w = arg_opt_tensor(info, 3), b = arg_opt_tensor(info, 4);
+  const bool training = arg_bool(info, 5);
+  const double momentum = arg_num(info, 6), eps = arg_num(info, 7);
+  const at::Tensor& slope = arg_tensor(info, 8);
+  WN_CHECK(x.dim() >= 2, "ERR_SHAPE", "batchNormPrelu: expected input of shape [N, C, ...] but received ", shape_str(x.sizes()));
+  const int64_t c = x.size(1);
+  for (const at::Tensor* t : {&rm, &rv, &w, &b})
+    WN_CHECK(!t->defined() || (t->dim() == 1 && t->size(0) == c), "ERR_SHAPE", "batchNormPrelu: expected per-channel tensors of shape [",
+             c, "] but received ", shape_str(t->sizes()));
+  WN_CHECK(rm.defined() == rv.defined(), "ERR_ARGUMENT", "batchNormPrelu: expected both running statistics or neither");
+  WN_CHECK(training || rm.defined(), "ERR_ARGUMENT", "batchNormPrelu: expected running statistics in eval mode");
+  WN_CHECK(!training || x.numel() / c > 1, "ERR_SHAPE", "batchNormPrelu: expected more than 1 value per channel when training but received ",
+           shape_str(x.sizes()));
+  WN_CHECK(slope.numel() == 1 || (slope.dim() == 1 && slope.size(0) == c), "ERR_SHAPE",
+           "batchNormPrelu: expected a slope with 1 value or one per channel (", c, ") but received shape ", shape_str(slope.sizes()));
+  const bool stats_ok = !rm.defined() || (rm.device().is_cpu() && rm.scalar_type() == x.scalar_type() && rm.is_contiguous() &&
+                                          rv.device().is_cpu() && rv.scalar_type() == x.scalar_type() && rv.is_contiguous());
+  if (stats_ok && fused::batch_norm_prelu_applies(x, w, b, slope))
+    return out(info, fused::batch_norm_prelu(x, w, b, slope, rm, rv, training, momentum, eps));
+  return out(info, at::prelu(at::batch_norm(x, w, b, rm, rv, training, momentum, eps, true), slope));
 }
 /// layerNorm(x, normalizedShape, weight, bias, eps)
 WN_EXPORT(layerNorm) {

@@ -196,6 +196,12 @@ export interface NativeAddon {
   benchCooMatrix(id: number, kind: number, dtype: number): H;
   benchEdgeIndex(id: number): H;
   benchCooAugment(edgeIndex: H, numNodes: number, generator: number, p: number, dtype: number): H;
+  // perf (native/tensor/host_allocator.cc): LibTorch's CPU allocator keeps large blocks for reuse.
+  /** Installs the caching CPU allocator with at most capBytes of free blocks kept (0: none kept). */
+  setHostAllocator(capBytes: number): void;
+  hostAllocatorStats(): { cachedBytes: number; largeBytes: number; hits: number; misses: number };
+  /** prelu(batchNorm(x)) in one op (fused on the CPU); optional tensors are -1; slope [1] or [C]. */
+  batchNormPrelu(x: H, runningMean: H, runningVar: H, weight: H, bias: H, training: boolean, momentum: number, eps: number, slope: H): H;
 }
 
 /** Options of the native probe fit (see native/eval/probe.cc). */
@@ -296,6 +302,7 @@ export function loadNative(): Native {
     }
     mod.setErrorFactory(makeError);
     mod.setNumThreads(readEnv().numThreads ?? defaultThreads());
+    mod.setHostAllocator(readEnv().hostCacheBytes);
     N = mod;
     loadedFrom = file;
     return mod;

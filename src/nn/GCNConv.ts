@@ -17,6 +17,7 @@ import { zeros } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { checkDims, Linear } from "./Linear.js";
+import { freeIntermediate } from "./freeIntermediate.js";
 import { Module } from "./Module.js";
 
 export interface ConvOptions {
@@ -45,9 +46,14 @@ export class GCNConv extends Module {
   }
 
   forward(x: NodeInput, graph: GraphOps): Tensor {
-    const h = graph.gcn(this.lin.forward(x));
+    const p = this.lin.project(x);
+    const h = graph.gcn(p);
+    freeIntermediate(p, x, h);
     const b = this.bias;
-    return b === undefined ? h : h.add(b);
+    if (b === undefined) return h;
+    const out = h.add(b);
+    h.dispose();
+    return out;
   }
 
   protected override extraRepr(): string {

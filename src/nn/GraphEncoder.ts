@@ -30,13 +30,16 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
 import { ACTIVATIONS, type ActivationName, makeActivation } from "./Activation.js";
+import { BatchNorm1d } from "./BatchNorm1d.js";
 import { Dropout } from "./Dropout.js";
 import { GATConv } from "./GATConv.js";
 import { GCNConv } from "./GCNConv.js";
 import { Linear } from "./Linear.js";
 import { makeNorm, NORMS, type NormName } from "./makeNorm.js";
+import { freeIntermediate, stage } from "./freeIntermediate.js";
 import { Module, type UnaryModule } from "./Module.js";
 import { ModuleList } from "./ModuleList.js";
+import { PReLU } from "./PReLU.js";
 import { SAGEConv } from "./SAGEConv.js";
 
 export type EncoderType = "gcn" | "sage" | "gat" | "mlp";
@@ -140,11 +143,17 @@ export class GraphEncoder extends Module {
     const n = this.convs.length;
     for (let i = 0; i < n; i++) {
       const conv = this.convs.at(i);
-      h = conv instanceof Linear ? conv.forward(h ?? x) : conv.forward(h ?? x, graph);
+      const input = h ?? x;
+      h = conv instanceof Linear ? conv.forward(input) : conv.forward(input, graph);
+      if (input !== x) freeIntermediate(input as Tensor, h);
       const { norm, act } = this.post[i]!;
-      if (norm) h = norm.forward(h);
-      h = act.forward(h);
-      if (this.drop && i < n - 1) h = this.drop.forward(h);
+      if (norm instanceof BatchNorm1d && act instanceof PReLU) {
+        h = stage(h, norm.forwardPrelu(h, act)); // BGRL's layer: one fused op
+      } else {
+        if (norm) h = stage(h, norm.forward(h));
+        h = stage(h, act.forward(h));
+      }
+      if (this.drop && i < n - 1) h = stage(h, this.drop.forward(h));
     }
     return h!;
   }
@@ -185,6 +194,7 @@ export class GraphEncoder extends Module {
     return `${this.spec.type}, [${[this.spec.inputDim, ...this.spec.layers].join(", ")}]`;
   }
 }
+
 
 function makeConv(s: ResolvedEncoderSpec, inDim: number, out: number): Conv {
   const dtype = s.dtype;

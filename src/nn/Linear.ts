@@ -18,6 +18,7 @@ import type { DType } from "../tensor/dtype.js";
 import { linear } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { fanInUniform, glorotUniform, kaimingUniform } from "./init.js";
+import { freeIntermediate } from "./freeIntermediate.js";
 import { Module } from "./Module.js";
 
 export interface LinearOptions {
@@ -59,14 +60,20 @@ export class Linear extends Module {
     }
     const h = this.project(x);
     const b = this.bias;
-    return b === undefined ? h : h.add(b);
+    if (b === undefined) return h;
+    const out = h.add(b);
+    h.dispose();
+    return out;
   }
 
   /** x W^T without the bias (for layers that aggregate before adding it). */
   project(x: NodeInput): Tensor {
     if (isSparseRows(x)) {
       if (x.cols !== this.inFeatures) throw new ShapeError(`Linear: expected ${this.inFeatures} input columns but received ${x.cols}`);
-      return x.matmul(this.weight.t());
+      const wt = this.weight.t();
+      const h = x.matmul(wt);
+      freeIntermediate(wt, h);
+      return h;
     }
     this.checkInput(x);
     return linear(x, this.weight);

@@ -19,6 +19,7 @@ import type { DType } from "../tensor/dtype.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { type ActivationName, makeActivation } from "./Activation.js";
 import { Dropout } from "./Dropout.js";
+import { freeIntermediate, stage } from "./freeIntermediate.js";
 import { checkDims, Linear } from "./Linear.js";
 import { type NormName, makeNorm, type NormOptions } from "./makeNorm.js";
 import { Module, type UnaryModule } from "./Module.js";
@@ -79,11 +80,13 @@ export class MLP extends Module {
     let h: Tensor | undefined;
     const n = this.layers.length;
     for (let i = 0; i < n; i++) {
-      h = this.layers.at(i).forward(h ?? x);
+      const input = h ?? x;
+      h = this.layers.at(i).forward(input);
+      if (input !== x) freeIntermediate(input as Tensor, h);
       const { norm, act } = this.post[i]!;
-      if (norm) h = norm.forward(h);
-      if (act) h = act.forward(h);
-      if (this.drop && i < n - 1) h = this.drop.forward(h);
+      if (norm) h = stage(h, norm.forward(h));
+      if (act) h = stage(h, act.forward(h));
+      if (this.drop && i < n - 1) h = stage(h, this.drop.forward(h));
     }
     return h!;
   }

@@ -69,6 +69,27 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
     });
   }
 
+  it("float32 rows of 128 and 256 columns (the whole-row AVX-512 kernels where the CPU has them) and a neighbour width", () => {
+    for (const [, c] of cases) {
+      const g = fromCsr(c);
+      tidy(() => {
+        const a = denseAdjacency(c);
+        for (const [op, m] of [[(x: Tensor) => g.gcn(x), denseGcn(a)], [(x: Tensor) => g.mean(x), denseMean(a)], [(x: Tensor) => g.sum(x), a]] as const) {
+          for (const f of [128, 256, 144]) {
+            const x = randn([c.n, f], { requiresGrad: true });
+            const r = randn([c.n, f]);
+            const y = op(x);
+            expect(y.dtype).toBe("float32");
+            expect(maxAbsDiff(y.to("float64"), m.matmul(x.detach().to("float64")))).toBeLessThan(1e-4);
+            y.mul(r).sum().backward();
+            expect(maxAbsDiff(x.grad!.to("float64"), m.t().matmul(r.to("float64")))).toBeLessThan(1e-4);
+          }
+        }
+      });
+      g.dispose();
+    }
+  });
+
   it("gcn on a 3-node path equals the hand-computed matrix", () => {
     // 0 - 1 - 2: deg(A + I) = [2, 3, 2]
     const g = DeviceGraph.fromCsr(3, Int32Array.from([0, 1, 3, 4]), Int32Array.from([1, 0, 2, 1]), { dtype: "float64" });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BatchNorm1d, Dropout, GATConv, GCNConv, LayerNorm, Linear, MLP, PReLU, SAGEConv,
-  manualSeed, noGrad, randn, tensor, tidy,
+  buildEncoder, manualSeed, memory, noGrad, randn, tensor, tidy,
 } from "../../../src/index.js";
 import { DenseRows, gradCheck, twoCommunities } from "../../helpers/denseGraph.js";
 import { expectClose, flat, mat, matmulHost, transposeHost, expectNoLeaks } from "../../helpers/expect.js";
@@ -284,5 +284,36 @@ describe("LayerNorm, PReLU, Dropout, MLP", () => {
       const h = l0.sub(m).div(v.add(1e-5).sqrt()).prelu(tensor([0.25]));
       expectClose(mlp.forward(x), mlp.layers.at(1).forward(h), 1e-5);
     }, mlp);
+  });
+});
+
+describe("intermediates", () => {
+  it("an encoder and an MLP leave only their output alive (autograd keeps what backward needs)", () => {
+    manualSeed(11);
+    const { graph, x } = twoCommunities(12, 6, { seed: 4 });
+    const enc = buildEncoder({ type: "gcn", inputDim: 6, layers: [8, 4] });
+    const mlp = new MLP([4, 16, 4], { act: "prelu" });
+    const ref = enc.clone({ copyState: true });
+    scoped(() => {
+      const before = memory().tensors;
+      const h = enc.forward(x, graph);
+      const q = mlp.forward(h);
+      expect(memory().tensors - before).toBe(2); // h and q
+      const hs = enc.forward(new DenseRows(x), graph); // sparse first layer, same rule
+      expect(memory().tensors - before).toBe(3);
+      expectClose(hs, h, 1e-5);
+      // The gradients are those of the same encoder without freeing (a clone, forward in pieces kept alive).
+      q.pow(2).sum().backward();
+      let r: typeof x = x;
+      for (let i = 0; i < 2; i++) {
+        const conv = ref.convs.at(i) as GCNConv;
+        r = graph.gcn(r.matmul(conv.lin.weight.t())).add(conv.bias!);
+        const bn = (ref as unknown as { post: { norm: BatchNorm1d; act: PReLU }[] }).post[i]!;
+        r = bn.act.forward(bn.norm.forward(r));
+      }
+      mlp.forward(r).pow(2).sum().backward();
+      expectClose(enc.convs.at(0).lin.weight.grad!, ref.convs.at(0).lin.weight.grad!, 1e-4);
+      expectClose(enc.convs.at(1).lin.weight.grad!, ref.convs.at(1).lin.weight.grad!, 1e-4);
+    }, enc, mlp, ref, graph, x);
   });
 });

@@ -1,0 +1,231 @@
+#!/usr/bin/python3
+"""Plain-PyTorch BGRL reference for scripts/bench/bgrl-epoch.mjs (one worker process per dataset).
+
+Mirrors nerdslab/bgrl (train_transductive.py, bgrl/models.py, bgrl/transforms.py, bgrl/bgrl.py) with
+PyTorch only (no PyG), the way PyG executes it:
+  * features: a dense float32 tensor [N, F], as PyG stores them (row-normalized by the caller);
+  * views: DropFeatures (one column mask per view, x.clone() then x[:, mask] = 0) and dropout_adj
+    (each directed edge dropped with probability p, force_undirected=False);
+  * GCN: per view the normalized adjacency D^-1/2 (A + I) D^-1/2 (add self-loops, scatter degrees,
+    per-edge norms) as a coalesced COO tensor, products with torch.sparse.mm; each layer
+    GCNConv (Linear without bias, glorot) -> propagate -> + bias -> BatchNorm1d(momentum 0.99) -> PReLU;
+  * predictor: Linear(d, 512) -> PReLU -> Linear(512, d) (MLP_Predictor);
+  * target: deepcopy of the online encoder with reset_parameters(), requires_grad False, EMA update;
+  * step: q1, y2 = model(x1, x2); q2, y1 = model(x2, x1) (online on both views, target on both under
+    no_grad); loss = 2 - cos(q1, y2).mean() - cos(q2, y1).mean() (+ WERank on the encoder weights:
+    alpha * ||G - I||_F with G the smaller Gram matrix of each weight); AdamW; EMA.
+
+Protocol (stdin/stdout, one JSON object per line):
+  argv: <graph dir written by bgrl-epoch.mjs> <threads>
+  in:  {"cmd": "gemm", "n": 2048, "reps": 3}   out: {"gflops": ...}
+  in:  {"cmd": "run", "epochs": K}             out: {"ms": [per-epoch wall ms ...]}
+  in:  {"cmd": "mem"}                          out: {"peakRssKb": VmHWM, "maxrssKb": ru_maxrss}
+  in:  {"cmd": "quit"}                         (exits)
+Environment: OMP_WAIT_POLICY=PASSIVE (set by the caller, as the addon does for our process).
+"""
+import copy
+import json
+import math
+import os
+import resource
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def load_graph(d):
+    meta = json.load(open(os.path.join(d, "meta.json")))
+    n = meta["numNodes"]
+    indptr = np.fromfile(os.path.join(d, "indptr.bin"), dtype=np.int32)
+    indices = np.fromfile(os.path.join(d, "indices.bin"), dtype=np.int32)
+    # edge_index as PyG: row 0 = source, row 1 = target (CSR row = target node, column = source).
+    dst = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    edge_index = torch.from_numpy(np.stack([indices.astype(np.int64), dst]))
+    fshape = meta["features"]["shape"]
+    if meta["features"]["kind"] == "csr":
+        fp = np.fromfile(os.path.join(d, "feat_indptr.bin"), dtype=np.int32)
+        fi = np.fromfile(os.path.join(d, "feat_indices.bin"), dtype=np.int32)
+        fv = np.fromfile(os.path.join(d, "feat_data.bin"), dtype=np.float32)
+        x = np.zeros(fshape, dtype=np.float32)
+        rows = np.repeat(np.arange(fshape[0]), np.diff(fp))
+        x[rows, fi] = fv
+    else:
+        x = np.fromfile(os.path.join(d, "feat_data.bin"), dtype=np.float32).reshape(fshape)
+    return meta, torch.from_numpy(x), edge_index
+
+
+def gcn_adjacency(edge_index, n):
+    """PyG's gcn_norm (add self-loops, deg = scatter of in-edges, norm per edge) as a coalesced COO."""
+    loops = torch.arange(n, dtype=torch.long)
+    row = torch.cat([edge_index[0], loops])
+    col = torch.cat([edge_index[1], loops])
+    w = torch.ones(row.numel())
+    deg = torch.zeros(n).scatter_add_(0, col, w)
+    dis = deg.pow(-0.5)
+    dis.masked_fill_(dis == float("inf"), 0)
+    norm = dis[row] * w * dis[col]
+    # out[col] += norm * x[row]  ==  A @ x with A[col, row] = norm
+    return torch.sparse_coo_tensor(torch.stack([col, row]), norm, (n, n)).coalesce()
+
+
+class GCNConv(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        self.lin = nn.Linear(i, o, bias=False)
+        self.bias = nn.Parameter(torch.empty(o))
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        nn.init.xavier_uniform_(self.lin.weight)
+        nn.init.zeros_(self.bias)
+
+    def forward(self, x, adj):
+        return torch.sparse.mm(adj, self.lin(x)) + self.bias
+
+
+class GCN(nn.Module):
+    """bgrl/models.py GCN: [GCNConv -> BatchNorm(momentum=0.99) -> PReLU] per layer."""
+
+    def __init__(self, sizes, batchnorm_mm=0.99):
+        super().__init__()
+        self.layers = nn.ModuleList()
+        for i, o in zip(sizes[:-1], sizes[1:]):
+            self.layers.append(GCNConv(i, o))
+            self.layers.append(nn.BatchNorm1d(o, momentum=batchnorm_mm))
+            self.layers.append(nn.PReLU())
+
+    def forward(self, x, adj):
+        for m in self.layers:
+            x = m(x, adj) if isinstance(m, GCNConv) else m(x)
+        return x
+
+    def reset_parameters(self):
+        for m in self.layers:
+            if hasattr(m, "reset_parameters"):  # PReLU has none in torch 1.13
+                m.reset_parameters()
+
+
+class MLPPredictor(nn.Module):
+    def __init__(self, d, hidden):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(d, hidden, bias=True), nn.PReLU(1), nn.Linear(hidden, d, bias=True))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class BGRL(nn.Module):
+    def __init__(self, encoder, predictor):
+        super().__init__()
+        self.online_encoder = encoder
+        self.predictor = predictor
+        self.target_encoder = copy.deepcopy(encoder)
+        self.target_encoder.reset_parameters()
+        for p in self.target_encoder.parameters():
+            p.requires_grad = False
+
+    def trainable_parameters(self):
+        return list(self.online_encoder.parameters()) + list(self.predictor.parameters())
+
+    @torch.no_grad()
+    def update_target_network(self, mm):
+        for q, k in zip(self.online_encoder.parameters(), self.target_encoder.parameters()):
+            k.data.mul_(mm).add_(q.data, alpha=1.0 - mm)
+
+    def forward(self, online_x, online_adj, target_x, target_adj):
+        online_q = self.predictor(self.online_encoder(online_x, online_adj))
+        with torch.no_grad():
+            target_y = self.target_encoder(target_x, target_adj).detach()
+        return online_q, target_y
+
+
+def werank(weights, alpha):
+    """sum_l alpha * ||G_l - I||_F, G_l the smaller Gram matrix of W_l [out, in] (src/regularizers/werank.ts)."""
+    total = 0.0
+    for w in weights:
+        g = w @ w.t() if w.shape[0] <= w.shape[1] else w.t() @ w
+        total = total + alpha * torch.linalg.matrix_norm(g - torch.eye(g.shape[0]))
+    return total
+
+
+def main():
+    gdir, threads = sys.argv[1], int(sys.argv[2])
+    torch.set_num_threads(threads)
+    meta, x, edge_index = load_graph(gdir)
+    torch.manual_seed(0)
+    n = meta["numNodes"]
+    cfg = meta["config"]
+    model = BGRL(GCN([x.shape[1]] + cfg["layers"], 0.99), MLPPredictor(cfg["layers"][-1], cfg["predictorHidden"]))
+    model.train()
+    opt = torch.optim.AdamW(model.trainable_parameters(), lr=cfg["lr"], weight_decay=cfg["weightDecay"])
+    enc_weights = [m.lin.weight for m in model.online_encoder.layers if isinstance(m, GCNConv)]
+    alpha = cfg["werankAlpha"]
+    pe, pf = cfg["dropEdge"], cfg["dropFeature"]
+    total = cfg["epochs"]
+    state = {"epoch": 0}
+
+    def view(p_edge, p_feat):
+        # bgrl/transforms.py DropFeatures + PyG dropout_adj (force_undirected=False)
+        mask = torch.empty((x.size(1),), dtype=torch.float32).uniform_(0, 1) < p_feat
+        xv = x.clone()
+        xv[:, mask] = 0
+        keep = torch.rand(edge_index.size(1)) >= p_edge
+        return xv, gcn_adjacency(edge_index[:, keep], n)
+
+    def step():
+        e = state["epoch"]
+        lr = cfg["lr"] * min(1.0, (e + 1) / max(1, cfg["warmup"]))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        mm = 1 - (1 - 0.99) * (math.cos(math.pi * e / total) + 1) / 2
+        opt.zero_grad()
+        x1, a1 = view(pe[0], pf[0])
+        x2, a2 = view(pe[1], pf[1])
+        q1, y2 = model(x1, a1, x2, a2)
+        q2, y1 = model(x2, a2, x1, a1)
+        loss = 2 - F.cosine_similarity(q1, y2.detach(), dim=-1).mean() - F.cosine_similarity(q2, y1.detach(), dim=-1).mean()
+        if alpha > 0:
+            loss = loss + werank(enc_weights, alpha)
+        loss.backward()
+        opt.step()
+        model.update_target_network(mm)
+        state["epoch"] = e + 1
+
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg["cmd"] == "run":
+            ms = []
+            for _ in range(msg["epochs"]):
+                t0 = time.perf_counter()
+                step()
+                ms.append((time.perf_counter() - t0) * 1e3)
+            reply = {"ms": ms}
+        elif msg["cmd"] == "gemm":
+            k = msg["n"]
+            a, b = torch.randn(k, k), torch.randn(k, k)
+            a @ b
+            best = float("inf")
+            for _ in range(msg["reps"]):
+                t0 = time.perf_counter()
+                a @ b
+                best = min(best, time.perf_counter() - t0)
+            reply = {"gflops": 2 * k**3 / best / 1e9}
+        elif msg["cmd"] == "mem":
+            hwm = 0
+            for l in open("/proc/self/status"):
+                if l.startswith("VmHWM:"):
+                    hwm = int(l.split()[1])
+            reply = {"peakRssKb": hwm, "maxrssKb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+        elif msg["cmd"] == "quit":
+            return
+        else:
+            reply = {"error": "unknown command " + str(msg.get("cmd"))}
+        print(json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()
