@@ -14,7 +14,7 @@ const fs = require("fs");
 const path = require("path");
 const crypto = require("crypto");
 const { spawnSync } = require("child_process");
-const { discover } = require("./torch-config.cjs");
+const { discover, sources } = require("./torch-config.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "build-cmake");
@@ -57,10 +57,20 @@ function main(argv) {
   const jobs = String(Math.max(1, Number(process.env.WERANK_BUILD_JOBS) || require("os").availableParallelism?.() || 2));
   console.log(`werank-native: building the addon against LibTorch ${torch.version.major}.${torch.version.minor} (${torch.cuda ? "CUDA" : "CPU"}) with ${jobs} jobs ...`);
   const cmakeJs = require.resolve("cmake-js/bin/cmake-js", { paths: [ROOT] });
-  const r = spawnSync(process.execPath, [cmakeJs, force ? "rebuild" : "build", "--out", OUT, "--parallel", jobs, "--log-level", "warn"], {
-    cwd: ROOT,
-    stdio: "inherit",
-  });
+  // The source list is a glob evaluated when CMake configures: a new or removed .cc file must
+  // reconfigure, or ninja reports "no work to do" and the addon lacks the new functions.
+  const sourceList = JSON.stringify([sources(), sources({ cuda: true })]);
+  const listFile = path.join(OUT, ".werank-sources");
+  const reconfigure = force || !fs.existsSync(listFile) || fs.readFileSync(listFile, "utf8") !== sourceList;
+  const run = (verb) =>
+    spawnSync(process.execPath, [cmakeJs, verb, "--out", OUT, "--parallel", jobs, "--log-level", "warn"], { cwd: ROOT, stdio: "inherit" });
+  let r = { status: 0 };
+  if (reconfigure && fs.existsSync(path.join(OUT, "CMakeCache.txt")) && !force) r = run("configure");
+  if (r.status === 0) r = run(force ? "rebuild" : "build");
+  if (r.status === 0) {
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(listFile, sourceList);
+  }
   if (r.status !== 0 || !fs.existsSync(ADDON)) {
     console.error("werank-native: the addon build failed (see the compiler output above).");
     return asDependency ? 0 : 1;
