@@ -31,4 +31,4 @@ export {
 } from "./features.js";
 export { parseNpy, type NpyArray, type NpyDType } from "./npy.js";
 export { readNumberTable, parseNumberTable, type NumberTable, type TableOptions } from "./numberTable.js";
-export { createRng, type Rng } from "./rng.js";
+export { createRng, deriveSeed, type Rng } from "./rng.js";

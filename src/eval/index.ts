@@ -16,3 +16,4 @@ export {
 } from "./linearProbe.js";
 export { probeSplits, probeGraph, PROBE_PROTOCOLS, type ProbeProtocol, type ProbeGraphOptions } from "./probeSplits.js";
 export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";
+export { crossValidatedProbe, type CrossValidatedProbeOptions } from "./crossValidatedProbe.js";

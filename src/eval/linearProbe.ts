@@ -136,13 +136,15 @@ export interface ProbeSettings {
   warmStart: boolean;
 }
 
-interface Resolved {
+/** @internal resolved probe options (shared with crossValidatedProbe). */
+export interface Resolved {
   solver: ProbeSolver;
   numClasses: number;
   settings: ProbeSettings;
 }
 
-function resolve(o: ProbeOptions): Resolved {
+/** @internal */
+export function resolve(o: ProbeOptions): Resolved {
   const solver = o.solver ?? PROBE_DEFAULTS.solver;
   if (!PROBE_SOLVERS.includes(solver)) throw new ArgumentError(unknownName("probe solver", String(solver), PROBE_SOLVERS));
   const cGrid = [...(o.cGrid ?? DEFAULT_C_GRID)].sort((a, b) => a - b);
@@ -163,7 +165,8 @@ function definedOnly(o: ProbeOptions): Partial<ProbeOptions> {
 }
 
 /** Targets as a tensor (created in the current scope) and whether they are multi-label. */
-function targetTensor(targets: ProbeTargets, n: number): { t: Tensor; multilabel: boolean } {
+/** @internal */
+export function targetTensor(targets: ProbeTargets, n: number): { t: Tensor; multilabel: boolean } {
   if (targets instanceof Tensor) return { t: targets, multilabel: targets.ndim === 2 };
   if (targets instanceof Int32Array) {
     if (targets.length !== n) throw new ShapeError(`linearProbe: expected ${n} labels (one per embedding row) but received ${targets.length}`);
@@ -186,7 +189,8 @@ function checkSplit(s: Split, i: number): void {
   if (s.train.length === 0) throw new DataError(`linearProbe: expected a non-empty train split but split '${s.name ?? i}' has 0 nodes`);
 }
 
-function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved): ProbeFit {
+/** @internal the whole C grid of one split in one native call. */
+export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved): ProbeFit {
   const N = loadNative();
   return tidy(() => {
     const idx = (a: Int32Array): number => (a.length === 0 ? -1 : tensor(a)._h);
@@ -235,7 +239,8 @@ function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Reso
   });
 }
 
-function checkEmbeddings(x: unknown): asserts x is Tensor {
+/** @internal */
+export function checkEmbeddings(x: unknown): asserts x is Tensor {
   if (!(x instanceof Tensor)) throw new ArgumentError("linearProbe: expected the embeddings as a Tensor [N, D]");
   if (x.ndim !== 2) throw new ShapeError(`linearProbe: expected embeddings of shape [N, D] but received [${x.shape.join(", ")}]`);
 }
@@ -280,6 +285,7 @@ export function linearProbe(embeddings: Tensor, targets: ProbeTargets, splits: r
   };
 }
 
-function avg(xs: readonly number[]): number {
+/** @internal */
+export function avg(xs: readonly number[]): number {
   return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }

@@ -2,7 +2,9 @@
  * Probe protocols: which splits a graph's embeddings are evaluated on.
  * - "random": seeded 10% / 10% / 80% splits, 20 of them by default (BGRL on Amazon and Coauthor),
  *   from the data layer's randomSplits (pass the graph's labels there for stratified splits);
- * - "public": the dataset's own splits, `graph.publicSplits` (WikiCS: 20, OGB: 1).
+ * - "public": the dataset's own splits, `graph.publicSplits` (WikiCS: 20, OGB: 1);
+ * - "bgrl": BGRL's own code: 20% train with C chosen by 5-fold cross-validation, refit, 80% test
+ *   ({@link crossValidatedProbe}).
  *
  * @example
  * ```ts
@@ -14,14 +16,16 @@
 import { ArgumentError, DataError, unknownName } from "../errors.js";
 import type { Graph, Split } from "../graph/Graph.js";
 import type { Tensor } from "../tensor/Tensor.js";
+import { crossValidatedProbe } from "./crossValidatedProbe.js";
 import { linearProbe, type ProbeOptions, type ProbeResult } from "./linearProbe.js";
 import { randomSplits, type RandomSplitOptions } from "../data/randomSplits.js";
 
-export type ProbeProtocol = "random" | "public";
-export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ["random", "public"];
+export type ProbeProtocol = "random" | "public" | "bgrl";
+export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ["random", "public", "bgrl"];
 
 /** The splits of a protocol for a graph. */
 export function probeSplits(graph: Pick<Graph, "name" | "numNodes" | "publicSplits">, protocol: ProbeProtocol, options: RandomSplitOptions = {}): Split[] {
+  if (protocol === "bgrl") throw new ArgumentError("probeSplits: the 'bgrl' protocol draws its cross-validation folds itself; use probeGraph or crossValidatedProbe");
   if (protocol === "random") return randomSplits(graph.numNodes, { numSplits: 20, ...options });
   if (protocol === "public") {
     const s = graph.publicSplits;
@@ -42,8 +46,12 @@ export interface ProbeGraphOptions extends ProbeOptions {
 /** Linear probe of node embeddings [numNodes, D] against a graph's labels under a protocol (default "random"). */
 export function probeGraph(embeddings: Tensor, graph: Graph, options: ProbeGraphOptions = {}): ProbeResult & { protocol: ProbeProtocol } {
   const protocol = options.protocol ?? "random";
-  const splits = probeSplits(graph, protocol, options.splits);
   const targets = graph.multiLabels ?? graph.labels;
   const numClasses = graph.multiLabels ? 0 : graph.numClasses;
+  if (protocol === "bgrl") {
+    const { splits: o, protocol: _p, ...rest } = options;
+    return crossValidatedProbe(embeddings, targets, { numClasses, ...rest, repeats: o?.numSplits ?? 20, seed: o?.seed ?? 0, trainFraction: o?.train !== undefined && o.val !== undefined ? o.train + o.val : 0.2 });
+  }
+  const splits = probeSplits(graph, protocol, options.splits);
   return { protocol, ...linearProbe(embeddings, targets, splits, { numClasses, ...options }) };
 }

@@ -25,7 +25,7 @@ export const ACTIVATIONS = ["prelu", "relu", "elu", "none"] as const;
 export const OBJECTIVE_NAMES = ["bgrl", "simsiam", "grace", "directclr", "vicreg", "barlow", "rdm"] as const;
 export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
 export const WERANK_LAYERS = ["encoder", "predictor", "projector", "encoder+predictor", "encoder+projector", "all"] as const;
-export const PROTOCOLS = ["random", "public"] as const;
+export const PROTOCOLS = ["random", "public", "bgrl"] as const;
 export const CLASSIFIERS = ["multinomial", "ovr"] as const;
 export const FEATURE_NORMS = ["none", "row", "zscore", "row+zscore"] as const;
 
@@ -172,7 +172,11 @@ export const trainSchema = z.strictObject({
 });
 
 export const evalSchema = z.strictObject({
-  /** random = fresh train/val/test splits by fraction; public = the dataset's own splits. */
+  /**
+   * random = fresh train/val/test splits by fraction (C selected on val); public = the dataset's own
+   * splits; bgrl = BGRL's code: train = trainFraction + valFraction (20%), C by 5-fold cross-validation
+   * inside it, refit, test on the rest (see src/eval/crossValidatedProbe.ts).
+   */
   protocol: z.enum(PROTOCOLS).default("random"),
   splits: posInt.default(20),
   trainFraction: prob.default(0.1),

@@ -343,9 +343,9 @@ export class Trainer {
     return target.forward(this.#dg.features!, this.#dg);
   }
 
-  /** Linear probe of the frozen representations under the configured protocol. */
-  evaluate(): ProbeResult {
-    const e = this.config.eval;
+  /** Linear probe of the frozen representations under the configured protocol (keys of `override` replace it). */
+  evaluate(override: Partial<Config["eval"]> = {}): ProbeResult {
+    const e = { ...this.config.eval, ...override };
     const emb = this.embed();
     try {
       return probeGraph(emb, this.graph, {
