@@ -1,4 +1,6 @@
 // Tensor properties, host copies, movement, lifetime (dispose), memory accounting and build info.
+#include <dlfcn.h>
+
 #include <cstring>
 #include <unordered_set>
 
@@ -141,10 +143,25 @@ WN_EXPORT(info) {
   r.Set("parallel", at::get_parallel_info());
   return r;
 }
+/// at::set_num_threads covers OpenMP (and MKL), not OpenBLAS's own pthread pool, which Debian's
+/// LibTorch uses for GEMM: without this a 1-thread run still does its GEMMs on every core, with
+/// spinning threads (measured: the probe 15x slower next to two training processes). Looked up at
+/// run time, so builds against other BLAS libraries need nothing.
+static void set_blas_threads(int n) {
+  using SetThreads = void (*)(int);
+  for (const char* name : {"openblas_set_num_threads", "goto_set_num_threads"}) {
+    if (auto f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, name))) {
+      f(n);
+      return;
+    }
+  }
+}
+
 WN_EXPORT(setNumThreads) {
   const int n = arg_int(info, 0);
   WN_CHECK(n >= 1, "ERR_ARGUMENT", "Expected at least 1 thread but received ", n);
   at::set_num_threads(n);
+  set_blas_threads(n);
   return info.Env().Undefined();
 }
 WN_EXPORT(synchronize) {

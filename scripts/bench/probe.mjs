@@ -27,7 +27,8 @@ wn.setNumThreads(1);
 wn.manualSeed(0);
 
 // Gaussian-mixture embeddings with an anisotropic spectrum, like a trained encoder's.
-const rand = wn.mulberry32(1);
+const rng = wn.createRng(1);
+const rand = () => rng.next();
 const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
 const x = wn.tidy(() => {
   const means = wn.randn([k, d]).mul(0.12);
