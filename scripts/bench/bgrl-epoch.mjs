@@ -18,9 +18,26 @@
 // Targets (issue "Graph SSL training", CPU): ratio <= 0.2 on Cora and Coauthor CS (1%-dense
 // features), <= 0.8 on Amazon Computers; peak RSS <= the reference's.
 //
+// --reference pyg runs reference/bgrl_pyg.py instead: the official nerdslab/bgrl code path with
+// PyTorch Geometric (torch_geometric.nn.GCNConv over an edge_index, dropout_edge), same model, step
+// and protocol; it needs torch_geometric in the python that PYTHON names.
+//
+// --device cuda (or cuda:<i>) runs both on that GPU, by default against the PyG reference: ours with
+// train.device=cuda (needs the addon built against CUDA LibTorch with werank's CUDA kernels), the
+// reference with its graph, views and model on the device. Each timed epoch ends with a device
+// synchronize (synchronize() / torch.cuda.synchronize()) before the clock is read; after warm-up the
+// CUDA allocators' peak statistics are reset (resetPeakMemory() / torch.cuda.reset_peak_memory_stats())
+// and peak GPU memory = memory().cuda[i].peakAllocated / torch.cuda.max_memory_allocated() over the
+// timed epochs (allocated bytes, not the caching allocators' reserve; model, optimizer state and graph
+// included). sgemm runs on the device. Targets (issue, GPU): ratio <= 0.5 on Amazon Computers and
+// Coauthor CS (Cora: none), peak GPU memory <= the reference's. Exits 2 when CUDA is asked and our
+// addon or the reference's torch has none.
+//
 //   node scripts/bench/bgrl-epoch.mjs [--datasets cora,amazon-computers,coauthor-cs] [--epochs 5]
 //       [--warmup 1] [--threads 2] [--werank both|off|on] [--data-dir DIR] [--json-out FILE]
-import { spawn } from "node:child_process";
+//       [--device cpu|cuda|cuda:<i>] [--reference torch|pyg (default: torch on cpu, pyg on cuda)]
+//   GPU (issue): node scripts/bench/bgrl-epoch.mjs --device cuda --datasets amazon-computers,coauthor-cs --data-dir ../shared/data
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -38,6 +55,10 @@ const opt = (k, d) => {
 
 const GEMM_N = 2048;
 const GEMM_REPS = 5;
+/** The reference workers (scripts/bench/reference/) by --reference. */
+const REFERENCES = { torch: "bgrl_reference.py", pyg: "bgrl_pyg.py" };
+/** Epoch-time ratio targets on CUDA (issue, GPU); datasets not listed have none. */
+const GPU_TARGETS = { "amazon-computers": 0.5, "coauthor-cs": 0.5 };
 
 /** Peak resident set of this process in KiB (VmHWM). */
 function peakRssKb() {
@@ -45,14 +66,22 @@ function peakRssKb() {
   return m ? Number(m[1]) : process.resourceUsage().maxRSS;
 }
 
+/** The CUDA device index of "cuda" / "cuda:<i>", or -1 for "cpu". */
+const cudaIndex = (device) => (device === "cpu" ? -1 : Number(/^cuda(?::(\d+))?$/.exec(device)?.[1] ?? 0));
+
 // ---- worker: our Trainer, driven over stdin/stdout like the Python reference -----------------------
 
 async function worker() {
   const wn = await import(path.join(root, "dist", "index.js"));
   const dataset = opt("--dataset");
   const threads = Number(opt("--threads", 2));
+  const device = opt("--device", "cpu");
+  const cuda = cudaIndex(device) >= 0;
+  // Wall time of queued device work too: synchronize() is a no-op on the CPU.
+  const sync = cuda ? () => wn.synchronize() : () => {};
   wn.setNumThreads(threads);
-  const cfg = wn.resolveConfig({ preset: dataset + (argv.includes("--with-werank") ? "+werank" : ""), flags: { "data-dir": opt("--data-dir") } });
+  // An explicit train.device: "auto" would put the CPU benchmark on a GPU where there is one.
+  const cfg = wn.resolveConfig({ preset: dataset + (argv.includes("--with-werank") ? "+werank" : ""), flags: { "data-dir": opt("--data-dir"), device } });
   const graph = await wn.loadGraphForConfig(cfg);
   const trainer = new wn.Trainer({ config: cfg, graph });
   const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -63,25 +92,39 @@ async function worker() {
     if (msg.cmd === "run") {
       const ms = [];
       for (let i = 0; i < msg.epochs; i++) {
+        sync();
         const t0 = performance.now();
         trainer.step(false);
+        sync();
         ms.push(performance.now() - t0);
       }
       send({ ms });
     } else if (msg.cmd === "gemm") {
-      const a = wn.randn([msg.n, msg.n]), b = wn.randn([msg.n, msg.n]);
+      const a = wn.randn([msg.n, msg.n], { device }), b = wn.randn([msg.n, msg.n], { device });
       wn.tidy(() => void a.matmul(b)); // void: a returned tensor would be kept
+      sync();
       let best = Infinity;
       for (let r = 0; r < msg.reps; r++) {
         const t0 = performance.now();
         wn.tidy(() => void a.matmul(b)); // void: a returned tensor would be kept
+        sync();
         best = Math.min(best, (performance.now() - t0) / 1e3);
       }
       a.dispose();
       b.dispose();
       send({ gflops: (2 * msg.n ** 3) / best / 1e9 });
+    } else if (msg.cmd === "resetPeak") {
+      sync();
+      wn.resetPeakMemory();
+      send({ ok: true });
     } else if (msg.cmd === "mem") {
-      send({ peakRssKb: peakRssKb(), maxrssKb: process.resourceUsage().maxRSS });
+      const m = { peakRssKb: peakRssKb(), maxrssKb: process.resourceUsage().maxRSS };
+      if (cuda) {
+        sync();
+        m.peakGpuBytes = wn.memory().cuda?.find((d) => d.device === cudaIndex(device))?.peakAllocated;
+        if (m.peakGpuBytes === undefined) m.error = `memory() reports no CUDA allocator for ${device}`;
+      }
+      send(m);
     } else if (msg.cmd === "quit") {
       trainer.dispose();
       rl.close();
@@ -230,12 +273,18 @@ async function benchOne(wn, name, variant, o) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bgrl-epoch-"));
   exportGraph(graph, cfg, tmp, werank ? cfg.werank.alpha : 0);
   const env = { OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: String(o.threads) };
-  const ours = startWorker(process.execPath, [fileURLToPath(import.meta.url), "--worker", "--dataset", name, "--threads", String(o.threads), "--data-dir", o.dataDir, ...(werank ? ["--with-werank"] : [])], env);
-  const ref = startWorker(o.py, [path.join(here, "reference", "bgrl_reference.py"), tmp, String(o.threads)], env);
+  const ours = startWorker(process.execPath, [fileURLToPath(import.meta.url), "--worker", "--dataset", name, "--threads", String(o.threads), "--data-dir", o.dataDir, "--device", o.device, ...(werank ? ["--with-werank"] : [])], env);
+  const ref = startWorker(o.py, [path.join(here, "reference", REFERENCES[o.reference]), tmp, String(o.threads), o.device], env);
+  const cuda = o.device !== "cpu";
   try {
     await ours.next(); // ready (graph loaded, trainer built)
     await ours.ask({ cmd: "run", epochs: o.warmup });
     await ref.ask({ cmd: "run", epochs: o.warmup });
+    if (cuda) {
+      // Peak GPU memory of the timed epochs (what is allocated at the reset counts: graph, model, state).
+      await ours.ask({ cmd: "resetPeak" });
+      await ref.ask({ cmd: "resetPeak" });
+    }
     const ms = { ours: [], ref: [] };
     for (let e = 0; e < o.epochs; e++) {
       ms.ours.push(...(await ours.ask({ cmd: "run", epochs: 1 })).ms);
@@ -251,6 +300,7 @@ async function benchOne(wn, name, variant, o) {
     // same step with the same GEMM library gets below it.
     const gemmFloorMs = flopsOurs.dense / gemm.ours / 1e6;
     const mOurs = median(ms.ours), mRef = median(ms.ref);
+    const gpu = cuda ? { peakGpuMiB: { ours: memOurs.peakGpuBytes / 2 ** 20, reference: memRef.peakGpuBytes / 2 ** 20 }, gpuMemoryRatio: memOurs.peakGpuBytes / memRef.peakGpuBytes, gpuMemoryTarget: 1 } : {};
     return {
       dataset: name,
       variant,
@@ -266,7 +316,8 @@ async function benchOne(wn, name, variant, o) {
       gemmGflops: { ours: gemm.ours, reference: gemm.ref },
       gemmFloorMs,
       ratioFloor: gemmFloorMs / mRef,
-      target: name === "amazon-computers" ? 0.8 : 0.2,
+      target: cuda ? (GPU_TARGETS[name] ?? null) : name === "amazon-computers" ? 0.8 : 0.2,
+      ...gpu,
     };
   } finally {
     ours.quit();
@@ -275,8 +326,24 @@ async function benchOne(wn, name, variant, o) {
   }
 }
 
+/** Exits 2 with a message unless both sides can run on the CUDA device asked for. */
+function checkCuda(wn, o) {
+  const fail = (why) => {
+    console.error(`bgrl-epoch: --device ${o.device} asked but ${why}`);
+    process.exit(2);
+  };
+  const i = wn.info();
+  if (!i.cuda) fail(`our addon sees no CUDA device (LibTorch ${i.torchVersion}, ${i.addonPath}): build it against CUDA LibTorch (README, "Building on a GPU machine")`);
+  if (!i.cudaKernels) fail(`our addon was built without werank's CUDA kernels (${i.addonPath}): rebuild with nvcc (README, "Building on a GPU machine")`);
+  if (cudaIndex(o.device) >= i.cudaDevices) fail(`our addon sees ${i.cudaDevices} CUDA device(s)`);
+  const r = spawnSync(o.py, ["-c", `import sys, torch; sys.exit(0 if torch.cuda.is_available() and torch.cuda.device_count() > ${cudaIndex(o.device)} else 1)`], { encoding: "utf8" });
+  if (r.status !== 0) fail(`torch in the reference python ${o.py} has no usable CUDA device (set PYTHON to a python with CUDA torch${o.reference === "pyg" ? " and torch_geometric" : ""})`);
+}
+
 async function main() {
   const wn = await import(path.join(root, "dist", "index.js"));
+  const device = opt("--device", "cpu");
+  const reference = opt("--reference", device === "cpu" ? "torch" : "pyg");
   const o = {
     datasets: String(opt("--datasets", "cora,amazon-computers,coauthor-cs")).split(",").filter(Boolean),
     epochs: Number(opt("--epochs", 5)),
@@ -284,41 +351,68 @@ async function main() {
     threads: Number(opt("--threads", process.env.WERANK_NUM_THREADS ?? 2)),
     dataDir: path.resolve(opt("--data-dir", process.env.WERANK_DATA_DIR ?? path.resolve(root, "..", "shared", "data"))),
     werank: opt("--werank", "both"),
-    py: torchPython(),
+    device,
+    reference,
+    py: null,
   };
-  if (!o.py) {
-    console.error("bgrl-epoch: needs a python3 with torch for the reference (Debian: apt-get install python3-torch; or set PYTHON)");
+  if (device !== "cpu" && !/^cuda(:\d+)?$/.test(device)) {
+    console.error(`bgrl-epoch: expected --device cpu, cuda or cuda:<index> but received ${device}`);
     process.exit(2);
   }
+  if (!(reference in REFERENCES)) {
+    console.error(`bgrl-epoch: expected --reference torch or pyg but received ${reference}`);
+    process.exit(2);
+  }
+  o.py = torchPython(reference === "pyg" ? ["torch_geometric"] : []);
+  if (!o.py) {
+    console.error(
+      reference === "pyg"
+        ? "bgrl-epoch: --reference pyg needs a python3 with torch and torch_geometric (pip install torch_geometric; set PYTHON to that python)"
+        : "bgrl-epoch: needs a python3 with torch for the reference (Debian: apt-get install python3-torch; or set PYTHON)",
+    );
+    process.exit(2);
+  }
+  if (device !== "cpu") checkCuda(wn, o);
   if (!["both", "on", "off"].includes(o.werank)) {
     console.error(`bgrl-epoch: expected --werank both, on or off but received ${o.werank}`);
     process.exit(2);
   }
   const variants = o.werank === "both" ? ["bgrl", "werank"] : o.werank === "on" ? ["werank"] : ["bgrl"];
-  console.log(`bgrl-epoch: ${o.threads} thread(s), ${o.warmup} warm-up + ${o.epochs} interleaved epochs each (median), data ${o.dataDir}, reference ${o.py}`);
+  const cuda = device !== "cpu";
+  console.log(
+    `bgrl-epoch: ${o.threads} thread(s), ${o.warmup} warm-up + ${o.epochs} interleaved epochs each (median), data ${o.dataDir}, reference ${o.py}` +
+      (reference === "torch" ? "" : ` (${REFERENCES[reference]})`) +
+      (cuda ? `, device ${device}` : ""),
+  );
   const rows = [];
   for (const name of o.datasets) {
     for (const variant of variants) {
       const r = await benchOne(wn, name, variant, o);
       rows.push(r);
-      const met = r.ratio <= r.target ? "met" : "NOT met";
+      const met = r.target === null ? "no target" : `target <= ${r.target}: ${r.ratio <= r.target ? "met" : "NOT met"}`;
+      const gpuMem = cuda
+        ? `  peak GPU ${num(r.peakGpuMiB.ours)} / ${num(r.peakGpuMiB.reference)} MiB (${fmt(r.gpuMemoryRatio, 2)}x, target <= ${r.gpuMemoryTarget}: ${r.gpuMemoryRatio <= r.gpuMemoryTarget ? "met" : "NOT met"})`
+        : "";
       console.log(
-        `  ${name.padEnd(17)} ${variant === "werank" ? "+werank" : "bgrl   "}  ours ${num(r.msPerEpoch.ours).padStart(6)} ms  ref ${num(r.msPerEpoch.reference).padStart(6)} ms  ratio ${fmt(r.ratio, 3)} (target <= ${r.target}: ${met})` +
+        `  ${name.padEnd(17)} ${variant === "werank" ? "+werank" : "bgrl   "}  ours ${num(r.msPerEpoch.ours).padStart(6)} ms  ref ${num(r.msPerEpoch.reference).padStart(6)} ms  ratio ${fmt(r.ratio, 3)} (${met})` +
+          gpuMem +
           `  peak RSS ${num(r.peakRssMiB.ours)} / ${num(r.peakRssMiB.reference)} MiB (${fmt(r.memoryRatio, 2)}x)` +
           `  GFLOP/s ${fmt(r.gflops.ours, 3)} (${fmt(r.gflopPerStep.ours, 3)} GFLOP/step) vs ref ${fmt(r.gflops.reference, 3)} (${fmt(r.gflopPerStep.reference, 3)})` +
           `  sgemm ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} GFLOP/s  GEMM floor ratio ${fmt(r.ratioFloor, 2)}`,
       );
     }
   }
-  console.log("\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | GEMM floor ratio | peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s | sgemm GFLOP/s ours / ref |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  const gpuCol = cuda ? " peak GPU ours / ref MiB (ratio, target <= 1) |" : "";
+  console.log(`\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | GEMM floor ratio |${gpuCol} peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s | sgemm GFLOP/s ours / ref |`);
+  console.log(`| --- | --- | ---: | ---: | ---: | ---: |${cuda ? " ---: |" : ""} ---: | ---: | ---: | ---: |`);
   for (const r of rows) {
+    const gpuCell = cuda ? ` ${num(r.peakGpuMiB.ours)} / ${num(r.peakGpuMiB.reference)} (${fmt(r.gpuMemoryRatio, 2)}) |` : "";
     console.log(
-      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${num(r.msPerEpoch.ours)} | ${num(r.msPerEpoch.reference)} | ${fmt(r.ratio, 3)} (<= ${r.target}) | ${fmt(r.ratioFloor, 2)} | ${num(r.peakRssMiB.ours)} / ${num(r.peakRssMiB.reference)} | ` +
+      `| ${r.dataset} | ${r.variant === "werank" ? "BGRL + WERank" : "BGRL"} | ${num(r.msPerEpoch.ours)} | ${num(r.msPerEpoch.reference)} | ${fmt(r.ratio, 3)} (${r.target === null ? "none" : `<= ${r.target}`}) | ${fmt(r.ratioFloor, 2)} |${gpuCell} ${num(r.peakRssMiB.ours)} / ${num(r.peakRssMiB.reference)} | ` +
         `${fmt(r.gflopPerStep.ours, 3)}, ${fmt(r.gflops.ours, 3)} (${fmt((100 * r.gflops.ours) / r.gemmGflops.ours, 2)}%) | ${fmt(r.gflopPerStep.reference, 3)}, ${fmt(r.gflops.reference, 3)} | ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} |`,
     );
   }
-  writeJsonIfAsked({ threads: o.threads, epochs: o.epochs, warmup: o.warmup, rows });
+  writeJsonIfAsked({ threads: o.threads, epochs: o.epochs, warmup: o.warmup, device, reference, rows });
 }
 
 if (argv.includes("--worker")) await worker();

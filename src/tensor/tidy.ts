@@ -95,6 +95,25 @@ export function memory(): NativeMemory {
   return loadNative().memory();
 }
 
+/**
+ * Resets the CUDA allocators' peak statistics (`memory().cuda[i].peakAllocated`) to the bytes
+ * allocated now, on every CUDA device, as torch.cuda.reset_peak_memory_stats; a no-op without CUDA.
+ * Call `synchronize()` first to include queued work.
+ *
+ * @example
+ * ```ts
+ * import { memory, resetPeakMemory, synchronize } from "werank-native";
+ * synchronize();
+ * resetPeakMemory();
+ * trainer.step(false);
+ * synchronize();
+ * const peak = memory().cuda?.[0]?.peakAllocated;   // bytes, since the reset
+ * ```
+ */
+export function resetPeakMemory(): void {
+  loadNative().resetPeakMemory();
+}
+
 /** Number of native calls made so far (to bound the calls per training step). */
 export function nativeCalls(): number {
   return loadNative().napiCalls();

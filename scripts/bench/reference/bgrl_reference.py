@@ -15,11 +15,14 @@ PyTorch only (no PyG), the way PyG executes it:
     no_grad); loss = 2 - cos(q1, y2).mean() - cos(q2, y1).mean() (+ WERank on the encoder weights:
     alpha * ||G - I||_F with G the smaller Gram matrix of each weight); AdamW; EMA.
 
-Protocol (stdin/stdout, one JSON object per line):
-  argv: <graph dir written by bgrl-epoch.mjs> <threads>
-  in:  {"cmd": "gemm", "n": 2048, "reps": 3}   out: {"gflops": ...}
+Protocol (stdin/stdout, one JSON object per line; shared with bgrl_pyg.py through serve()):
+  argv: <graph dir written by bgrl-epoch.mjs> <threads> [device: cpu (default) | cuda | cuda:<i>]
+  in:  {"cmd": "gemm", "n": 2048, "reps": 3}   out: {"gflops": ...}            (on the device)
   in:  {"cmd": "run", "epochs": K}             out: {"ms": [per-epoch wall ms ...]}
+                                               (on CUDA the clock is read after torch.cuda.synchronize())
+  in:  {"cmd": "resetPeak"}                    out: {"ok": true}  (torch.cuda.reset_peak_memory_stats; no-op on CPU)
   in:  {"cmd": "mem"}                          out: {"peakRssKb": VmHWM, "maxrssKb": ru_maxrss}
+                                               (+ "peakGpuBytes": torch.cuda.max_memory_allocated on CUDA)
   in:  {"cmd": "quit"}                         (exits)
 Environment: OMP_WAIT_POLICY=PASSIVE (set by the caller, as the addon does for our process).
 """
@@ -60,11 +63,12 @@ def load_graph(d):
 
 def gcn_adjacency(edge_index, n):
     """PyG's gcn_norm (add self-loops, deg = scatter of in-edges, norm per edge) as a coalesced COO."""
-    loops = torch.arange(n, dtype=torch.long)
+    dev = edge_index.device
+    loops = torch.arange(n, dtype=torch.long, device=dev)
     row = torch.cat([edge_index[0], loops])
     col = torch.cat([edge_index[1], loops])
-    w = torch.ones(row.numel())
-    deg = torch.zeros(n).scatter_add_(0, col, w)
+    w = torch.ones(row.numel(), device=dev)
+    deg = torch.zeros(n, device=dev).scatter_add_(0, col, w)
     dis = deg.pow(-0.5)
     dis.masked_fill_(dis == float("inf"), 0)
     norm = dis[row] * w * dis[col]
@@ -88,19 +92,25 @@ class GCNConv(nn.Module):
 
 
 class GCN(nn.Module):
-    """bgrl/models.py GCN: [GCNConv -> BatchNorm(momentum=0.99) -> PReLU] per layer."""
+    """bgrl/models.py GCN: [conv -> BatchNorm(momentum=0.99) -> PReLU] per layer.
 
-    def __init__(self, sizes, batchnorm_mm=0.99):
+    conv(i, o) builds a graph convolution called as conv(x, adj) with a Linear `lin` (this file's
+    GCNConv, adj a normalized COO; or torch_geometric.nn.GCNConv, adj an edge_index)."""
+
+    def __init__(self, sizes, batchnorm_mm=0.99, conv=GCNConv):
         super().__init__()
         self.layers = nn.ModuleList()
         for i, o in zip(sizes[:-1], sizes[1:]):
-            self.layers.append(GCNConv(i, o))
+            self.layers.append(conv(i, o))
             self.layers.append(nn.BatchNorm1d(o, momentum=batchnorm_mm))
             self.layers.append(nn.PReLU())
 
+    def convs(self):
+        return list(self.layers[::3])
+
     def forward(self, x, adj):
-        for m in self.layers:
-            x = m(x, adj) if isinstance(m, GCNConv) else m(x)
+        for i, m in enumerate(self.layers):
+            x = m(x, adj) if i % 3 == 0 else m(x)
         return x
 
     def reset_parameters(self):
@@ -148,33 +158,32 @@ def werank(weights, alpha):
     total = 0.0
     for w in weights:
         g = w @ w.t() if w.shape[0] <= w.shape[1] else w.t() @ w
-        total = total + alpha * torch.linalg.matrix_norm(g - torch.eye(g.shape[0]))
+        total = total + alpha * torch.linalg.matrix_norm(g - torch.eye(g.shape[0], device=g.device))
     return total
 
 
-def main():
-    gdir, threads = sys.argv[1], int(sys.argv[2])
-    torch.set_num_threads(threads)
-    meta, x, edge_index = load_graph(gdir)
+def bgrl_step(meta, x, edge_index, conv, drop_edges):
+    """train_transductive.py's train(step) on x, edge_index (on the device); drop_edges(edge_index, p, n)
+    returns the view's adjacency argument for conv. Returns step() (one epoch = one full-graph step)."""
     torch.manual_seed(0)
     n = meta["numNodes"]
     cfg = meta["config"]
-    model = BGRL(GCN([x.shape[1]] + cfg["layers"], 0.99), MLPPredictor(cfg["layers"][-1], cfg["predictorHidden"]))
+    model = BGRL(GCN([x.shape[1]] + cfg["layers"], 0.99, conv), MLPPredictor(cfg["layers"][-1], cfg["predictorHidden"]))
+    model.to(x.device)
     model.train()
     opt = torch.optim.AdamW(model.trainable_parameters(), lr=cfg["lr"], weight_decay=cfg["weightDecay"])
-    enc_weights = [m.lin.weight for m in model.online_encoder.layers if isinstance(m, GCNConv)]
+    enc_weights = [m.lin.weight for m in model.online_encoder.convs()]
     alpha = cfg["werankAlpha"]
     pe, pf = cfg["dropEdge"], cfg["dropFeature"]
     total = cfg["epochs"]
     state = {"epoch": 0}
 
     def view(p_edge, p_feat):
-        # bgrl/transforms.py DropFeatures + PyG dropout_adj (force_undirected=False)
-        mask = torch.empty((x.size(1),), dtype=torch.float32).uniform_(0, 1) < p_feat
+        # bgrl/transforms.py DropFeatures (one column mask, on the features' device) + the edge drop
+        mask = torch.empty((x.size(1),), dtype=torch.float32, device=x.device).uniform_(0, 1) < p_feat
         xv = x.clone()
         xv[:, mask] = 0
-        keep = torch.rand(edge_index.size(1)) >= p_edge
-        return xv, gcn_adjacency(edge_index[:, keep], n)
+        return xv, drop_edges(edge_index, p_edge, n)
 
     def step():
         e = state["epoch"]
@@ -194,37 +203,79 @@ def main():
         opt.step()
         model.update_target_network(mm)
         state["epoch"] = e + 1
+        return loss
+
+    return step
+
+
+def serve(step, device):
+    """Answers the protocol (module docstring) on stdin/stdout until quit."""
+    cuda = device.type == "cuda"
+
+    def sync():
+        if cuda:
+            torch.cuda.synchronize(device)
 
     for line in sys.stdin:
         msg = json.loads(line)
         if msg["cmd"] == "run":
             ms = []
             for _ in range(msg["epochs"]):
+                sync()
                 t0 = time.perf_counter()
                 step()
+                sync()
                 ms.append((time.perf_counter() - t0) * 1e3)
             reply = {"ms": ms}
         elif msg["cmd"] == "gemm":
             k = msg["n"]
-            a, b = torch.randn(k, k), torch.randn(k, k)
+            a, b = torch.randn(k, k, device=device), torch.randn(k, k, device=device)
             a @ b
+            sync()
             best = float("inf")
             for _ in range(msg["reps"]):
                 t0 = time.perf_counter()
                 a @ b
+                sync()
                 best = min(best, time.perf_counter() - t0)
+            del a, b
             reply = {"gflops": 2 * k**3 / best / 1e9}
+        elif msg["cmd"] == "resetPeak":
+            if cuda:
+                sync()
+                torch.cuda.reset_peak_memory_stats(device)
+            reply = {"ok": True}
         elif msg["cmd"] == "mem":
             hwm = 0
             for l in open("/proc/self/status"):
                 if l.startswith("VmHWM:"):
                     hwm = int(l.split()[1])
             reply = {"peakRssKb": hwm, "maxrssKb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            if cuda:
+                sync()
+                reply["peakGpuBytes"] = torch.cuda.max_memory_allocated(device)
         elif msg["cmd"] == "quit":
             return
         else:
             reply = {"error": "unknown command " + str(msg.get("cmd"))}
         print(json.dumps(reply), flush=True)
+
+
+def worker(conv, drop_edges):
+    """argv (module docstring) -> graph on the device -> bgrl_step(conv, drop_edges) -> serve()."""
+    gdir, threads = sys.argv[1], int(sys.argv[2])
+    device = torch.device(sys.argv[3] if len(sys.argv) > 3 else "cpu")
+    if device.type == "cuda" and not torch.cuda.is_available():
+        print(f"{os.path.basename(sys.argv[0])}: device {device} asked but torch {torch.__version__} has no usable CUDA", file=sys.stderr)
+        sys.exit(2)
+    torch.set_num_threads(threads)
+    meta, x, edge_index = load_graph(gdir)
+    serve(bgrl_step(meta, x.to(device), edge_index.to(device), conv, drop_edges), device)
+
+
+def main():
+    # PyG's dropout_adj (force_undirected=False): each directed edge kept when rand >= p; then gcn_norm.
+    worker(GCNConv, lambda ei, p, n: gcn_adjacency(ei[:, torch.rand(ei.size(1), device=ei.device) >= p], n))
 
 
 if __name__ == "__main__":
