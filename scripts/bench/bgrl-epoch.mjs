@@ -4,7 +4,7 @@
 // torch.sparse.mm on the per-view normalized COO adjacency, AdamW, EMA target), same preset sizes,
 // augmentations and thread count. One epoch = one full-graph step (two views).
 //
-// For each dataset and variant (plain BGRL, +WERank alpha 1e-3 on the encoder) two worker processes
+// For each dataset and variant (plain BGRL, and +WERank on the encoder with the +werank presets' alpha) two worker processes
 // are started — ours (node, this file with --worker) and the reference (python) — so that peak
 // RSS (/proc/self/status VmHWM) is per dataset and per implementation; after warm-up their epochs
 // are interleaved (one of ours, one of the reference's, ...), and the ratio is of the medians.

@@ -24,13 +24,18 @@ export function parseValue(raw: string): unknown {
   return s;
 }
 
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** Splits "a.b.c=value" into its path and parsed value. */
 export function parseAssignment(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf("=");
   if (eq <= 0) throw new ConfigError(`Expected KEY=VALUE for --set but received '${text}' (e.g. --set objective.tau=0.5)`);
   const key = text.slice(0, eq).trim();
   if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(key)) throw new ConfigError(`Expected a dotted key such as 'optim.lr' but received '${key}'`);
-  return { path: key.split("."), value: parseValue(text.slice(eq + 1)) };
+  const path = key.split(".");
+  // Object.prototype's own names would reach the prototype through setPath, never a config key.
+  if (path.some((k) => FORBIDDEN_KEYS.has(k))) throw new ConfigError(`Expected a config key such as 'optim.lr' but received '${key}'`);
+  return { path, value: parseValue(text.slice(eq + 1)) };
 }
 
 /** Sets a nested value, creating objects along the way. Returns the object. */
@@ -60,15 +65,19 @@ export function applyOverride(obj: Record<string, unknown>, assignment: string):
   return setPath(obj, path, value);
 }
 
-/** Deep merge of plain objects (b wins; arrays are replaced, not merged). */
+/**
+ * Deep merge of plain objects (b wins; arrays are replaced, not merged). The result shares nothing
+ * mutable with a or b: later setPath calls on it must not reach the caller's objects.
+ */
 export function deepMerge<T extends Record<string, unknown>>(a: T, b: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...a };
+  const out: Record<string, unknown> = structuredClone(a);
   for (const [k, v] of Object.entries(b)) {
+    if (FORBIDDEN_KEYS.has(k)) continue;
     const prev = out[k];
     out[k] =
       v !== null && typeof v === "object" && !Array.isArray(v) && prev !== null && typeof prev === "object" && !Array.isArray(prev)
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
-        : v;
+        : structuredClone(v);
   }
   return out as T;
 }

@@ -17,7 +17,7 @@ import { ConfigError, unknownName } from "../errors.js";
 import type { ConfigInput } from "./config.js";
 
 /** The WERank coefficient of the `+werank` presets (see docs/results.md for how it was chosen). */
-export const WERANK_PRESET_ALPHA = 1e-3;
+export const WERANK_PRESET_ALPHA = 0.1;
 
 interface BgrlSettings {
   dataset: string;
@@ -76,7 +76,7 @@ export function presetConfig(name: string): ConfigInput {
   const base = werank ? name.slice(0, -"+werank".length) : name;
   const s = BGRL[base];
   if (!s) throw new ConfigError(unknownName("preset", name, PRESET_NAMES));
-  const cfg = bgrlPreset(s);
+  const cfg = structuredClone(bgrlPreset(s)); // callers may edit it: never hand out the table's arrays
   cfg.preset = name;
   if (werank) cfg.werank = { alpha: WERANK_PRESET_ALPHA, layers: "encoder" };
   return cfg;

@@ -108,7 +108,10 @@ export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = 
       const guess = typeof got === "string" ? closest(got, vals) : undefined;
       return `invalid value '${String(got)}' for '${where}'${guess ? ` (did you mean '${guess}'?)` : ""}: expected one of ${vals.join(", ")}`;
     }
-    return `invalid value ${JSON.stringify(getPath(raw, i.path.map(String)))} for '${where}': ${i.message}`;
+    const got = getPath(raw, i.path.map(String));
+    // A one-element list on the command line parses as a scalar: say how to write it.
+    const hint = i.code === "invalid_type" && i.expected === "array" && !Array.isArray(got) && got !== undefined ? ` (write a one-element list as [${JSON.stringify(got)}])` : "";
+    return `invalid value ${JSON.stringify(got)} for '${where}': ${i.message}${hint}`;
   });
   return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
 }
