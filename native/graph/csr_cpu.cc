@@ -124,19 +124,28 @@ void spmm_rows_wide(const int32_t* ip, const int32_t* ix, const float* v, const 
 }
 #endif
 
-/// Rows [r0, r1) tile by tile (`tile` columns at a time): the rows' gathers then hit a narrow slice
-/// of x that stays in cache, instead of streaming whole rows of x from memory per entry.
+/// True when spmm_rows takes whole rows in one pass (the AVX-512 wide-row kernel).
+template <typename T>
+bool whole_rows(int64_t f) {
+#ifdef WN_HAVE_WIDE_ROWS
+  if constexpr (std::is_same_v<T, float>) return wide_rows(f);
+#endif
+  return false;
+}
+
+/// Rows [r0, r1), columns [cb, ce) tile by tile (`tile` columns at a time): the rows' gathers then hit
+/// a narrow slice of x that stays in cache, instead of streaming whole rows of x from memory per entry.
 template <typename T>
 void spmm_rows(const int32_t* ip, const int32_t* ix, const T* v, const T* d, const T* x, int64_t f, T* out, int64_t r0, int64_t r1,
-               int64_t tile) {
+               int64_t tile, int64_t cb, int64_t ce) {
   constexpr int kLine = 64 / sizeof(T);
 #ifdef WN_HAVE_WIDE_ROWS
   if constexpr (std::is_same_v<T, float>) {
     if (wide_rows(f)) return spmm_rows_wide(ip, ix, v, d, x, f, out, r0, r1);
   }
 #endif
-  for (int64_t c0 = 0; c0 < f; c0 += tile) {
-    const int64_t w = std::min(tile, f - c0);
+  for (int64_t c0 = cb; c0 < ce; c0 += tile) {
+    const int64_t w = std::min(tile, ce - c0);
     if (w == kLine) spmm_tile_fixed<T, kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
     else if (w == 2 * kLine) spmm_tile_fixed<T, 2 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
     else if (w == 4 * kLine) spmm_tile_fixed<T, 4 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
@@ -188,7 +197,17 @@ at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::T
     const scalar_t* xp = x.data_ptr<scalar_t>();
     scalar_t* op = out.data_ptr<scalar_t>();
     const int64_t tile = kTileBytes / static_cast<int64_t>(sizeof(scalar_t));
-    parallel_rows(ip, rows, f, [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1, tile); });
+    if (whole_rows<scalar_t>(f) || f <= tile) {
+      parallel_rows(ip, rows, f, [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1, tile, 0, f); });
+    } else {
+      // Tiles outside, rows inside: all threads gather from the same slice of x at the same time.
+      // (Rows outside had each thread's row chunks re-stream every slice: 2 threads were 2x slower
+      // than 1 at hidden 512.)
+      for (int64_t c0 = 0; c0 < f; c0 += tile) {
+        const int64_t c1 = std::min(f, c0 + tile);
+        parallel_rows(ip, rows, c1 - c0, [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1, tile, c0, c1); });
+      }
+    }
   });
   return out;
 }

@@ -144,14 +144,16 @@ at::Tensor forward_impl(const Csr& s, int64_t rows, const at::Tensor& x) {
   const int64_t nnz = s.indices.numel();
   const T* xt = packed.data_ptr<T>();
   T* op = out.data_ptr<T>();
-  parallel_rows(ip, rows, f, [&](int64_t r0, int64_t r1) {
-    for (int64_t t = 0; t < tiles; ++t) {
-      const T* slab = xt + t * cols * W;
-      const int64_t w = std::min<int64_t>(W, f - t * W);
+  // Tiles outside, rows inside: all threads gather from the same slab at the same time (rows outside
+  // made each thread's row chunks re-stream every slab).
+  for (int64_t t = 0; t < tiles; ++t) {
+    const T* slab = xt + t * cols * W;
+    const int64_t w = std::min<int64_t>(W, f - t * W);
+    parallel_rows(ip, rows, w, [&](int64_t r0, int64_t r1) {
       if (v != nullptr) fwd_tile<T, W, true>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
       else fwd_tile<T, W, false>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
-    }
-  });
+    });
+  }
   return out;
 }
 

@@ -2,7 +2,8 @@
 // in float64, on symmetric, directed, weighted graphs with isolated nodes; normalization against the
 // formula; errors; no leaks.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, graphMemory, randn, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
+import { DeviceGraph, graphMemory, randn, setNumThreads, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
+import { defaultThreads } from "../../src/env.js";
 import { denseAdjacency, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph, expectNoLeaks, type Csr } from "./graphFixtures.js";
 
 expectNoLeaks();
@@ -87,6 +88,29 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
         }
       });
       g.dispose();
+    }
+  });
+
+  it("the multi-threaded path (column tiles outside, row chunks inside) on a graph large enough to split", () => {
+    // (3,000 entries + 400 rows) x width > 32,768: the rows are split over the threads; widths wider
+    // than one column tile (32 float64 / 64 float32 columns) with a remainder take the tiled loop.
+    const c = randomGraph(5, 400, 3000, { directed: true, weighted: true, isolated: 9 });
+    const g = fromCsr(c);
+    const g32 = DeviceGraph.fromCsr(c.n, c.indptr, c.indices, { weights: c.weights });
+    try {
+      for (const threads of [1, 2, 3]) {
+        setNumThreads(threads);
+        tidy(() => {
+          const a = denseAdjacency(c);
+          for (const f of [100, 200]) checkProduct((x) => g.gcn(x), denseGcn(a), f);
+          const x = randn([c.n, 200]);
+          expect(maxAbsDiff(g32.sum(x).to("float64"), a.matmul(x.to("float64")))).toBeLessThan(1e-3);
+        });
+      }
+    } finally {
+      setNumThreads(defaultThreads());
+      g.dispose();
+      g32.dispose();
     }
   });
 
