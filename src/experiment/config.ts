@@ -115,9 +115,12 @@ export const augmentSchema = z.strictObject({
   featureDropout: prob.default(0),
 });
 
+/** Default WERank coefficient (chosen on Cora without augmentation: docs/results.md, "Choosing alpha"). */
+export const DEFAULT_WERANK_ALPHA = 0.1;
+
 export const werankSchema = z.strictObject({
   /** Coefficient alpha of sum_l alpha_l ||W_l^T W_l - I||_F; 0 disables WERank. */
-  alpha: z.number().nonnegative().default(1e-3),
+  alpha: z.number().nonnegative().default(DEFAULT_WERANK_ALPHA),
   /** Which weights are regularized. */
   layers: z.enum(WERANK_LAYERS).default("encoder"),
   /** Per-layer alphas (overrides alpha), in the order of the chosen layers. */

@@ -14,10 +14,10 @@
  * ```
  */
 import { ConfigError, unknownName } from "../errors.js";
-import type { ConfigInput } from "./config.js";
+import { DEFAULT_WERANK_ALPHA, type ConfigInput } from "./config.js";
 
 /** The WERank coefficient of the `+werank` presets (see docs/results.md for how it was chosen). */
-export const WERANK_PRESET_ALPHA = 0.1;
+export const WERANK_PRESET_ALPHA = DEFAULT_WERANK_ALPHA;
 
 interface BgrlSettings {
   dataset: string;

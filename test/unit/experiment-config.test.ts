@@ -93,7 +93,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(cfg.objective.d0).toBeNull();
     expect(cfg.objective.projectorHidden).toBeNull();
     expect(cfg.objective.barlowLambda).toBeNull();
-    expect(cfg.werank).toEqual({ alpha: 1e-3, layers: "encoder", perLayer: null, squared: false });
+    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false });
     expect(cfg.encoder).toEqual({
       type: "gcn",
       layers: [256, 128],

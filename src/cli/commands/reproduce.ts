@@ -39,7 +39,7 @@ ${CONFIG_HELP}
 
 Examples:
   werank-native reproduce bgrl --dataset coauthor-cs --data-dir ../shared/data --seeds 3
-  werank-native reproduce bgrl --dataset amazon-computers --werank 0.001 --no-augment
+  werank-native reproduce bgrl --dataset amazon-computers --werank 0.1 --no-augment
   werank-native reproduce bgrl --dataset cora --epochs 500      # a quick check (no published number)`,
   async run(args) {
     const p = parseCommandArgs("reproduce", args, OPTIONS, true);

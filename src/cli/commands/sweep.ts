@@ -46,7 +46,7 @@ under SWEEP_DIR/trials/. The plan is saved in SWEEP_DIR/sweep.json; aggregate wi
 ${CONFIG_HELP}
 
 Examples:
-  werank-native sweep --preset coauthor-cs --grid werank=0,0.001,0.01 --seeds 5 --executor local --parallel 2
+  werank-native sweep --preset coauthor-cs --grid werank=0,0.01,0.1,1 --seeds 5 --executor local --parallel 2
   werank-native sweep --config base.yaml --grid werank=0,0.1,1 --seeds 5 --executor slurm --partition gpu --gpus 1 --time 04:00:00
   werank-native collect sweeps/20261122-120000`,
   async run(args) {

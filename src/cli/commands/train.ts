@@ -79,7 +79,7 @@ Examples:
   werank-native train
   werank-native train --preset coauthor-cs+werank --data-dir ../shared/data
   werank-native train --dataset cora --objective grace --set objective.tau=0.4 --epochs 500
-  werank-native train --preset amazon-computers --no-augment --werank 0.001 --json
+  werank-native train --preset amazon-computers --no-augment --werank 0.1 --json
   werank-native train --resume runs/bgrl-synthetic-20261122-101500`,
   async run(args) {
     const p = parseCommandArgs("train", args, OPTIONS);
