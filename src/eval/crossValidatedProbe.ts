@@ -26,7 +26,7 @@ import { ArgumentError } from "../errors.js";
 import type { Split } from "../graph/Graph.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
-import { avg, checkEmbeddings, fitOne, resolve, targetTensor, type ProbeOptions, type ProbeResult, type ProbeSplitResult, type ProbeTargets } from "./linearProbe.js";
+import { checkEmbeddings, fitOne, summarizeSplits, resolve, targetTensor, type ProbeOptions, type ProbeResult, type ProbeSplitResult, type ProbeTargets } from "./linearProbe.js";
 
 export interface CrossValidatedProbeOptions extends ProbeOptions {
   /** Repeats with fresh train/test splits (default 20). */
@@ -95,19 +95,5 @@ export function crossValidatedProbe(embeddings: Tensor, targets: ProbeTargets, o
     }
     return { results: out, multilabel };
   });
-  const tests = results.map((s) => s.test);
-  const mean = avg(tests);
-  return {
-    protocol: "bgrl",
-    metric: multilabel ? "microF1" : "accuracy",
-    solver: r.solver,
-    settings: r.settings,
-    splits: results,
-    mean,
-    std: Math.sqrt(avg(tests.map((v) => (v - mean) ** 2))),
-    valMean: avg(results.map((s) => s.val)),
-    trainMean: avg(results.map((s) => s.train)),
-    converged: results.every((s) => s.converged),
-    unconvergedFits: results.reduce((a, s) => a + s.grid.filter((g) => !g.converged).length, 0),
-  };
+  return { protocol: "bgrl", ...summarizeSplits(results, multilabel, r) };
 }

@@ -269,19 +269,24 @@ export function linearProbe(embeddings: Tensor, targets: ProbeTargets, splits: r
     const { t, multilabel } = targetTensor(targets, embeddings.shape[0]!);
     return { results: splits.map((s) => fitOne(embeddings, t, multilabel, s, r)), multilabel };
   });
-  const tests = results.map((s) => s.test);
+  return summarizeSplits(results.map(({ coef: _coef, ...rest }) => rest), multilabel, r);
+}
+
+/** @internal The ProbeResult of per-split results: mean ± population std of the test metric. */
+export function summarizeSplits(splits: ProbeSplitResult[], multilabel: boolean, r: { solver: ProbeSolver; settings: ProbeSettings }): ProbeResult {
+  const tests = splits.map((s) => s.test);
   const mean = avg(tests);
   return {
     metric: multilabel ? "microF1" : "accuracy",
     solver: r.solver,
     settings: r.settings,
-    splits: results.map(({ coef: _coef, ...rest }) => rest),
+    splits,
     mean,
     std: Math.sqrt(avg(tests.map((v) => (v - mean) ** 2))),
-    valMean: avg(results.map((s) => s.val)),
-    trainMean: avg(results.map((s) => s.train)),
-    converged: results.every((s) => s.converged),
-    unconvergedFits: results.reduce((a, s) => a + s.grid.filter((g) => !g.converged).length, 0),
+    valMean: avg(splits.map((s) => s.val)),
+    trainMean: avg(splits.map((s) => s.train)),
+    converged: splits.every((s) => s.converged),
+    unconvergedFits: splits.reduce((a, s) => a + s.grid.filter((g) => !g.converged).length, 0),
   };
 }
 
