@@ -13,7 +13,8 @@
 export * from "./tensor/index.js";
 export * from "./errors.js";
 export { loadNative, addonPath, type NativeInfo, type NativeMemory } from "./native/addon.js";
-export { info, setNumThreads, cudaAvailable, synchronize } from "./runtime.js";
+export { info, setNumThreads, cudaAvailable, synchronize, setMatmulPrecision, matmulPrecision, MATMUL_PRECISIONS } from "./runtime.js";
+export type { MatmulPrecision, RuntimeInfo } from "./runtime.js";
 export * from "./nn/index.js";
 export * from "./ssl/index.js";
 export { SVMax, svmaxBounds, meanSingularValue, type SVMaxOptions } from "./regularizers/svmax.js";

@@ -1,5 +1,5 @@
 /**
- * Runtime facts and settings of the loaded LibTorch: version, CUDA, threads.
+ * Runtime facts and settings of the loaded LibTorch: version, CUDA, threads, float32 matmul precision.
  *
  * @example
  * ```ts
@@ -18,19 +18,60 @@ export interface RuntimeInfo {
   cudaKernels: boolean;
   cudaDevices: number;
   threads: number;
+  /** The CPU multiplies bfloat16 natively (AVX512_BF16 or AMX): `setMatmulPrecision("medium")` speeds CPU products up. */
+  bf16Matmul: boolean;
   addonPath: string;
 }
 
 export function info(): RuntimeInfo {
   const N = loadNative();
   const i = N.info();
-  return { torchVersion: i.torchVersion, cuda: i.cuda, cudaKernels: i.cudaKernels, cudaDevices: i.cudaDevices, threads: i.threads, addonPath: addonPath() ?? "" };
+  return { torchVersion: i.torchVersion, cuda: i.cuda, cudaKernels: i.cudaKernels, cudaDevices: i.cudaDevices, threads: i.threads, bf16Matmul: N.bf16MatmulSupported(), addonPath: addonPath() ?? "" };
 }
 
 /** LibTorch intra-op threads (also WERANK_NUM_THREADS). */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer but received ${n}`);
   loadNative().setNumThreads(n);
+}
+
+/** The float32 matmul precisions, most precise first (PyTorch's `torch.set_float32_matmul_precision`). */
+export const MATMUL_PRECISIONS = ["highest", "high", "medium"] as const;
+export type MatmulPrecision = (typeof MATMUL_PRECISIONS)[number];
+
+let currentPrecision: MatmulPrecision = "highest";
+
+/**
+ * Precision of float32 products (matmul, mm, bmm, addmm, linear), as PyTorch's
+ * `torch.set_float32_matmul_precision`: "highest" (default) multiplies in float32; "high" and "medium"
+ * let CUDA use TF32; "medium" also makes the CPU multiply in bfloat16 with float32 accumulation where
+ * it has native bf16 dot products (`info().bf16Matmul`), about twice the float32 GEMM rate there.
+ * Operands and each product are rounded to bfloat16 (8 significant bits; sums accumulate in float32),
+ * as under `torch.autocast("cpu", torch.bfloat16)`; biases, parameters, their gradients and all other
+ * ops stay float32. Returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * import { setMatmulPrecision } from "werank-native";
+ * const before = setMatmulPrecision("medium");
+ * try { trainer.step(); } finally { setMatmulPrecision(before); }
+ * ```
+ */
+export function setMatmulPrecision(p: MatmulPrecision): MatmulPrecision {
+  if (!(MATMUL_PRECISIONS as readonly string[]).includes(p)) {
+    throw new ArgumentError(`setMatmulPrecision: expected one of ${MATMUL_PRECISIONS.join(", ")} but received '${String(p)}'`);
+  }
+  const before = currentPrecision;
+  if (p !== before) {
+    loadNative().setMatmulPrecision(p);
+    currentPrecision = p;
+  }
+  return before;
+}
+
+/** The current float32 matmul precision (see setMatmulPrecision). */
+export function matmulPrecision(): MatmulPrecision {
+  return currentPrecision;
 }
 
 export function cudaAvailable(): boolean {

@@ -1,4 +1,5 @@
 // Linear algebra: products, (batched) singular values and eigenvalues, diagonals.
+#include "tensor/matmul_precision.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
@@ -28,7 +29,8 @@ WN_EXPORT(matmul) {
   const int64_t k1 = a.size(-1), k2 = b.dim() == 1 ? b.size(0) : b.size(-2);
   if (k1 != k2) matmul_shape_error("matmul", a, b);
   try {
-    return out(info, a.matmul(b));
+    const bool bf16 = bf16_matmul(a);
+    return out(info, matmul_result(matmul_operand(a, bf16).matmul(matmul_operand(b, bf16)), bf16));
   } catch (const c10::Error& e) {
     rethrow_binary("matmul", a, b, e);
   }
@@ -38,14 +40,16 @@ WN_EXPORT(mm) {
   const at::Tensor& b = arg_tensor(info, 1);
   check_float_pair("mm", a, b);
   if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)) matmul_shape_error("mm", a, b);
-  return out(info, a.mm(b));
+  const bool bf16 = bf16_matmul(a);
+  return out(info, matmul_result(matmul_operand(a, bf16).mm(matmul_operand(b, bf16)), bf16));
 }
 WN_EXPORT(bmm) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
   check_float_pair("bmm", a, b);
   if (a.dim() != 3 || b.dim() != 3 || a.size(0) != b.size(0) || a.size(2) != b.size(1)) matmul_shape_error("bmm", a, b);
-  return out(info, a.bmm(b));
+  const bool bf16 = bf16_matmul(a);
+  return out(info, matmul_result(matmul_operand(a, bf16).bmm(matmul_operand(b, bf16)), bf16));
 }
 /// addmm(bias, a, b, beta, alpha) = beta * bias + alpha * (a @ b)
 WN_EXPORT(addmm) {
@@ -59,6 +63,11 @@ WN_EXPORT(addmm) {
   WN_CHECK(fits, "ERR_SHAPE", "addmm: expected a bias that broadcasts to [", n, ", ", m, "] but received ", shape_str(c.sizes()));
   const double beta = arg_present(info, 3) ? arg_num(info, 3) : 1.0, alpha = arg_present(info, 4) ? arg_num(info, 4) : 1.0;
   try {
+    if (bf16_matmul(a)) {
+      // The product in bfloat16, the sum in float32 (the bias keeps its precision).
+      const at::Tensor ab = matmul_result(matmul_operand(a, true).mm(matmul_operand(b, true)), true);
+      return out(info, at::add(beta == 1.0 ? c : c.mul(beta), ab, alpha));
+    }
     return out(info, at::addmm(c, a, b, beta, alpha));
   } catch (const c10::Error& e) {
     rethrow_binary("addmm", c, a, e);

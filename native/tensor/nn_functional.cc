@@ -1,5 +1,6 @@
 // NN functional ops: softmax family, losses, normalization layers, linear, dropout.
 #include "tensor/fused_cpu.h"
+#include "tensor/matmul_precision.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
@@ -163,5 +164,10 @@ WN_EXPORT(linear) {
            "] but received ", shape_str(b.sizes()));
   WN_CHECK(x.scalar_type() == w.scalar_type(), "ERR_DTYPE", "linear: expected input and weight of one dtype but received ",
            dtype_name(x.scalar_type()), " and ", dtype_name(w.scalar_type()));
+  if (bf16_matmul(x)) {
+    // The product in bfloat16, the bias added in float32.
+    at::Tensor y = matmul_result(at::linear(matmul_operand(x, true), matmul_operand(w, true)), true);
+    return out(info, b.defined() ? y.add_(b) : y);
+  }
   return out(info, at::linear(x, w, b));
 }

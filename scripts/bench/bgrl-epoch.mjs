@@ -22,6 +22,13 @@
 // PyTorch Geometric (torch_geometric.nn.GCNConv over an edge_index, dropout_edge), same model, step
 // and protocol; it needs torch_geometric in the python that PYTHON names.
 //
+// --matmul-precision highest|high|medium sets our train.matmulPrecision (setMatmulPrecision: medium =
+// bfloat16 products with float32 accumulation on CPUs with native bf16, TF32 on CUDA for high and
+// medium); --ref-matmul-precision (default: the same) does the same in the reference: on CUDA through
+// torch.set_float32_matmul_precision, on a bf16 CPU by computing F.linear as ours does (operands rounded
+// to bfloat16, product cast to float32, bias added in float32). The sgemm rate is then measured at
+// that precision too.
+//
 // --device cuda (or cuda:<i>) runs both on that GPU, by default against the PyG reference: ours with
 // train.device=cuda (needs the addon built against CUDA LibTorch with werank's CUDA kernels), the
 // reference with its graph, views and model on the device. Each timed epoch ends with a device
@@ -36,6 +43,7 @@
 //   node scripts/bench/bgrl-epoch.mjs [--datasets cora,amazon-computers,coauthor-cs] [--epochs 5]
 //       [--warmup 1] [--threads 2] [--werank both|off|on] [--data-dir DIR] [--json-out FILE]
 //       [--device cpu|cuda|cuda:<i>] [--reference torch|pyg (default: torch on cpu, pyg on cuda)]
+//       [--matmul-precision highest|high|medium] [--ref-matmul-precision highest|high|medium]
 //   GPU (issue): node scripts/bench/bgrl-epoch.mjs --device cuda --datasets amazon-computers,coauthor-cs --data-dir ../shared/data
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -81,7 +89,8 @@ async function worker() {
   const sync = cuda ? () => wn.synchronize() : () => {};
   wn.setNumThreads(threads);
   // An explicit train.device: "auto" would put the CPU benchmark on a GPU where there is one.
-  const cfg = wn.resolveConfig({ preset: dataset + (argv.includes("--with-werank") ? "+werank" : ""), flags: { "data-dir": opt("--data-dir"), device } });
+  const precision = opt("--matmul-precision", "highest");
+  const cfg = wn.resolveConfig({ preset: dataset + (argv.includes("--with-werank") ? "+werank" : ""), flags: { "data-dir": opt("--data-dir"), device, "matmul-precision": precision } });
   const graph = await wn.loadGraphForConfig(cfg);
   const trainer = new wn.Trainer({ config: cfg, graph });
   const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
@@ -101,6 +110,7 @@ async function worker() {
       send({ ms });
     } else if (msg.cmd === "gemm") {
       const a = wn.randn([msg.n, msg.n], { device }), b = wn.randn([msg.n, msg.n], { device });
+      const before = wn.setMatmulPrecision(precision); // the rate at the step's precision
       wn.tidy(() => void a.matmul(b)); // void: a returned tensor would be kept
       sync();
       let best = Infinity;
@@ -110,6 +120,7 @@ async function worker() {
         sync();
         best = Math.min(best, (performance.now() - t0) / 1e3);
       }
+      wn.setMatmulPrecision(before);
       a.dispose();
       b.dispose();
       send({ gflops: (2 * msg.n ** 3) / best / 1e9 });
@@ -181,7 +192,7 @@ function startWorker(cmd, args, env) {
 }
 
 /** Writes the preprocessed graph (as our loader produced it) for the reference to read. */
-function exportGraph(graph, cfg, dir, werankAlpha) {
+function exportGraph(graph, cfg, dir, werankAlpha, matmulPrecision) {
   fs.mkdirSync(dir, { recursive: true });
   const w = (name, arr) => fs.writeFileSync(path.join(dir, name), Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
   w("indptr.bin", graph.indptr);
@@ -205,6 +216,7 @@ function exportGraph(graph, cfg, dir, werankAlpha) {
       dropEdge: cfg.augment.dropEdge,
       dropFeature: cfg.augment.dropFeature,
       werankAlpha,
+      matmulPrecision,
     },
   };
   fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify(meta));
@@ -271,9 +283,9 @@ async function benchOne(wn, name, variant, o) {
     werank,
   };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bgrl-epoch-"));
-  exportGraph(graph, cfg, tmp, werank ? cfg.werank.alpha : 0);
+  exportGraph(graph, cfg, tmp, werank ? cfg.werank.alpha : 0, o.refPrecision);
   const env = { OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: String(o.threads) };
-  const ours = startWorker(process.execPath, [fileURLToPath(import.meta.url), "--worker", "--dataset", name, "--threads", String(o.threads), "--data-dir", o.dataDir, "--device", o.device, ...(werank ? ["--with-werank"] : [])], env);
+  const ours = startWorker(process.execPath, [fileURLToPath(import.meta.url), "--worker", "--dataset", name, "--threads", String(o.threads), "--data-dir", o.dataDir, "--device", o.device, "--matmul-precision", o.precision, ...(werank ? ["--with-werank"] : [])], env);
   const ref = startWorker(o.py, [path.join(here, "reference", REFERENCES[o.reference]), tmp, String(o.threads), o.device], env);
   const cuda = o.device !== "cpu";
   try {
@@ -353,8 +365,17 @@ async function main() {
     werank: opt("--werank", "both"),
     device,
     reference,
+    precision: opt("--matmul-precision", "highest"),
+    refPrecision: null,
     py: null,
   };
+  o.refPrecision = opt("--ref-matmul-precision", o.precision);
+  for (const [flag, p] of [["--matmul-precision", o.precision], ["--ref-matmul-precision", o.refPrecision]]) {
+    if (!wn.MATMUL_PRECISIONS.includes(p)) {
+      console.error(`bgrl-epoch: expected ${flag} ${wn.MATMUL_PRECISIONS.join(", ")} but received ${p}`);
+      process.exit(2);
+    }
+  }
   if (device !== "cpu" && !/^cuda(:\d+)?$/.test(device)) {
     console.error(`bgrl-epoch: expected --device cpu, cuda or cuda:<index> but received ${device}`);
     process.exit(2);
@@ -382,7 +403,9 @@ async function main() {
   console.log(
     `bgrl-epoch: ${o.threads} thread(s), ${o.warmup} warm-up + ${o.epochs} interleaved epochs each (median), data ${o.dataDir}, reference ${o.py}` +
       (reference === "torch" ? "" : ` (${REFERENCES[reference]})`) +
-      (cuda ? `, device ${device}` : ""),
+      (cuda ? `, device ${device}` : "") +
+      `, matmul precision ours ${o.precision} / reference ${o.refPrecision}` +
+      (!cuda && [o.precision, o.refPrecision].includes("medium") ? (wn.info().bf16Matmul ? " (bfloat16 products)" : " (this CPU has no native bf16: float32 products)") : ""),
   );
   const rows = [];
   for (const name of o.datasets) {
@@ -412,7 +435,7 @@ async function main() {
         `${fmt(r.gflopPerStep.ours, 3)}, ${fmt(r.gflops.ours, 3)} (${fmt((100 * r.gflops.ours) / r.gemmGflops.ours, 2)}%) | ${fmt(r.gflopPerStep.reference, 3)}, ${fmt(r.gflops.reference, 3)} | ${fmt(r.gemmGflops.ours, 3)} / ${fmt(r.gemmGflops.reference, 3)} |`,
     );
   }
-  writeJsonIfAsked({ threads: o.threads, epochs: o.epochs, warmup: o.warmup, device, reference, rows });
+  writeJsonIfAsked({ threads: o.threads, epochs: o.epochs, warmup: o.warmup, device, reference, matmulPrecision: { ours: o.precision, reference: o.refPrecision }, rows });
 }
 
 if (argv.includes("--worker")) await worker();

@@ -21,7 +21,8 @@ export const CONFIG_HELP = `Configuration (lowest priority first: defaults, --pr
   --epochs N            train.epochs          --device DEV      train.device (auto|cpu|cuda[:i])
   --seed N              train.seed            --data-seed N     train.dataSeed
   --lr LR               optim.lr              --out DIR         output.dir
-  --name NAME           output.name           --no-augment      no edge dropping or feature masking`;
+  --name NAME           output.name           --no-augment      no edge dropping or feature masking
+  --matmul-precision P  train.matmulPrecision (highest|high|medium: medium = bfloat16 products on CPUs with bf16)`;
 
 export function configSources(p: Parsed): ConfigSources {
   const flags: Record<string, unknown> = {};

@@ -14,6 +14,7 @@
  * ```
  */
 import { z } from "zod";
+import { MATMUL_PRECISIONS } from "../runtime.js";
 
 const prob = z.number().min(0).max(1);
 const posInt = z.number().int().positive();
@@ -165,6 +166,11 @@ export const trainSchema = z.strictObject({
   dataSeed: nonNegInt.default(0),
   /** auto | cpu | cuda | cuda:<i> (else WERANK_DEVICE). */
   device: z.string().default("auto"),
+  /**
+   * float32 products in training steps (see setMatmulPrecision): highest = float32; high = TF32 on CUDA;
+   * medium = also bfloat16 products on CPUs with native bf16 (AVX512_BF16/AMX). Evaluation stays float32.
+   */
+  matmulPrecision: z.enum(MATMUL_PRECISIONS).default("highest"),
   logEvery: posInt.default(1),
   /** Linear-probe evaluation every N epochs (0 = only at the end). */
   evalEvery: nonNegInt.default(0),

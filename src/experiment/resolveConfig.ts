@@ -25,6 +25,7 @@ export const SHORT_FLAGS: Record<string, string> = {
   werank: "werank.alpha",
   epochs: "train.epochs",
   device: "train.device",
+  "matmul-precision": "train.matmulPrecision",
   seed: "train.seed",
   "data-seed": "train.dataSeed",
   out: "output.dir",

@@ -40,6 +40,9 @@ export interface NativeAddon {
   resetPeakMemory(): void;
   napiCalls(): number;
   setNumThreads(n: number): void;
+  setMatmulPrecision(p: string): void;
+  matmulPrecision(): string;
+  bf16MatmulSupported(): boolean;
   synchronize(): void;
   manualSeed(seed: number): void;
   // creation

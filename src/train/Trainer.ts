@@ -33,7 +33,7 @@ import { collapseReport, type CollapseReport } from "../metrics/collapseReport.j
 import { SVMax } from "../regularizers/svmax.js";
 import { VarianceRegularizer } from "../regularizers/variance.js";
 import { WERank, type WERankGroup } from "../regularizers/werank.js";
-import { cudaAvailable } from "../runtime.js";
+import { cudaAvailable, setMatmulPrecision } from "../runtime.js";
 import { noGrad } from "../tensor/autograd.js";
 import { Generator } from "../tensor/Generator.js";
 import { manualSeed, randperm } from "../tensor/creation.js";
@@ -257,6 +257,7 @@ export class Trainer {
     this.optimizer.lr = lr;
     const [va, vb, g1, g2] = this.#views();
     let out: { loss: number; terms: Record<string, number> };
+    const precision = setMatmulPrecision(this.config.train.matmulPrecision);
     try {
       out = tidy(() => {
         const r = this.objective.forward([va, vb]);
@@ -286,6 +287,7 @@ export class Trainer {
         return { loss: scalar(loss), terms: Object.fromEntries(Object.entries(terms).map(([k, t]) => [k, scalar(t)])) };
       });
     } finally {
+      setMatmulPrecision(precision);
       g1.dispose();
       g2.dispose();
     }

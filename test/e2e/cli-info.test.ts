@@ -25,7 +25,8 @@ describe("werank-native info", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.length).toBe(1);
     const j = JSON.parse(lines[0]!);
-    expect(Object.keys(j).sort()).toEqual(["addonPath", "cuda", "cudaDevices", "cudaKernels", "threads", "torchVersion"]);
+    expect(Object.keys(j).sort()).toEqual(["addonPath", "bf16Matmul", "cuda", "cudaDevices", "cudaKernels", "threads", "torchVersion"]);
+    expect(typeof j.bf16Matmul).toBe("boolean");
     expect(j.torchVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(typeof j.cuda).toBe("boolean");
     expect(typeof j.cudaKernels).toBe("boolean");
@@ -40,6 +41,7 @@ describe("werank-native info", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/LibTorch\s+\d+\.\d+\.\d+/);
     expect(r.stdout).toMatch(/CUDA\s+(yes|no)/);
+    expect(r.stdout).toMatch(/bf16 matmul\s+(yes|no)/);
     expect(r.stdout).toContain("werank_native.node");
   });
   it("--help prints the command's help", () => {

@@ -74,6 +74,21 @@ describe("werank-native train", () => {
     expect(runs.some((d) => d.startsWith("bgrl+werank-synthetic-"))).toBe(true);
   });
 
+  it("--matmul-precision medium says what the products are and records the setting", () => {
+    const out = path.join(tmp, "precision");
+    const r = cli(["train", "--config", cfg, "--out", out, "--matmul-precision", "medium"]);
+    expect(r.code, r.stderr).toBe(0);
+    const info = JSON.parse(cli(["info", "--json"]).stdout) as { bf16Matmul: boolean };
+    expect(r.stdout).toContain(info.bf16Matmul ? "on cpu, bfloat16 products (matmul precision medium)" : "on cpu, float32 products (this CPU has no native bfloat16)");
+    const [dir] = fs.readdirSync(out);
+    expect(JSON.parse(fs.readFileSync(path.join(out, dir!, "config.json"), "utf8")).train.matmulPrecision).toBe("medium");
+    expect(JSON.parse(fs.readFileSync(path.join(out, dir!, "env.json"), "utf8")).torch.bf16Matmul).toBe(info.bf16Matmul);
+    const bad = cli(["train", "--config", cfg, "--out", out, "--matmul-precision", "low"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/matmulPrecision/);
+    expect(bad.stderr).toMatch(/highest.*high.*medium/);
+  });
+
   it("usage errors exit 2 with a did-you-mean and write nothing", () => {
     const out = path.join(tmp, "nothing");
     for (const args of [

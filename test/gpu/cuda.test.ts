@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  crossEntropy, info, manualSeed, memory, normalize, randn, synchronize, tensor, tidy, zeros, type Tensor,
+  crossEntropy, info, manualSeed, memory, normalize, randn, setMatmulPrecision, synchronize, tensor, tidy, zeros, type Tensor,
 } from "../../src/index.js";
 import { expectClose, expectError } from "../helpers/native.js";
 
@@ -83,5 +83,20 @@ describe.skipIf(!rt.cuda)(`CUDA (${rt.cuda ? `${rt.cudaDevices} device(s)` : rea
     t.dispose();
     synchronize();
     expect(memory().cuda![0]!.allocated).toBe(before.cuda![0]!.allocated);
+  });
+  it("matmul precision high (TF32) keeps products within TF32 error of float32 and is undone by highest", () => {
+    tidy(() => {
+      manualSeed(8);
+      const a = randn([512, 512], { device: "cuda" }), b = randn([512, 512], { device: "cuda" });
+      const exact = a.matmul(b).to("cpu").toArray();
+      try {
+        setMatmulPrecision("high");
+        // TF32 keeps 10 mantissa bits: |error| ~ 2^-11 sqrt(k) |a||b| per entry, well under 0.1 here
+        expectClose(a.matmul(b).to("cpu"), exact, 0.1);
+      } finally {
+        setMatmulPrecision("highest");
+      }
+      expectClose(a.matmul(b).to("cpu"), exact, 1e-4);
+    });
   });
 });

@@ -25,6 +25,10 @@ Protocol (stdin/stdout, one JSON object per line; shared with bgrl_pyg.py throug
                                                (+ "peakGpuBytes": torch.cuda.max_memory_allocated on CUDA)
   in:  {"cmd": "quit"}                         (exits)
 Environment: OMP_WAIT_POLICY=PASSIVE (set by the caller, as the addon does for our process).
+meta.json's config.matmulPrecision (highest | high | medium, werank-native's train.matmulPrecision): on
+CUDA torch.set_float32_matmul_precision; on a CPU with native bfloat16 (AVX512_BF16 / AMX), "medium"
+computes F.linear as werank-native does (operands rounded to bfloat16, product cast back to float32,
+bias added in float32), and the sgemm rate is measured in bfloat16.
 """
 import copy
 import json
@@ -162,6 +166,35 @@ def werank(weights, alpha):
     return total
 
 
+def cpu_has_bf16():
+    flags = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l for l in f if l.startswith("flags")), "")
+    except OSError:
+        pass
+    return " avx512_bf16" in flags or " amx_bf16" in flags
+
+
+_linear = F.linear
+
+
+def bf16_linear(x, w, b=None):
+    y = _linear(x.bfloat16(), w.bfloat16()).float()
+    return y if b is None else y + b
+
+
+def set_matmul_precision(p, device):
+    """werank-native's train.matmulPrecision in this process; returns True when CPU products run in bfloat16."""
+    if device.type == "cuda":
+        torch.set_float32_matmul_precision(p)
+        return False
+    if p == "medium" and cpu_has_bf16():
+        F.linear = bf16_linear  # nn.Linear (and PyG's Linear) call F.linear
+        return True
+    return False
+
+
 def bgrl_step(meta, x, edge_index, conv, drop_edges):
     """train_transductive.py's train(step) on x, edge_index (on the device); drop_edges(edge_index, p, n)
     returns the view's adjacency argument for conv. Returns step() (one epoch = one full-graph step)."""
@@ -208,7 +241,7 @@ def bgrl_step(meta, x, edge_index, conv, drop_edges):
     return step
 
 
-def serve(step, device):
+def serve(step, device, bf16=False):
     """Answers the protocol (module docstring) on stdin/stdout until quit."""
     cuda = device.type == "cuda"
 
@@ -230,12 +263,14 @@ def serve(step, device):
         elif msg["cmd"] == "gemm":
             k = msg["n"]
             a, b = torch.randn(k, k, device=device), torch.randn(k, k, device=device)
-            a @ b
+            # the rate at the step's precision (operands cast inside the timing, as ours)
+            mm = (lambda: a.bfloat16() @ b.bfloat16()) if bf16 else (lambda: a @ b)
+            mm()
             sync()
             best = float("inf")
             for _ in range(msg["reps"]):
                 t0 = time.perf_counter()
-                a @ b
+                mm()
                 sync()
                 best = min(best, time.perf_counter() - t0)
             del a, b
@@ -270,7 +305,8 @@ def worker(conv, drop_edges):
         sys.exit(2)
     torch.set_num_threads(threads)
     meta, x, edge_index = load_graph(gdir)
-    serve(bgrl_step(meta, x.to(device), edge_index.to(device), conv, drop_edges), device)
+    bf16 = set_matmul_precision(meta["config"].get("matmulPrecision", "highest"), device)
+    serve(bgrl_step(meta, x.to(device), edge_index.to(device), conv, drop_edges), device, bf16)
 
 
 def main():

@@ -8,7 +8,7 @@ import { readConfigFile } from "../../experiment/resolveConfig.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
-import { info } from "../../runtime.js";
+import { info, type MatmulPrecision } from "../../runtime.js";
 import { Trainer, type TrainEvent, type TrainSummary } from "../../train/Trainer.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
@@ -146,7 +146,7 @@ Examples:
       if (!json) {
         process.stdout.write(
           `Training ${config.objective.name}${config.werank.alpha > 0 ? ` + WERank (alpha ${config.werank.alpha})` : ""} on ${graph.name} ` +
-            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}, ${total} epochs\n  run directory ${runDir.dir}\n`,
+            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs\n  run directory ${runDir.dir}\n`,
         );
       }
       bar?.start(total, trainer.epoch, { loss: "–", lr: "–", erank });
@@ -185,3 +185,11 @@ Examples:
     }
   },
 };
+
+/** ", bfloat16 products" and the like after the device, when the precision is not float32's. */
+function precisionNote(p: MatmulPrecision, device: string): string {
+  if (p === "highest") return "";
+  if (device !== "cpu") return `, TF32 products (matmul precision ${p})`;
+  if (p === "high") return ", float32 products (matmul precision high changes only CUDA)";
+  return info().bf16Matmul ? ", bfloat16 products (matmul precision medium)" : ", float32 products (this CPU has no native bfloat16)";
+}
