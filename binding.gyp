@@ -11,8 +11,8 @@
       "defines": ["<!@(node scripts/torch-config.cjs --gyp defines)"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++14", "-std=gnu++17"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-Wno-unused-parameter", "-Wno-unused-variable"],
-      "ldflags": ["<!@(node scripts/torch-config.cjs --gyp ldflags)"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-fopenmp", "-Wno-unused-parameter", "-Wno-unused-variable"],
+      "ldflags": ["-fopenmp", "<!@(node scripts/torch-config.cjs --gyp ldflags)"],
       "libraries": ["<!@(node scripts/torch-config.cjs --gyp libs)"]
     }
   ]

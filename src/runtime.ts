@@ -18,6 +18,8 @@ export interface RuntimeInfo {
   cudaKernels: boolean;
   cudaDevices: number;
   threads: number;
+  /** The addon was built with OpenMP, so its own CPU kernels (SpMM, fused ops, optimizers) use `threads`. */
+  parallelKernels: boolean;
   /** The CPU multiplies bfloat16 natively (AVX512_BF16 or AMX): `setMatmulPrecision("medium")` speeds CPU products up. */
   bf16Matmul: boolean;
   addonPath: string;
@@ -26,7 +28,7 @@ export interface RuntimeInfo {
 export function info(): RuntimeInfo {
   const N = loadNative();
   const i = N.info();
-  return { torchVersion: i.torchVersion, cuda: i.cuda, cudaKernels: i.cudaKernels, cudaDevices: i.cudaDevices, threads: i.threads, bf16Matmul: N.bf16MatmulSupported(), addonPath: addonPath() ?? "" };
+  return { torchVersion: i.torchVersion, cuda: i.cuda, cudaKernels: i.cudaKernels, cudaDevices: i.cudaDevices, threads: i.threads, parallelKernels: i.parallelKernels, bf16Matmul: N.bf16MatmulSupported(), addonPath: addonPath() ?? "" };
 }
 
 /** LibTorch intra-op threads (also WERANK_NUM_THREADS). */

@@ -141,6 +141,11 @@ WN_EXPORT(info) {
   r.Set("cudaDevices", static_cast<double>(torch::cuda::is_available() ? torch::cuda::device_count() : 0));
   r.Set("threads", at::get_num_threads());
   r.Set("parallel", at::get_parallel_info());
+#ifdef _OPENMP
+  r.Set("parallelKernels", true);  // our at::parallel_for loops use the intra-op threads
+#else
+  r.Set("parallelKernels", false);
+#endif
   return r;
 }
 /// at::set_num_threads covers OpenMP (and MKL), not OpenBLAS's own pthread pool, which Debian's

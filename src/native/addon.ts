@@ -23,6 +23,8 @@ export interface NativeInfo {
   cudaDevices: number;
   threads: number;
   parallel: string;
+  /** Built with OpenMP: the addon's own at::parallel_for loops use the intra-op threads. */
+  parallelKernels: boolean;
 }
 
 export interface NativeMemory {

@@ -25,7 +25,8 @@ describe("werank-native info", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.length).toBe(1);
     const j = JSON.parse(lines[0]!);
-    expect(Object.keys(j).sort()).toEqual(["addonPath", "bf16Matmul", "cuda", "cudaDevices", "cudaKernels", "threads", "torchVersion"]);
+    expect(Object.keys(j).sort()).toEqual(["addonPath", "bf16Matmul", "cuda", "cudaDevices", "cudaKernels", "parallelKernels", "threads", "torchVersion"]);
+    expect(j.parallelKernels).toBe(true); // built with OpenMP (CMakeLists.txt / binding.gyp)
     expect(typeof j.bf16Matmul).toBe("boolean");
     expect(j.torchVersion).toMatch(/^\d+\.\d+\.\d+$/);
     expect(typeof j.cuda).toBe("boolean");

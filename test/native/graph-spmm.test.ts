@@ -2,7 +2,7 @@
 // in float64, on symmetric, directed, weighted graphs with isolated nodes; normalization against the
 // formula; errors; no leaks.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, graphMemory, randn, setNumThreads, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
+import { DeviceGraph, graphMemory, info, randn, setNumThreads, SparseFeatures, tensor, tidy, WerankError, type Tensor } from "../../src/index.js";
 import { defaultThreads } from "../../src/env.js";
 import { denseAdjacency, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph, expectNoLeaks, type Csr } from "./graphFixtures.js";
 
@@ -89,6 +89,12 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
       });
       g.dispose();
     }
+  });
+
+  it("the addon is built with OpenMP, so its at::parallel_for loops really use the threads", () => {
+    // Without -fopenmp the header-only at::parallel_for runs on the calling thread and the test below
+    // would pass on one thread whatever setNumThreads says.
+    expect(info().parallelKernels).toBe(true);
   });
 
   it("the multi-threaded path (column tiles outside, row chunks inside) on a graph large enough to split", () => {
