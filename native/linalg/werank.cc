@@ -6,6 +6,25 @@
 
 using namespace wn;
 
+namespace {
+
+/// G = W W^T (rows) or W^T W with dL/dW = (dG + dG^T) W (rows) or W (dG + dG^T): one product in the
+/// backward where autograd's mm backward takes two (one per operand, both W).
+struct GramFn : public torch::autograd::Function<GramFn> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& w, bool rows) {
+    ctx->save_for_backward({w});
+    ctx->saved_data["rows"] = rows;
+    return rows ? at::mm(w, w.t()) : at::mm(w.t(), w);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    const at::Tensor w = ctx->get_saved_variables()[0];
+    const at::Tensor s = grads[0] + grads[0].t();
+    return {ctx->saved_data["rows"].toBool() ? at::mm(s, w) : at::mm(w, s), at::Tensor()};
+  }
+};
+
+}  // namespace
+
 /// werank(weights: Int32Array, alphas: Float64Array, squared, gram 0 = smaller, 1 = W^T W)
 ///   -> [total (0-d, differentiable), perLayer (float64 [L], detached, unweighted)]
 WN_EXPORT(werank) {
@@ -36,8 +55,8 @@ WN_EXPORT(werank) {
     // Convolution kernels [out, in, k...] act as [out, in * k...] matrices.
     const at::Tensor w = (w0.dim() == 2 ? w0 : w0.reshape({w0.size(0), -1})).to(dtype);
     const bool wide = w.size(0) <= w.size(1);
-    at::Tensor g = (gram == 1 || !wide) ? at::mm(w.t(), w) : at::mm(w, w.t());
-    // G - I without materializing I: mm's backward does not need its output, so the diagonal may
+    at::Tensor g = GramFn::apply(w, !(gram == 1 || !wide));
+    // G - I without materializing I: GramFn's backward does not need its output, so the diagonal may
     // be shifted in place (autograd records it through the view).
     g.diagonal().sub_(1);
     vals.push_back(squared ? g.square().sum() : at::linalg_vector_norm(g));

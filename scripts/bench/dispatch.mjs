@@ -7,16 +7,12 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { fmt, median, nowNs, torchPython, writeJsonIfAsked } from "./lib.mjs";
+import { fmt, median, nowNs, numArg, torchPython, writeJsonIfAsked } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
-const arg = (k, d) => {
-  const i = process.argv.indexOf(k);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const iters = arg("--iters", 200000);
-const rounds = arg("--rounds", 5);
+const iters = numArg("--iters", 200000);
+const rounds = numArg("--rounds", 5);
 wn.setNumThreads(1);
 
 const x = wn.tensor(new Float32Array([1, 2, 3, 4]));

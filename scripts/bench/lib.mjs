@@ -19,6 +19,12 @@ export function runPython(py, script, args = [], env = {}) {
   return JSON.parse(lines[lines.length - 1]);
 }
 
+/** The number after a command-line flag (`--reps 30`), or the default when the flag is absent. */
+export function numArg(flag, dflt) {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}
+
 /** Median of several repetitions of fn() (each returns a number). */
 export function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -9,17 +9,13 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { fmt, median, nowNs, torchPython, writeJsonIfAsked } from "./lib.mjs";
+import { fmt, median, nowNs, numArg, torchPython, writeJsonIfAsked } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
-const arg = (k, d) => {
-  const i = process.argv.indexOf(k);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const steps = arg("--steps", 100);
-const rounds = arg("--rounds", 3);
-const threads = arg("--threads", 1);
+const steps = numArg("--steps", 100);
+const rounds = numArg("--rounds", 3);
+const threads = numArg("--threads", 1);
 wn.setNumThreads(threads);
 
 const SHAPES = [[512, 767], [512], [512], [512], [1], [256, 512], [256], [256], [256], [1], [512, 256], [512], [1], [256, 512], [256]];

@@ -12,17 +12,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnSync } from "node:child_process";
-import { fmt, median, torchPython, writeJsonIfAsked } from "./lib.mjs";
+import { fmt, median, numArg, torchPython, writeJsonIfAsked } from "./lib.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
-const arg = (k, d) => {
-  const i = process.argv.indexOf(k);
-  return i > 0 ? Number(process.argv[i + 1]) : d;
-};
-const n = arg("--n", 5000), d = arg("--d", 256), k = arg("--k", 10), nSplits = arg("--splits", 2), gridSize = arg("--grid", 21);
-const skTol = arg("--sk-tol", 1e-4), skMaxIter = arg("--sk-max-iter", 1000), rounds = arg("--rounds", 3);
+const n = numArg("--n", 5000), d = numArg("--d", 256), k = numArg("--k", 10), nSplits = numArg("--splits", 2), gridSize = numArg("--grid", 21);
+const skTol = numArg("--sk-tol", 1e-4), skMaxIter = numArg("--sk-max-iter", 1000), rounds = numArg("--rounds", 3);
 wn.setNumThreads(1);
 wn.manualSeed(0);
 

@@ -18,6 +18,7 @@ const ALL = [
   ["dispatch", quick ? ["--iters", "50000", "--rounds", "3"] : []],
   ["graph-ops", quick ? ["--rounds", "2"] : []],
   ["optim", quick ? ["--steps", "50", "--rounds", "2"] : []],
+  ["werank", quick ? ["--reps", "10", "--rounds", "2"] : []],
   ["probe", quick ? ["--splits", "1"] : []],
   ["data-load", quick ? ["--rounds", "2"] : []],
   ["bgrl-epoch", quick ? ["--epochs", "5"] : []],
