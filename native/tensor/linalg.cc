@@ -29,8 +29,7 @@ WN_EXPORT(matmul) {
   const int64_t k1 = a.size(-1), k2 = b.dim() == 1 ? b.size(0) : b.size(-2);
   if (k1 != k2) matmul_shape_error("matmul", a, b);
   try {
-    const bool bf16 = bf16_matmul(a);
-    return out(info, matmul_result(matmul_operand(a, bf16).matmul(matmul_operand(b, bf16)), bf16));
+    return out(info, in_matmul_precision(a, b, [](const at::Tensor& x, const at::Tensor& y) { return x.matmul(y); }));
   } catch (const c10::Error& e) {
     rethrow_binary("matmul", a, b, e);
   }
@@ -40,16 +39,14 @@ WN_EXPORT(mm) {
   const at::Tensor& b = arg_tensor(info, 1);
   check_float_pair("mm", a, b);
   if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)) matmul_shape_error("mm", a, b);
-  const bool bf16 = bf16_matmul(a);
-  return out(info, matmul_result(matmul_operand(a, bf16).mm(matmul_operand(b, bf16)), bf16));
+  return out(info, in_matmul_precision(a, b, [](const at::Tensor& x, const at::Tensor& y) { return x.mm(y); }));
 }
 WN_EXPORT(bmm) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
   check_float_pair("bmm", a, b);
   if (a.dim() != 3 || b.dim() != 3 || a.size(0) != b.size(0) || a.size(2) != b.size(1)) matmul_shape_error("bmm", a, b);
-  const bool bf16 = bf16_matmul(a);
-  return out(info, matmul_result(matmul_operand(a, bf16).bmm(matmul_operand(b, bf16)), bf16));
+  return out(info, in_matmul_precision(a, b, [](const at::Tensor& x, const at::Tensor& y) { return x.bmm(y); }));
 }
 /// addmm(bias, a, b, beta, alpha) = beta * bias + alpha * (a @ b)
 WN_EXPORT(addmm) {
@@ -65,7 +62,7 @@ WN_EXPORT(addmm) {
   try {
     if (bf16_matmul(a)) {
       // The product in bfloat16, the sum in float32 (the bias keeps its precision).
-      const at::Tensor ab = matmul_result(matmul_operand(a, true).mm(matmul_operand(b, true)), true);
+      const at::Tensor ab = in_matmul_precision(a, b, [](const at::Tensor& x, const at::Tensor& y) { return x.mm(y); });
       return out(info, at::add(beta == 1.0 ? c : c.mul(beta), ab, alpha));
     }
     return out(info, at::addmm(c, a, b, beta, alpha));

@@ -1,4 +1,4 @@
-// setMatmulPrecision / matmulPrecision / bf16MatmulSupported (see matmul_precision.h).
+// setMatmulPrecision and the bf16 checks (see matmul_precision.h).
 #include "tensor/matmul_precision.h"
 
 #include <atomic>
@@ -10,7 +10,11 @@ namespace {
 // 0 highest, 1 high, 2 medium (at::Float32MatmulPrecision's order reversed to read as "less precise").
 std::atomic<int> g_precision{0};
 
-bool cpu_has_bf16() {
+const char* const kNames[] = {"highest", "high", "medium"};
+
+}  // namespace
+
+bool wn::cpu_bf16() {
   static const bool has = [] {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
@@ -18,12 +22,8 @@ bool cpu_has_bf16() {
   return has;
 }
 
-const char* const kNames[] = {"highest", "high", "medium"};
-
-}  // namespace
-
 bool wn::bf16_matmul(const at::Tensor& a) {
-  return g_precision.load(std::memory_order_relaxed) == 2 && a.scalar_type() == at::kFloat && a.device().is_cpu() && cpu_has_bf16();
+  return g_precision.load(std::memory_order_relaxed) == 2 && a.scalar_type() == at::kFloat && a.device().is_cpu() && cpu_bf16();
 }
 
 WN_EXPORT(setMatmulPrecision) {
@@ -37,6 +37,3 @@ WN_EXPORT(setMatmulPrecision) {
   at::globalContext().setFloat32MatmulPrecision(s);
   return info.Env().Undefined();
 }
-WN_EXPORT(matmulPrecision) { return Napi::String::New(info.Env(), kNames[g_precision.load()]); }
-/// Whether "medium" changes CPU products here (the CPU multiplies bfloat16 natively).
-WN_EXPORT(bf16MatmulSupported) { return Napi::Boolean::New(info.Env(), cpu_has_bf16()); }

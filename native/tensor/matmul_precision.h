@@ -9,13 +9,19 @@
 
 namespace wn {
 
+/// The CPU multiplies bfloat16 natively (AVX512_BF16 or AMX), so "medium" changes CPU products.
+bool cpu_bf16();
+
 /// True when a float32 product of this operand should run in bfloat16 (medium precision, CPU with bf16).
 bool bf16_matmul(const at::Tensor& a);
 
-/// The operand in the product's dtype: a bfloat16 copy under bf16_matmul, else itself. Autograd casts
-/// the gradient back, so the backward products run in bfloat16 too and leaves get float32 gradients.
-inline at::Tensor matmul_operand(const at::Tensor& t, bool bf16) { return bf16 ? t.to(at::kBFloat16) : t; }
-/// The product back in float32 (a no-op when it was computed in float32).
-inline at::Tensor matmul_result(const at::Tensor& t, bool bf16) { return bf16 ? t.to(at::kFloat) : t; }
+/// product(a', b') at the current precision: under bf16_matmul(a) the operands are bfloat16 copies and
+/// the result comes back as float32 (autograd casts the gradients, so the backward products run in
+/// bfloat16 too and leaves get float32 gradients); otherwise product(a, b) unchanged.
+template <class F>
+at::Tensor in_matmul_precision(const at::Tensor& a, const at::Tensor& b, F&& product) {
+  if (!bf16_matmul(a)) return product(a, b);
+  return product(a.to(at::kBFloat16), b.to(at::kBFloat16)).to(at::kFloat);
+}
 
 }  // namespace wn

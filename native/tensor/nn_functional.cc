@@ -166,7 +166,7 @@ WN_EXPORT(linear) {
            dtype_name(x.scalar_type()), " and ", dtype_name(w.scalar_type()));
   if (bf16_matmul(x)) {
     // The product in bfloat16, the bias added in float32.
-    at::Tensor y = matmul_result(at::linear(matmul_operand(x, true), matmul_operand(w, true)), true);
+    at::Tensor y = in_matmul_precision(x, w, [](const at::Tensor& a, const at::Tensor& b) { return at::linear(a, b); });
     return out(info, b.defined() ? y.add_(b) : y);
   }
   return out(info, at::linear(x, w, b));

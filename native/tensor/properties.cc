@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "common/binding.h"
+#include "tensor/matmul_precision.h"
 
 using namespace wn;
 
@@ -146,6 +147,7 @@ WN_EXPORT(info) {
 #else
   r.Set("parallelKernels", false);
 #endif
+  r.Set("bf16Matmul", cpu_bf16());
   return r;
 }
 /// at::set_num_threads covers OpenMP (and MKL), not OpenBLAS's own pthread pool, which Debian's

@@ -25,6 +25,8 @@ export interface NativeInfo {
   parallel: string;
   /** Built with OpenMP: the addon's own at::parallel_for loops use the intra-op threads. */
   parallelKernels: boolean;
+  /** The CPU multiplies bfloat16 natively (AVX512_BF16 or AMX). */
+  bf16Matmul: boolean;
 }
 
 export interface NativeMemory {
@@ -43,8 +45,6 @@ export interface NativeAddon {
   napiCalls(): number;
   setNumThreads(n: number): void;
   setMatmulPrecision(p: string): void;
-  matmulPrecision(): string;
-  bf16MatmulSupported(): boolean;
   synchronize(): void;
   manualSeed(seed: number): void;
   // creation

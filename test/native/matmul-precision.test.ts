@@ -22,6 +22,7 @@ import {
   type ConfigInput,
   type Tensor,
 } from "../../src/index.js";
+import { SMALL_TRAIN } from "../helpers/configs.js";
 import { flat, itNoLeak } from "../helpers/native.js";
 
 const bf16 = info().bf16Matmul;
@@ -133,13 +134,7 @@ describe("setMatmulPrecision", () => {
 });
 
 describe("train.matmulPrecision", () => {
-  const SMALL: ConfigInput = {
-    dataset: { name: "synthetic", synthetic: { nodes: 200, classes: 3, features: 24, avgDegree: 6, seed: 1 } },
-    encoder: { layers: [32, 16] },
-    objective: { predictorHidden: 32 },
-    optim: { lr: 5e-3, warmupEpochs: 2 },
-    train: { epochs: 6, spectraEvery: 0, evalEvery: 0, checkpointEvery: 0 },
-  };
+  const SMALL: ConfigInput = { ...SMALL_TRAIN, train: { epochs: 6, spectraEvery: 0, evalEvery: 0, checkpointEvery: 0 } };
 
   it("applies to training steps only and tracks the float32 losses", async () => {
     const losses = async (p: "highest" | "medium") => {

@@ -11,21 +11,13 @@ import {
   resolveConfig,
   RunDir,
   Trainer,
-  type ConfigInput,
   type Graph,
   type TrainEvent,
   type TrainSummary,
 } from "../../src/index.js";
+import { SMALL_TRAIN } from "../helpers/configs.js";
 
-/** A small synthetic setting that trains in well under a second per epoch on one thread. */
-const SMALL: ConfigInput = {
-  dataset: { name: "synthetic", synthetic: { nodes: 300, classes: 3, features: 24, avgDegree: 6, seed: 1 } },
-  encoder: { layers: [32, 16] },
-  objective: { predictorHidden: 32 },
-  optim: { lr: 5e-3, warmupEpochs: 2 },
-  train: { epochs: 12, spectraEvery: 4, evalEvery: 0, checkpointEvery: 0 },
-  eval: { splits: 3 },
-};
+const SMALL = SMALL_TRAIN;
 
 let graph: Graph;
 let tmp: string;
