@@ -209,14 +209,18 @@ export const outputSchema = z.strictObject({
   report: z.boolean().default(true),
 });
 
+/** An #SBATCH value: sbatch reads it to the end of the line, so a newline would start a line bash runs. */
+// eslint-disable-next-line no-control-regex
+const sbatchValue = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, ...)");
+
 /** Slurm job-array settings for `werank-native sweep --executor slurm` (flags override them). */
 export const slurmSchema = z.strictObject({
-  partition: z.string().optional(),
-  time: z.string().optional(),
+  partition: sbatchValue.optional(),
+  time: sbatchValue.optional(),
   gpus: nonNegInt.default(0),
-  mem: z.string().optional(),
+  mem: sbatchValue.optional(),
   cpusPerTask: posInt.default(2),
-  account: z.string().optional(),
+  account: sbatchValue.optional(),
   /** Array tasks running at once (0 = no limit). */
   parallel: nonNegInt.default(0),
 });

@@ -15,6 +15,7 @@ import path from "node:path";
 import { ConfigError, WerankError } from "../errors.js";
 import { PACKAGE_ROOT } from "../native/addon.js";
 import { atomicWriteFile } from "../util/atomicWrite.js";
+import { assertNoControlChars, shellQuote } from "../util/shellQuote.js";
 import { saveSweep, type SweepPlan, type Trial, trialArgs } from "./sweep.js";
 
 /** The CLI entry point (compiled). */
@@ -90,34 +91,43 @@ export interface SlurmOptions {
   account?: string;
   /** Extra #SBATCH lines. */
   extra?: string[];
-  /** Command that starts node on the compute nodes (default: this node binary). */
+  /** The node binary on the compute nodes (default: this node binary); one path, quoted in the script. */
   node?: string;
 }
 
-/** The job-array script for a sweep (task i runs trial i). */
+/**
+ * The job-array script for a sweep (task i runs trial i). Every value pasted into a shell line is
+ * single-quoted ({@link shellQuote}); `#SBATCH` values cannot be quoted for bash, so control
+ * characters in them (a newline would start a line bash runs) are refused with ERR_CONFIG.
+ */
 export function slurmScript(plan: SweepPlan, o: SlurmOptions): string {
   const n = plan.trials.length;
   const name = `werank-${path.basename(plan.dir)}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  const sbatch = (flag: string, value: string | number): string => `#SBATCH ${flag}=${assertNoControlChars(`slurm ${flag.replace(/^--/, "")}`, String(value))}`;
+  const posInt = (what: string, v: number | undefined): number | undefined => {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) throw new ConfigError(`slurm ${what} must be a non-negative integer but is ${String(v)}`);
+    return v;
+  };
   const lines = [
     "#!/bin/bash",
     `#SBATCH --job-name=${name}`,
-    `#SBATCH --array=0-${n - 1}${o.parallel ? `%${o.parallel}` : ""}`,
-    `#SBATCH --output=${path.join(plan.dir, "slurm", "%A_%a.out")}`,
-    `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 1}`,
+    `#SBATCH --array=0-${n - 1}${posInt("parallel", o.parallel) ? `%${o.parallel}` : ""}`,
+    sbatch("--output", path.join(plan.dir, "slurm", "%A_%a.out")),
+    sbatch("--cpus-per-task", posInt("cpus-per-task", o.cpusPerTask) ?? 1),
   ];
-  if (o.partition) lines.push(`#SBATCH --partition=${o.partition}`);
-  if (o.time) lines.push(`#SBATCH --time=${o.time}`);
-  if (o.mem) lines.push(`#SBATCH --mem=${o.mem}`);
-  if (o.gpus) lines.push(`#SBATCH --gres=gpu:${o.gpus}`);
-  if (o.account) lines.push(`#SBATCH --account=${o.account}`);
-  for (const e of o.extra ?? []) lines.push(`#SBATCH ${e}`);
+  if (o.partition) lines.push(sbatch("--partition", o.partition));
+  if (o.time) lines.push(sbatch("--time", o.time));
+  if (o.mem) lines.push(sbatch("--mem", o.mem));
+  if (posInt("gpus", o.gpus)) lines.push(sbatch("--gres", `gpu:${o.gpus}`));
+  if (o.account) lines.push(sbatch("--account", o.account));
+  for (const e of o.extra ?? []) lines.push(`#SBATCH ${assertNoControlChars("an extra #SBATCH line", e)}`);
   lines.push(
     "",
     "# One task = one trial of the sweep; the trial's run directory receives its outputs.",
     "set -euo pipefail",
-    `cd ${JSON.stringify(PACKAGE_ROOT)}`,
+    `cd ${shellQuote(PACKAGE_ROOT)}`,
     `export WERANK_NUM_THREADS=\${SLURM_CPUS_PER_TASK:-${o.cpusPerTask ?? 1}}`,
-    `exec ${o.node ?? JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} sweep --run-trial ${JSON.stringify(plan.dir)} "$SLURM_ARRAY_TASK_ID"`,
+    `exec ${shellQuote(o.node ?? process.execPath)} ${shellQuote(cliPath())} sweep --run-trial ${shellQuote(plan.dir)} "$SLURM_ARRAY_TASK_ID"`,
     "",
   );
   return lines.join("\n");
