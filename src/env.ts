@@ -7,6 +7,8 @@
  * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
  * - `WERANK_HOST_CACHE_MB` freed large CPU tensor blocks kept for reuse (default 2048; 0 keeps none;
  *                        see native/tensor/host_allocator.cc)
+ * - `WERANK_TEST_KILL_AT` tests only: `<stage>[@<checkpoint name>]` makes the process SIGKILL itself at
+ *                        that stage of writing a checkpoint (see checkpointKillPoint)
  * - `OMP_WAIT_POLICY`    defaults to PASSIVE before LibTorch loads (see applyThreadingDefaults in
  *                        src/native/addon.ts); set it to ACTIVE on a dedicated machine if you prefer
  */
@@ -43,4 +45,20 @@ function hostCacheMb(v: string | undefined): number {
 /** Threads LibTorch should use when WERANK_NUM_THREADS is unset. */
 export function defaultThreads(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+/** The stages of writing a checkpoint, in order (src/train/checkpoint/checkpoint.ts). */
+export const CHECKPOINT_STAGES = ["tensors-written", "tensors-renamed", "sidecar-written", "sidecar-renamed"] as const;
+export type CheckpointStage = (typeof CHECKPOINT_STAGES)[number];
+
+/**
+ * Test hook for the kill-at-every-stage resume test: when WERANK_TEST_KILL_AT names `stage` (and, after
+ * an `@`, this checkpoint's name, or no name), the process kills itself with SIGKILL, as a power cut
+ * or the OOM killer would at that point.
+ */
+export function checkpointKillPoint(stage: CheckpointStage, checkpointName: string, env: NodeJS.ProcessEnv = process.env): void {
+  const v = env.WERANK_TEST_KILL_AT;
+  if (!v) return;
+  const [s, name] = v.split("@");
+  if (s === stage && (name === undefined || name === checkpointName)) process.kill(process.pid, "SIGKILL");
 }

@@ -8,5 +8,5 @@ export interface Command {
   run(args: string[]): Promise<number> | number;
 }
 
-/** Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted after saving. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+/** Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted after saving, 131 quit by a second Ctrl-C without a new checkpoint. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130, aborted: 131 } as const;

@@ -13,8 +13,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { atomicWriteFile, atomicWriteJson } from "../util/atomicWrite.js";
+import { ConfigError } from "../errors.js";
+import { atomicWriteFile, atomicWriteJson, isTempFile } from "../util/atomicWrite.js";
+import { readRegularTextFile } from "../util/regularFile.js";
 import { PACKAGE_ROOT } from "../native/addon.js";
+
+/** What a training run writes into its directory (removed by `train --overwrite`). */
+export const RUN_OUTPUTS = ["config.json", "env.json", "metrics.jsonl", "spectra.jsonl", "summary.json", "report.html", "checkpoints"];
 
 export class RunDir {
   readonly dir: string;
@@ -32,6 +37,29 @@ export class RunDir {
     let dir = path.resolve(root, `${safe}-${stamp}`);
     for (let i = 1; fs.existsSync(dir); i++) dir = path.resolve(root, `${safe}-${stamp}-${i}`);
     return new RunDir(dir);
+  }
+
+  /**
+   * A run directory at exactly `dir` for a NEW run: refused (ERR_CONFIG) when `dir` exists and is not
+   * empty, since writing into it would append to its metrics and mix old checkpoints with new ones.
+   * With `overwrite`, the outputs of an earlier run there ({@link RUN_OUTPUTS}) are removed first;
+   * other files are left alone.
+   */
+  static fresh(dir: string, options: { overwrite?: boolean } = {}): RunDir {
+    const abs = path.resolve(dir);
+    let entries: string[] = [];
+    if (fs.existsSync(abs)) {
+      if (!fs.statSync(abs).isDirectory()) throw new ConfigError(`--run-dir ${abs} exists and is not a directory`);
+      entries = fs.readdirSync(abs);
+    }
+    if (entries.length > 0 && !options.overwrite) {
+      const run = entries.includes("config.json") ? "it holds a run; continue it with --resume, or " : "";
+      throw new ConfigError(`--run-dir ${abs} is not empty (${entries.slice(0, 4).join(", ")}${entries.length > 4 ? ", ..." : ""}): ${run}pass --overwrite to replace its run outputs, or choose another directory`);
+    }
+    for (const e of entries) {
+      if (RUN_OUTPUTS.includes(e) || /^eval-.*\.json$/.test(e) || isTempFile(e)) fs.rmSync(path.join(abs, e), { recursive: true, force: true });
+    }
+    return new RunDir(abs);
   }
 
   path(...parts: string[]): string {
@@ -58,15 +86,18 @@ export class RunDir {
   }
 
   readJson<T = unknown>(file: string): T {
-    return JSON.parse(fs.readFileSync(this.path(file), "utf8")) as T;
+    return JSON.parse(readRegularTextFile(this.path(file), { what: "run file", code: "ERR_DATA", maxBytes: MAX_RUN_FILE_BYTES })) as T;
   }
 }
+
+/** Largest run file read back (metrics, spectra, summaries); a FIFO or device is refused. */
+export const MAX_RUN_FILE_BYTES = 2 ** 30;
 
 /** Reads a JSONL file, skipping a torn last line (a run killed mid-write). */
 export function readJsonl<T = Record<string, unknown>>(file: string): T[] {
   if (!fs.existsSync(file)) return [];
   const out: T[] = [];
-  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+  for (const line of readRegularTextFile(file, { what: "run log", code: "ERR_DATA", maxBytes: MAX_RUN_FILE_BYTES }).split("\n")) {
     if (!line.trim()) continue;
     try {
       out.push(JSON.parse(line) as T);

@@ -123,7 +123,8 @@ export function loadSweep(dir: string): SweepPlan {
 
 /** The CLI arguments that run trial `t` with `werank-native train`. */
 export function trialArgs(plan: SweepPlan, t: Trial): string[] {
-  const args = ["train", "--run-dir", t.dir, "--json"];
+  // --overwrite: the trial directory already holds the executor's stdout/stderr logs (and a rerun replaces the trial).
+  const args = ["train", "--run-dir", t.dir, "--overwrite", "--json"];
   if (plan.base.preset) args.push("--preset", plan.base.preset);
   for (const f of plan.base.files ?? []) args.push("--config", path.resolve(f));
   if (plan.base.noAugment) args.push("--no-augment");

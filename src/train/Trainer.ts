@@ -17,8 +17,6 @@
  * trainer.dispose();
  * ```
  */
-import fs from "node:fs";
-import path from "node:path";
 import { setImmediate as nextTick } from "node:timers/promises";
 import { ArgumentError, ConfigError, WerankError } from "../errors.js";
 import { probeGraph, type ProbeResult } from "../eval/index.js";
@@ -42,6 +40,7 @@ import { keep, tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { clipGradNorm } from "./clip.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint/checkpoint.js";
+import { checkCheckpointTensors, parseTrainerState, prepareRunForResume } from "./checkpoint/runCheckpoints.js";
 import { Adam, AdamW, SGD, type Optimizer } from "./optim/index.js";
 import { ConstantSchedule, MomentumCosineSchedule, type Schedule, WarmupCosineSchedule } from "./schedules.js";
 import { readEnv } from "../env.js";
@@ -390,18 +389,25 @@ export class Trainer {
   #restore(file: string): void {
     const ck = loadCheckpoint(file);
     try {
-      const side = ck.sidecar as { epoch: number; optimizer: unknown; generator: string; stepSeconds?: number[]; lastLoss?: number };
+      const side = parseTrainerState(ck.sidecar, file, this.config.train.epochs);
+      const expected = new Map<string, Tensor>();
+      for (const [role, m] of Object.entries(this.objective.modules())) for (const [n, t] of Object.entries(m.stateDict())) expected.set(`model.${role}.${n}`, t);
+      this.optimizer.params.forEach((p, i) => {
+        for (const slot of ["exp_avg", "exp_avg_sq", "momentum_buffer"]) expected.set(`optim.state.${i}.${slot}`, p);
+      });
+      checkCheckpointTensors(ck.tensors, expected, file);
       for (const [role, m] of Object.entries(this.objective.modules())) {
         const prefix = `model.${role}.`;
         const own = Object.fromEntries(Object.entries(ck.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
         m.loadStateDict(own);
       }
       const optTensors = Object.fromEntries(Object.entries(ck.tensors).filter(([k]) => k.startsWith("optim.")).map(([k, t]) => [k.slice("optim.".length), t]));
-      this.optimizer.loadStateDict({ tensors: optTensors, scalars: side.optimizer } as Parameters<Optimizer["loadStateDict"]>[0]);
+      this.optimizer.loadStateDict({ tensors: optTensors, scalars: side.optimizer as unknown } as Parameters<Optimizer["loadStateDict"]>[0]);
       this.#gen.setState(new Uint8Array(Buffer.from(side.generator, "base64")));
       this.#epoch = side.epoch;
-      this.#stepSeconds = side.stepSeconds ?? [];
-      this.#lastLoss = side.lastLoss ?? NaN;
+      this.#stepSeconds = side.stepSeconds;
+      this.#lastLoss = side.lastLoss;
+      if (this.runDir) prepareRunForResume(this.runDir.dir, side.epoch, this.config.train.epochs);
     } catch (e) {
       if (e instanceof WerankError) throw e;
       throw new WerankError("ERR_DATA", `Cannot resume from ${file}: ${(e as Error).message}`, { cause: e });
@@ -558,12 +564,5 @@ export class Trainer {
   }
 }
 
-/** Reads a run directory's checkpoint names, newest epoch last. */
-export function listCheckpoints(runDir: string): string[] {
-  const dir = path.join(runDir, "checkpoints");
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(".safetensors"))
-    .map((f) => path.join(dir, f.replace(/\.safetensors$/, "")));
-}
+/** A run directory's complete checkpoints, ordered by the epoch recorded inside, newest last. */
+export { listCheckpoints } from "./checkpoint/runCheckpoints.js";

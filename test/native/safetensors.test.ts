@@ -165,7 +165,7 @@ describe("safetensors format", () => {
       });
     }
     it("a missing file is ERR_IO", () => {
-      expect(() => readSafetensors(path.join(dir, "nope.safetensors"))).toThrow(/no such file/);
+      expect(() => readSafetensors(path.join(dir, "nope.safetensors"))).toThrow(/does not exist/);
     });
   });
 
@@ -290,7 +290,7 @@ describe("checkpoints (.safetensors + JSON sidecar)", () => {
     expect(() => loadCheckpoint(base0)).toThrow(/not valid JSON/);
     fs.writeFileSync(files.sidecar, JSON.stringify({ format: "other" }));
     expect(() => loadCheckpoint(base0)).toThrow(/sidecar/);
-    expect(() => loadCheckpoint(path.join(dir, "ck2", "missing"))).toThrow(/no such file/);
+    expect(() => loadCheckpoint(path.join(dir, "ck2", "missing"))).toThrow(/does not exist/);
     disposeAll(t);
   });
 });

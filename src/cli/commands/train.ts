@@ -10,6 +10,7 @@ import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
 import { Trainer, type TrainEvent, type TrainSummary } from "../../train/Trainer.js";
+import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
@@ -20,17 +21,15 @@ const OPTIONS = {
   json: { type: "boolean" },
   "run-dir": { type: "string" },
   resume: { type: "string" },
+  overwrite: { type: "boolean" },
   "print-config": { type: "boolean" },
 } as const;
 
-/** The newest checkpoint of a run: the interrupt one, else the highest epoch. */
-function latestCheckpoint(runDir: string): string {
-  const dir = path.join(runDir, "checkpoints");
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".safetensors")).map((f) => f.replace(/\.safetensors$/, "")) : [];
-  if (names.length === 0) throw new ConfigError(`--resume ${runDir}: no checkpoint in ${dir}`);
-  const rank = (n: string): number => (n === "interrupt" ? Infinity : n === "final" ? Infinity - 1 : Number(/epoch-(\d+)/.exec(n)?.[1] ?? -1));
-  names.sort((a, b) => rank(a) - rank(b));
-  return path.join(dir, names[names.length - 1]!);
+/** The newest complete checkpoint of a run, by the epoch recorded inside (see runCheckpoints.ts). */
+function newestCheckpoint(runDir: string): string {
+  const ck = latestCheckpoint(runDir);
+  if (ck === undefined) throw new ConfigError(`--resume ${runDir}: no complete checkpoint in ${path.join(runDir, "checkpoints")}`);
+  return ck;
 }
 
 function printSummary(s: TrainSummary): void {
@@ -68,10 +67,13 @@ computes collapse diagnostics and writes a run directory:
   metrics.jsonl   spectra.jsonl   checkpoints/*.safetensors (+ .json)   summary.json   report.html
 
   --json            JSONL events on stdout, ending with one {"type":"summary", ...} line
-  --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>)
-  --resume RUN_DIR  continue an interrupted run from its newest checkpoint (same trajectory)
+  --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be
+                    empty or new
+  --overwrite       with --run-dir: remove the outputs of an earlier run in DIR first
+  --resume RUN_DIR  continue an interrupted run from its newest complete checkpoint (same trajectory)
   --print-config    print the resolved configuration (every key, defaults filled in) as YAML and exit
-Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C exits at once.
+Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C quits at once with code 131 (no
+new checkpoint: --resume continues from the newest complete one).
 
 ${CONFIG_HELP}
 
@@ -91,7 +93,7 @@ Examples:
       const cfgFile = path.join(resumeDir, "config.json");
       if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
       config = resolveConfig({ overrides: readConfigFile(cfgFile) as never });
-      resumeFrom = latestCheckpoint(resumeDir);
+      resumeFrom = newestCheckpoint(resumeDir);
     } else {
       config = resolveConfig(configSources(p));
     }
@@ -105,7 +107,7 @@ Examples:
     if (resumeDir) runDir = new RunDir(resumeDir);
     else {
       const name = config.output.name ?? `${config.objective.name}${config.werank.alpha > 0 ? "+werank" : ""}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
-      runDir = typeof p.values["run-dir"] === "string" ? new RunDir(p.values["run-dir"]) : RunDir.create(config.output.dir, name);
+      runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, name);
     }
     if (!resumeFrom) {
       runDir.writeJson("config.json", config);
@@ -128,7 +130,10 @@ Examples:
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts++;
-      if (interrupts > 1) process.exit(EXIT.interrupted);
+      if (interrupts > 1) {
+        if (!json) process.stderr.write("\nQuit without a checkpoint: --resume continues from the newest complete one\n");
+        process.exit(EXIT.aborted);
+      }
       trainer.requestStop();
       if (!json) process.stderr.write("\nInterrupted: saving a checkpoint after this step (Ctrl-C again to quit now)\n");
     };

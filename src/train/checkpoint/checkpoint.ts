@@ -4,7 +4,8 @@
  * so the tensors load anywhere safetensors does (Python: `safetensors.torch.load_file`) and the
  * rest stays readable. The sidecar records the size and SHA-256 of its tensor file: a pair that
  * does not belong together (a crash between the two renames, a copied file) is refused with
- * ERR_DATA instead of resuming from mixed state. Both files are written atomically.
+ * ERR_DATA instead of resuming from mixed state. The pair is one atomic unit: the sidecar is
+ * written last, so a checkpoint without its (matching) sidecar does not exist (see saveCheckpoint).
  *
  * @example
  * ```ts
@@ -22,7 +23,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { ArgumentError, DataError, WerankError } from "../../errors.js";
 import type { Tensor } from "../../tensor/Tensor.js";
-import { decodeSafetensors, writeAtomic, writeSafetensors } from "./safetensors.js";
+import { checkpointKillPoint } from "../../env.js";
+import { writeAtomic } from "../../util/atomicWrite.js";
+import { assertRegularFile, readRegularTextFile } from "../../util/regularFile.js";
+import { decodeSafetensors, MAX_TENSOR_FILE_BYTES, readTensorFile, writeSafetensors } from "./safetensors.js";
 
 /** Sidecar format marker and version. */
 export const CHECKPOINT_FORMAT = "werank-native-checkpoint";
@@ -59,7 +63,18 @@ function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Writes `<base>.safetensors` then `<base>.json` (each atomically; the directory is created). */
+/** Largest sidecar read (config, optimizer scalars and per-step timings are far smaller). */
+export const MAX_SIDECAR_BYTES = 64 * 2 ** 20;
+
+/**
+ * Writes one checkpoint as an atomic unit. The sidecar is the commit record: it is written last and
+ * records the tensor file's size and SHA-256, so a checkpoint exists only once its sidecar does and
+ * matches. Order: remove an older sidecar of the same name; write the tensors to a temp file, fsync,
+ * rename to `<base>.safetensors`; write the sidecar to a temp file, fsync, rename to `<base>.json`.
+ * A kill at any point leaves either the previous complete checkpoints untouched or a tensor file
+ * without a (matching) sidecar, which {@link listCheckpoints} and {@link loadCheckpoint} treat as absent
+ * or corrupt, and a temp file that a resumed run removes.
+ */
 export function saveCheckpoint(file: string, data: CheckpointData): { tensors: string; sidecar: string } {
   const files = checkpointFiles(file);
   if (data === null || typeof data !== "object" || data.tensors === null || typeof data.tensors !== "object") {
@@ -71,58 +86,94 @@ export function saveCheckpoint(file: string, data: CheckpointData): { tensors: s
   } catch (e) {
     throw new ArgumentError(`saveCheckpoint: the sidecar is not JSON-serializable: ${(e as Error).message}`, { cause: e });
   }
+  const name = path.basename(files.tensors, ".safetensors");
   try {
     fs.mkdirSync(path.dirname(path.resolve(files.tensors)), { recursive: true });
+    fs.rmSync(files.sidecar, { force: true });
   } catch (e) {
-    throw new WerankError("ERR_IO", `Could not create the directory of ${files.tensors}: ${(e as Error).message}`, { cause: e });
+    throw new WerankError("ERR_IO", `Could not prepare ${files.sidecar}: ${(e as Error).message}`, { cause: e });
   }
-  writeSafetensors(files.tensors, data.tensors, data.metadata);
-  const bytes = fs.readFileSync(files.tensors);
+  const written = writeSafetensors(files.tensors, data.tensors, data.metadata, { beforeRename: () => checkpointKillPoint("tensors-written", name) });
+  checkpointKillPoint("tensors-renamed", name);
   const doc = {
     format: CHECKPOINT_FORMAT,
     version: CHECKPOINT_VERSION,
     tensorsFile: path.basename(files.tensors),
-    bytes: bytes.byteLength,
-    sha256: sha256(bytes),
+    bytes: written.bytes,
+    sha256: written.sha256,
     savedAt: new Date().toISOString(),
     data: JSON.parse(sidecarJson) as unknown,
   };
-  writeAtomic(files.sidecar, (fd) => fs.writeSync(fd, JSON.stringify(doc, null, 2) + "\n"));
+  writeAtomic(files.sidecar, (fd) => fs.writeSync(fd, JSON.stringify(doc, null, 2) + "\n"), { beforeRename: () => checkpointKillPoint("sidecar-written", name) });
+  checkpointKillPoint("sidecar-renamed", name);
   return files;
+}
+
+/** The sidecar of a checkpoint as written by {@link saveCheckpoint}. */
+export interface CheckpointSidecar {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  tensorsFile: string;
+  bytes: number;
+  sha256: string;
+  savedAt: string;
+  data: Record<string, unknown>;
+}
+
+/** Reads and validates a sidecar (regular file, size cap, every field's type); ERR_IO when missing, ERR_DATA when malformed. */
+export function readCheckpointSidecar(file: string): CheckpointSidecar {
+  const sidecar = checkpointFiles(file).sidecar;
+  const text = readRegularTextFile(sidecar, { what: "checkpoint sidecar", code: "ERR_IO", maxBytes: MAX_SIDECAR_BYTES });
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new DataError(`${sidecar}: not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const bad = (what: string): DataError => new DataError(`${sidecar}: ${what}`);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw bad("expected a JSON object");
+  const d = doc as Record<string, unknown>;
+  if (d.format !== CHECKPOINT_FORMAT) throw bad(`expected a ${CHECKPOINT_FORMAT} sidecar but the "format" field is ${JSON.stringify(d.format)}`);
+  if (d.version !== CHECKPOINT_VERSION) throw bad(`expected version ${CHECKPOINT_VERSION} but received ${JSON.stringify(d.version)}`);
+  if (typeof d.bytes !== "number" || !Number.isSafeInteger(d.bytes) || d.bytes < 8) throw bad(`"bytes" must be an integer >= 8 but is ${JSON.stringify(d.bytes)}`);
+  if (typeof d.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(d.sha256)) throw bad(`"sha256" must be 64 hex digits but is ${JSON.stringify(d.sha256)}`);
+  if (typeof d.tensorsFile !== "string") throw bad(`"tensorsFile" must be a string but is ${JSON.stringify(d.tensorsFile)}`);
+  if (typeof d.savedAt !== "string") throw bad(`"savedAt" must be a string but is ${JSON.stringify(d.savedAt)}`);
+  if (d.data === null || typeof d.data !== "object" || Array.isArray(d.data)) throw bad(`"data" must be an object but is ${JSON.stringify(d.data)}`);
+  return d as unknown as CheckpointSidecar;
+}
+
+/** The bytes of a tensor file after checking it against its sidecar: regular file, size (before reading), SHA-256. */
+function checkTensorFile(tensorsFile: string, side: CheckpointSidecar, sidecarName: string): Buffer {
+  const st = assertRegularFile(tensorsFile, { what: "checkpoint tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
+  // The size is compared before reading, so a wrong file is never read into memory.
+  const mismatch = (got: string): DataError =>
+    new DataError(`${tensorsFile}: does not match its sidecar ${sidecarName} (${got}): the file is corrupt or belongs to another checkpoint`);
+  if (st.size !== side.bytes) throw mismatch(`${st.size} bytes, sidecar says ${side.bytes}`);
+  const bytes = readTensorFile(tensorsFile);
+  if (bytes.byteLength !== side.bytes || sha256(bytes) !== side.sha256) throw mismatch("a different SHA-256");
+  return bytes;
 }
 
 /** Reads a checkpoint written by {@link saveCheckpoint}; validates the pair and the tensor file (ERR_DATA). */
 export function loadCheckpoint(file: string): LoadedCheckpoint {
   const files = checkpointFiles(file);
-  const read = (f: string): Buffer => {
-    try {
-      return fs.readFileSync(f);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      throw new WerankError("ERR_IO", `Could not read ${f}: ${err.code === "ENOENT" ? "no such file" : err.message}`, { cause: e });
-    }
-  };
-  const sideText = read(files.sidecar).toString("utf8");
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(sideText) as Record<string, unknown>;
-  } catch (e) {
-    throw new DataError(`${files.sidecar}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  if (doc === null || typeof doc !== "object" || doc.format !== CHECKPOINT_FORMAT) {
-    throw new DataError(`${files.sidecar}: expected a ${CHECKPOINT_FORMAT} sidecar but the "format" field is ${JSON.stringify((doc as Record<string, unknown> | null)?.format)}`);
-  }
-  if (doc.version !== CHECKPOINT_VERSION) throw new DataError(`${files.sidecar}: expected version ${CHECKPOINT_VERSION} but received ${JSON.stringify(doc.version)}`);
-  const bytes = read(files.tensors);
-  if (bytes.byteLength !== doc.bytes || sha256(bytes) !== doc.sha256) {
-    throw new DataError(
-      `${files.tensors}: does not match its sidecar ${path.basename(files.sidecar)} (${bytes.byteLength} bytes, sidecar says ${String(doc.bytes)}; ` +
-        `or a different SHA-256): the file is corrupt or belongs to another checkpoint`,
-    );
-  }
+  const side = readCheckpointSidecar(file);
+  const bytes = checkTensorFile(files.tensors, side, path.basename(files.sidecar));
   const { tensors, metadata } = decodeSafetensors(bytes, files.tensors);
-  const data = doc.data;
-  return { tensors, metadata, sidecar: data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {} };
+  return { tensors, metadata, sidecar: side.data };
+}
+
+/** Whether `file` is a complete checkpoint: a valid sidecar and a tensor file of the recorded size and SHA-256. */
+export function isCompleteCheckpoint(file: string): boolean {
+  const files = checkpointFiles(file);
+  try {
+    checkTensorFile(files.tensors, readCheckpointSidecar(file), path.basename(files.sidecar));
+    return true;
+  } catch (e) {
+    if (e instanceof WerankError) return false;
+    throw e;
+  }
 }
 
 /** `{ a: t }` -> `{ "<prefix>a": t }` (to store several state dicts in one checkpoint). */

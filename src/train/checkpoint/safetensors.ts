@@ -10,7 +10,7 @@
  * reference writer does, the header is padded to a multiple of 8 bytes and tensors are ordered by
  * element size (largest first) then name, so every tensor starts aligned to its element size.
  *
- * Writing is atomic (a temp file renamed over the target). Reading validates everything and
+ * Writing is atomic (a temp file renamed over the target, src/util/atomicWrite.ts). Reading validates everything and
  * raises ERR_DATA naming the file and the problem: truncation, bad JSON, unknown dtypes, offsets
  * out of range, overlapping tensors, holes, trailing bytes.
  *
@@ -21,13 +21,15 @@
  * const { tensors, metadata } = readSafetensors("model.safetensors");
  * ```
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { ArgumentError, DataError, WerankError } from "../../errors.js";
 import { tensor } from "../../tensor/creation.js";
 import type { DType } from "../../tensor/dtype.js";
 import { Tensor } from "../../tensor/Tensor.js";
+import { writeAtomic, type WriteAtomicOptions } from "../../util/atomicWrite.js";
+import { readRegularFile } from "../../util/regularFile.js";
 
 /** The safetensors dtypes werank-native reads and writes. */
 export type SafetensorsDType = "F32" | "F64" | "I32" | "I64" | "I16" | "BOOL" | "U8" | "I8";
@@ -137,37 +139,34 @@ export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, met
  * over `file`, so a crash never leaves a half-written checkpoint. Tensors are copied to the host
  * one at a time.
  */
-export function writeSafetensors(file: string, tensors: Readonly<Record<string, Tensor>>, metadata?: Readonly<Record<string, string>>): void {
+export function writeSafetensors(
+  file: string,
+  tensors: Readonly<Record<string, Tensor>>,
+  metadata?: Readonly<Record<string, string>>,
+  options: WriteAtomicOptions = {},
+): { bytes: number; sha256: string } {
   const { header, items } = prepare(tensors, metadata);
-  writeAtomic(file, (fd) => {
-    fs.writeSync(fd, header);
-    for (const it of items) {
-      const b = tensorBytes(it.tensor);
-      if (b.byteLength !== it.bytes) throw new WerankError("ERR_INTERNAL", `safetensors: '${it.name}' has ${b.byteLength} bytes, expected ${it.bytes}`);
-      fs.writeSync(fd, b);
-    }
-  });
-}
-
-/** Runs `write(fd)` on a temp file next to `file`, then renames it over `file`; removes the temp file on failure. */
-export function writeAtomic(file: string, write: (fd: number) => void): void {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(tmp, "wx");
-    write(fd);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    if (e instanceof WerankError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    throw new WerankError("ERR_IO", `Could not write ${file}: ${err.code ?? ""} ${err.message}`.trim(), { cause: e });
-  }
+  // Hashed while written, so a checkpoint's sidecar can record it without reading the file back.
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const put = (fd: number, b: Uint8Array): void => {
+    fs.writeSync(fd, b);
+    hash.update(b);
+    bytes += b.byteLength;
+  };
+  writeAtomic(
+    file,
+    (fd) => {
+      put(fd, header);
+      for (const it of items) {
+        const b = tensorBytes(it.tensor);
+        if (b.byteLength !== it.bytes) throw new WerankError("ERR_INTERNAL", `safetensors: '${it.name}' has ${b.byteLength} bytes, expected ${it.bytes}`);
+        put(fd, b);
+      }
+    },
+    options,
+  );
+  return { bytes, sha256: hash.digest("hex") };
 }
 
 const isSize = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
@@ -270,12 +269,13 @@ export function decodeSafetensors(bytes: Uint8Array, source = "<buffer>"): { ten
 
 /** Reads and validates a .safetensors file; raises ERR_DATA for a corrupt file and ERR_IO when it cannot be read. */
 export function readSafetensors(file: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new WerankError("ERR_IO", `Could not read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`, { cause: e });
-  }
-  return decodeSafetensors(bytes, file);
+  return decodeSafetensors(readTensorFile(file), file);
+}
+
+/** Largest tensor file read (a Buffer's limit on 64-bit Node); larger ones are refused before allocating. */
+export const MAX_TENSOR_FILE_BYTES = 2 ** 32;
+
+/** The bytes of a .safetensors file: regular files only (a FIFO would block, /dev/zero never end), ERR_IO when unreadable. */
+export function readTensorFile(file: string): Buffer {
+  return readRegularFile(file, { what: "tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
 }

@@ -1,0 +1,125 @@
+/**
+ * Resume after a kill at every stage of writing a checkpoint. A tiny run (6 epochs, a checkpoint
+ * every 2) kills itself with SIGKILL (WERANK_TEST_KILL_AT, read in src/env.ts) while writing
+ * epoch-4: after the tensors' temp file is complete, after its rename, after the sidecar's temp file
+ * is complete, after its rename. `train --resume` must then succeed every time, from the newest
+ * COMPLETE checkpoint (epoch-2 for the first three, epoch-4 for the last), and the run's
+ * metrics.jsonl must hold every epoch exactly once with the losses of an uninterrupted run, bit for
+ * bit; no temp file may remain. Also: an old `interrupt` checkpoint must not beat a newer epoch-4
+ * (checkpoints are ordered by the epoch recorded inside them), `--run-dir` refuses a non-empty
+ * directory without --overwrite, and resuming a run without a complete checkpoint is ERR_CONFIG.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, ensureDist } from "../helpers/dist.js";
+
+const TINY = `
+dataset:
+  synthetic: { nodes: 200, classes: 3, features: 12, avgDegree: 5 }
+encoder: { layers: [12, 8] }
+objective: { predictorHidden: 12 }
+optim: { lr: 0.005, warmupEpochs: 2 }
+train: { epochs: 6, spectraEvery: 2, checkpointEvery: 2 }
+eval: { splits: 2 }
+werank: { alpha: 0.01 }
+output: { report: false }
+`;
+const STAGES = ["tensors-written", "tensors-renamed", "sidecar-written", "sidecar-renamed"] as const;
+
+let tmp: string;
+let cfg: string;
+beforeAll(() => {
+  ensureDist();
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-e2e-resume-kill-"));
+  cfg = path.join(tmp, "tiny.yaml");
+  fs.writeFileSync(cfg, TINY);
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function cli(args: string[], env: Record<string, string> = {}): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1", ...env }, timeout: 120_000 });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+const records = (file: string): Record<string, unknown>[] =>
+  fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+const epochLosses = (dir: string): [number, number][] =>
+  records(path.join(dir, "metrics.jsonl"))
+    .filter((r) => r.type === "epoch")
+    .map((r) => [r.epoch as number, r.loss as number]);
+const temps = (dir: string): string[] =>
+  [dir, path.join(dir, "checkpoints")].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.includes(".tmp-")) : []));
+
+describe("train --resume after a kill at every checkpoint stage", () => {
+  let reference: [number, number][];
+  beforeAll(() => {
+    const dir = path.join(tmp, "reference");
+    const r = cli(["train", "--config", cfg, "--run-dir", dir, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    reference = epochLosses(dir);
+    expect(reference.map(([e]) => e)).toEqual([1, 2, 3, 4, 5, 6]);
+  }, 120_000);
+
+  for (const stage of STAGES) {
+    it(`killed at ${stage} of epoch-4: resumes from the newest complete checkpoint with the uninterrupted losses`, () => {
+      const dir = path.join(tmp, `kill-${stage}`);
+      const killed = cli(["train", "--config", cfg, "--run-dir", dir, "--json"], { WERANK_TEST_KILL_AT: `${stage}@epoch-4` });
+      expect(killed.signal, killed.stderr).toBe("SIGKILL");
+      expect(epochLosses(dir).map(([e]) => e)).toEqual([1, 2, 3, 4]);
+      if (stage === "tensors-written" || stage === "sidecar-written") expect(temps(dir).length).toBeGreaterThan(0);
+
+      const r = cli(["train", "--resume", dir, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const resumedAt = stage === "sidecar-renamed" ? 4 : 2;
+      const trained = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; epoch?: number }).filter((l) => l.type === "epoch");
+      expect(trained[0]!.epoch).toBe(resumedAt + 1);
+      expect(epochLosses(dir)).toEqual(reference);
+      const spectraEpochs = records(path.join(dir, "spectra.jsonl")).map((s) => s.epoch);
+      expect(spectraEpochs).toEqual([2, 4, 6]);
+      expect(temps(dir)).toEqual([]);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")).status).toBe("completed");
+    }, 120_000);
+  }
+
+  it("an older interrupt checkpoint does not beat a newer epoch checkpoint", () => {
+    const dir = path.join(tmp, "stale-interrupt");
+    expect(cli(["train", "--config", cfg, "--run-dir", dir, "--json"], { WERANK_TEST_KILL_AT: "sidecar-renamed@epoch-4" }).signal).toBe("SIGKILL");
+    // An interrupt checkpoint recording epoch 2, newer on disk than epoch-4.
+    for (const ext of [".safetensors", ".json"]) fs.copyFileSync(path.join(dir, "checkpoints", `epoch-2${ext}`), path.join(dir, "checkpoints", `interrupt${ext}`));
+    const r = cli(["train", "--resume", dir, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(epochLosses(dir)).toEqual(reference);
+    expect(r.stdout).toContain('"type":"epoch","epoch":5,');
+    expect(r.stdout).not.toContain('"type":"epoch","epoch":3,');
+  }, 120_000);
+
+  it("a run without a complete checkpoint is ERR_CONFIG, not a crash", () => {
+    const dir = path.join(tmp, "no-complete");
+    expect(cli(["train", "--config", cfg, "--run-dir", dir, "--json"], { WERANK_TEST_KILL_AT: "tensors-renamed@epoch-2" }).signal).toBe("SIGKILL");
+    const r = cli(["train", "--resume", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no complete checkpoint/);
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  }, 120_000);
+
+  it("--run-dir refuses a non-empty directory unless --overwrite, which replaces the old run's outputs", () => {
+    const dir = path.join(tmp, "reference");
+    const before = fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8");
+    const r = cli(["train", "--config", cfg, "--run-dir", dir, "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not empty.*--resume.*--overwrite/);
+    expect(fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8")).toBe(before);
+    const other = path.join(tmp, "not-a-run");
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, "notes.txt"), "mine");
+    expect(cli(["train", "--config", cfg, "--run-dir", other, "--json"]).code).toBe(2);
+    fs.writeFileSync(path.join(dir, "checkpoints", "epoch-5.json"), "{}"); // a leftover that must go
+    const o = cli(["train", "--config", cfg, "--run-dir", dir, "--json", "--overwrite"]);
+    expect(o.code, o.stderr).toBe(0);
+    expect(epochLosses(dir)).toEqual(reference);
+    expect(fs.readdirSync(path.join(dir, "checkpoints")).sort()).toEqual(["epoch-2.json", "epoch-2.safetensors", "epoch-4.json", "epoch-4.safetensors", "final.json", "final.safetensors"]);
+  }, 120_000);
+});
