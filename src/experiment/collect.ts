@@ -11,6 +11,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { atomicWriteFile, atomicWriteJson } from "../util/atomicWrite.js";
+import { readRegularTextFile } from "../util/regularFile.js";
+import { checkRunSummary } from "../report/runData.js";
+import { MAX_RUN_FILE_BYTES } from "./RunDir.js";
 import { loadSweep } from "./sweep.js";
 
 /** What a finished run writes to summary.json (the fields collect reads). */
@@ -59,7 +62,7 @@ export function readSummary(dir: string): RunSummary | string {
   const f = path.join(dir, "summary.json");
   if (!fs.existsSync(f)) return fs.existsSync(dir) ? "no summary.json (failed or still running)" : "not started";
   try {
-    return JSON.parse(fs.readFileSync(f, "utf8")) as RunSummary;
+    return checkRunSummary(JSON.parse(readRegularTextFile(f, { what: "summary", maxBytes: MAX_RUN_FILE_BYTES })), f) as unknown as RunSummary;
   } catch (e) {
     return `unreadable summary.json: ${(e as Error).message}`;
   }

@@ -8,11 +8,11 @@
  * const cfg = resolveConfig({ files: ["base.yaml"], set: ["objective.tau=0.5"], flags: { epochs: 100 } });
  * ```
  */
-import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import { ConfigError, closest } from "../errors.js";
+import { readRegularTextFile } from "../util/regularFile.js";
 import { type Config, type ConfigInput, configSchema } from "./config.js";
 import { applyOverride, deepMerge, getPath, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
@@ -46,14 +46,13 @@ export interface ConfigSources {
   overrides?: ConfigInput;
 }
 
+/** Largest config file read (real ones are a few kB). */
+export const MAX_CONFIG_FILE_BYTES = 4 * 2 ** 20;
+
 /** Reads a YAML or JSON config file; syntax errors name the file and line. */
 export function readConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (e) {
-    throw new ConfigError(`Cannot read config file ${file}: ${(e as Error).message}`);
-  }
+  // Regular files only: /dev/zero would be read until memory runs out, a FIFO would block forever.
+  const text = readRegularTextFile(file, { what: "config file", code: "ERR_CONFIG", maxBytes: MAX_CONFIG_FILE_BYTES });
   const ext = path.extname(file).toLowerCase();
   try {
     const v = ext === ".json" ? JSON.parse(text) : YAML.parse(text, { prettyErrors: true });

@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { atomicWriteJson } from "../util/atomicWrite.js";
+import { readRegularTextFile } from "../util/regularFile.js";
 import type { ConfigSources } from "./resolveConfig.js";
 import { resolveConfig, SHORT_FLAGS } from "./resolveConfig.js";
 import { parseValue } from "./overrides.js";
@@ -115,7 +116,7 @@ export function loadSweep(dir: string): SweepPlan {
   const f = sweepFile(dir);
   if (!fs.existsSync(f)) throw new ConfigError(`No sweep at ${path.resolve(dir)} (expected ${f}; create one with 'werank-native sweep')`);
   try {
-    return JSON.parse(fs.readFileSync(f, "utf8")) as SweepPlan;
+    return JSON.parse(readRegularTextFile(f, { what: "sweep plan", code: "ERR_CONFIG", maxBytes: 256 * 2 ** 20 })) as SweepPlan;
   } catch (e) {
     throw new ConfigError(`Cannot read ${f}: ${(e as Error).message}`);
   }
