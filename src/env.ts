@@ -3,7 +3,8 @@
  *
  * - `WERANK_DATA_DIR`    where datasets live (default `./data`, or `../shared/data` for the tests)
  * - `WERANK_DEVICE`      default device (`auto`, `cpu`, `cuda`, `cuda:1`)
- * - `WERANK_NUM_THREADS` LibTorch intra-op threads (default: all available cores)
+ * - `WERANK_NUM_THREADS` LibTorch intra-op threads (default: all available cores; a whole number up
+ *                        to maxThreads(), else ERR_CONFIG)
  * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
  * - `WERANK_HOST_CACHE_MB` freed large CPU tensor blocks kept for reuse (default 2048; 0 keeps none;
  *                        see native/tensor/host_allocator.cc)
@@ -13,6 +14,7 @@
  *                        src/native/addon.ts); set it to ACTIVE on a dedicated machine if you prefer
  */
 import os from "node:os";
+import { ArgumentError, ConfigError } from "./errors.js";
 
 export interface WerankEnv {
   dataDir: string | undefined;
@@ -26,12 +28,22 @@ export interface WerankEnv {
 /** Default of WERANK_HOST_CACHE_MB. */
 export const DEFAULT_HOST_CACHE_MB = 2048;
 
+/** Throws ConfigError unless WERANK_NUM_THREADS is unset or a thread count {@link checkThreads} accepts. */
+function numThreadsVar(v: string | undefined): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  try {
+    return checkThreads(n, `WERANK_NUM_THREADS=${JSON.stringify(v)}`);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
-  const n = env.WERANK_NUM_THREADS ? Number(env.WERANK_NUM_THREADS) : undefined;
   return {
     dataDir: env.WERANK_DATA_DIR || undefined,
     device: env.WERANK_DEVICE || undefined,
-    numThreads: n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined,
+    numThreads: numThreadsVar(env.WERANK_NUM_THREADS),
     addonPath: env.WERANK_ADDON || undefined,
     hostCacheBytes: hostCacheMb(env.WERANK_HOST_CACHE_MB) * 2 ** 20,
   };
@@ -40,6 +52,22 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
 function hostCacheMb(v: string | undefined): number {
   const n = v ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_HOST_CACHE_MB;
+}
+
+/**
+ * The most threads accepted: 4 per core, at least 64. Far above any useful setting, far below counts
+ * that make LibTorch spawn threads for minutes (setNumThreads(100000) never finished a matmul).
+ */
+export function maxThreads(): number {
+  return Math.max(64, 4 * defaultThreads());
+}
+
+/** `n` if it is an integer in [1, {@link maxThreads}]; else an ArgumentError naming `what`. */
+export function checkThreads(n: number, what: string): number {
+  if (!Number.isSafeInteger(n) || n < 1 || n > maxThreads()) {
+    throw new ArgumentError(`${what}: expected a whole number of threads from 1 to ${maxThreads()} (4 per core, at least 64) but received ${Number.isNaN(n) ? "not a number" : n}`);
+  }
+  return n;
 }
 
 /** Threads LibTorch should use when WERANK_NUM_THREADS is unset. */

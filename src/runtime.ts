@@ -9,6 +9,7 @@
  */
 import { ArgumentError } from "./errors.js";
 import { addonPath, loadNative } from "./native/addon.js";
+import { checkThreads } from "./env.js";
 
 export interface RuntimeInfo {
   torchVersion: string;
@@ -33,7 +34,7 @@ export function info(): RuntimeInfo {
 
 /** LibTorch intra-op threads (also WERANK_NUM_THREADS). */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`setNumThreads: expected a positive integer but received ${n}`);
+  checkThreads(n, "setNumThreads");
   loadNative().setNumThreads(n);
 }
 
