@@ -61,7 +61,8 @@ export const encoderSchema = z.strictObject({
   layers: z.array(posInt).min(1).default([256, 128]),
   norm: z.enum(NORMS).default("batch"),
   act: z.enum(ACTIVATIONS).default("prelu"),
-  dropout: prob.default(0),
+  /** Below 1: dropout scales the kept entries by 1 / (1 - p). */
+  dropout: z.number().min(0).lt(1).default(0),
   /** PyTorch semantics (running = (1 - m) * running + m * batch); BGRL passes 0.99 to PyG's BatchNorm. */
   batchNormMomentum: prob.default(0.99),
   weightStandardization: z.boolean().default(false),
@@ -101,7 +102,7 @@ export const objectiveSchema = z.strictObject({
   /** RDM: base method, spectral filter g (poly = s^sigma, log, log1 = log(1+s), log2), and filtered branch. */
   rdmBase: z.enum(["bgrl", "simsiam"]).default("bgrl"),
   rdmFilter: z.enum(["poly", "log", "log1", "log2"]).default("poly"),
-  rdmSigma: z.number().default(1),
+  rdmSigma: z.number().positive().default(1),
   rdmLocation: z.enum(["online", "target"]).default("online"),
   /** RDM: add a learnable MLP predictor of this width (0 = none, as the official code). */
   rdmPredictorHidden: nonNegInt.default(0),
@@ -113,7 +114,7 @@ export const augmentSchema = z.strictObject({
   /** Feature-column masking probability for view 1 and view 2 (p_f1, p_f2). */
   dropFeature: z.tuple([prob, prob]).default([0.2, 0.2]),
   /** Extra per-entry feature dropout (0 = off). */
-  featureDropout: prob.default(0),
+  featureDropout: z.number().min(0).lt(1).default(0),
 });
 
 /** Default WERank coefficient (chosen on Cora without augmentation: docs/results.md, "Choosing alpha"). */
@@ -188,8 +189,8 @@ export const evalSchema = z.strictObject({
    */
   protocol: z.enum(PROTOCOLS).default("random"),
   splits: posInt.default(20),
-  trainFraction: prob.default(0.1),
-  valFraction: prob.default(0.1),
+  trainFraction: z.number().gt(0).lt(1).default(0.1),
+  valFraction: z.number().min(0).lt(1).default(0.1),
   stratified: z.boolean().default(false),
   classifier: z.enum(CLASSIFIERS).default("multinomial"),
   /** Inverse L2 strengths C (sklearn convention), selected on the validation split. */

@@ -24,7 +24,8 @@ export function parseValue(raw: string): unknown {
   return s;
 }
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Keys that name Object.prototype's internals, never a config key (refused by resolveConfig). */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Splits "a.b.c=value" into its path and parsed value. */
 export function parseAssignment(text: string): { path: string[]; value: unknown } {

@@ -14,7 +14,7 @@ import type { z } from "zod";
 import { ConfigError, closest } from "../errors.js";
 import { readRegularTextFile } from "../util/regularFile.js";
 import { type Config, type ConfigInput, configSchema } from "./config.js";
-import { applyOverride, deepMerge, getPath, setPath } from "./overrides.js";
+import { applyOverride, deepMerge, FORBIDDEN_KEYS, getPath, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
 
 /** Short CLI flags and the config keys they set. */
@@ -52,7 +52,12 @@ export const MAX_CONFIG_FILE_BYTES = 4 * 2 ** 20;
 /** Reads a YAML or JSON config file; syntax errors name the file and line. */
 export function readConfigFile(file: string): Record<string, unknown> {
   // Regular files only: /dev/zero would be read until memory runs out, a FIFO would block forever.
-  const text = readRegularTextFile(file, { what: "config file", code: "ERR_CONFIG", maxBytes: MAX_CONFIG_FILE_BYTES });
+  let text: string;
+  try {
+    text = readRegularTextFile(file, { what: "config file", code: "ERR_CONFIG", maxBytes: MAX_CONFIG_FILE_BYTES });
+  } catch (e) {
+    throw new ConfigError(`Cannot read config file ${file}: ${(e as Error).message}`, { cause: e });
+  }
   const ext = path.extname(file).toLowerCase();
   try {
     const v = ext === ".json" ? JSON.parse(text) : YAML.parse(text, { prettyErrors: true });
@@ -116,10 +121,25 @@ export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = 
   return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
 }
 
+/**
+ * `__proto__`, `constructor` and `prototype` are never config keys; deepMerge drops them (they would
+ * reach Object.prototype), so they are refused here first, at every level, as the unknown keys they are.
+ */
+function rejectPrototypeKeys(value: unknown, at: string[] = []): void {
+  if (value === null || typeof value !== "object") return;
+  if (Array.isArray(value)) return value.forEach((v) => rejectPrototypeKeys(v, at));
+  for (const k of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(k)) throw configError([{ code: "unrecognized_keys", keys: [k], path: at, message: "", input: value } as z.core.$ZodIssue]);
+    rejectPrototypeKeys((value as Record<string, unknown>)[k], [...at, k]);
+  }
+}
+
 /** Merges all sources and validates them into a full Config. */
 export function resolveConfig(sources: ConfigSources = {}): Config {
   let raw: Record<string, unknown> = {};
   const fileData = (sources.files ?? []).map(readConfigFile);
+  for (const d of fileData) rejectPrototypeKeys(d);
+  rejectPrototypeKeys(sources.overrides);
   const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
   if (presetName) raw = deepMerge(raw, presetConfig(presetName) as Record<string, unknown>);
   for (const d of fileData) raw = deepMerge(raw, d);

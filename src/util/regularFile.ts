@@ -9,7 +9,7 @@
  * ```
  */
 import fs from "node:fs";
-import { WerankError, type ErrorCode } from "../errors.js";
+import { makeError, type ErrorCode } from "../errors.js";
 
 export interface RegularFileOptions {
   /** What the file is, for messages ("config file", "checkpoint", "node-feat.csv.gz"). */
@@ -20,8 +20,11 @@ export interface RegularFileOptions {
   maxBytes?: number;
 }
 
+/** The WerankError subclass of `code` (a ConfigError for ERR_CONFIG, ...), so `instanceof` checks hold. */
 function fail(code: ErrorCode, message: string, cause?: unknown): never {
-  throw new WerankError(code, message, cause === undefined ? undefined : { cause });
+  const e = makeError(code, message);
+  if (cause !== undefined) Object.defineProperty(e, "cause", { value: cause, configurable: true, writable: true });
+  throw e;
 }
 
 /**

@@ -13,6 +13,7 @@
  * config/*.cfg), copied into OFFICIAL_BGRL below by hand rather than read from presets.ts, so a typo
  * in the preset table fails here. Config files are written to a temporary folder under os.tmpdir().
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -715,5 +716,41 @@ describe("command-line hints", () => {
   it("a scalar where a list is expected says how to write a one-element list", () => {
     expect(() => resolveConfig({ set: ["encoder.layers=512"] })).toThrow(/'encoder.layers'.*write a one-element list as \[512\]/);
     expect(resolveConfig({ set: ["encoder.layers=[512]"] }).encoder.layers).toEqual([512]);
+  });
+});
+
+describe("hardening: ranges and prototype keys (issue 15)", () => {
+  it("out-of-range numbers are ERR_CONFIG naming the key", () => {
+    for (const [set, key] of [
+      ["objective.rdmSigma=-1", "objective.rdmSigma"],
+      ["objective.rdmSigma=0", "objective.rdmSigma"],
+      ["encoder.dropout=1", "encoder.dropout"],
+      ["augment.featureDropout=1", "augment.featureDropout"],
+      ["eval.trainFraction=0", "eval.trainFraction"],
+      ["eval.valFraction=1", "eval.valFraction"],
+      ["augment.dropEdge=[1.5,0]", "augment.dropEdge.0"],
+      ["ema.momentum=1.5", "ema.momentum"],
+    ] as const) {
+      configErrorOf(() => resolveConfig({ set: [set] }), key);
+    }
+    expect(resolveConfig({ set: ["objective.rdmSigma=0.5", "encoder.dropout=0.5", "eval.valFraction=0"] }).objective.rdmSigma).toBe(0.5);
+  });
+
+  it("__proto__, constructor and prototype are unknown keys at every level, in files and overrides", () => {
+    for (const text of ["constructor: { a: 1 }\n", "__proto__: { a: 1 }\n", "optim:\n  constructor: 1\n", "train:\n  prototype: { x: 1 }\n"]) {
+      const file = writeFile("proto.yaml", text);
+      configErrorOf(() => resolveConfig({ files: [file] }), "unknown key");
+    }
+    configErrorOf(() => resolveConfig({ files: [writeFile("proto.json", '{"__proto__": {"train": {"epochs": 3}}}')] }), "unknown key '__proto__'");
+    configErrorOf(() => resolveConfig({ overrides: { constructor: { a: 1 } } as never }), "unknown key 'constructor'", "valid keys");
+    configErrorOf(() => resolveConfig({ overrides: JSON.parse('{"eval": {"__proto__": {"splits": 1}}}') as never }), "unknown key 'eval.__proto__'");
+    expect((Object.prototype as Record<string, unknown>).a).toBeUndefined();
+  });
+
+  it("a FIFO, a device or a directory as a config file is ERR_CONFIG without reading it", () => {
+    configErrorOf(() => readConfigFile("/dev/zero"), "Cannot read config file", "character device");
+    const fifo = path.join(tmp, "config-fifo.yaml");
+    execFileSync("mkfifo", [fifo]);
+    configErrorOf(() => readConfigFile(fifo), "Cannot read config file", "FIFO"); // would block forever if opened
   });
 });
