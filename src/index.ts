@@ -34,6 +34,7 @@ export { WERank, werank, groupOf, WERANK_GROUPS, type WERankGroup, type WERankWe
 export { writeAtomic } from "./util/atomicWrite.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, parseSafetensorsHeader, MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, checkpointFiles, prefixed, unprefixed, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";
+export { latestCheckpoint } from "./train/checkpoint/runCheckpoints.js";
 export { Generator } from "./tensor/Generator.js";
 export * from "./graph/index.js";
 export * from "./experiment/index.js";

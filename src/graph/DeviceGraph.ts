@@ -29,7 +29,7 @@
  * g.dispose();
  * ```
  */
-import { ArgumentError, DataError } from "../errors.js";
+import { ArgumentError, DataError, closest } from "../errors.js";
 import { loadNative, N } from "../native/addon.js";
 import { deviceCode, deviceName, type Device } from "../tensor/device.js";
 import { dtypeCode } from "../tensor/dtype.js";
@@ -59,6 +59,20 @@ export interface AugmentOptions {
   featureMask?: number;
   /** Probability of zeroing each feature entry independently (not rescaled). Default 0. */
   featureDropout?: number;
+}
+
+const AUGMENT_KEYS = ["edgeDrop", "featureMask", "featureDropout"];
+/** The config's names for the same options (augment.dropEdge / dropFeature), a likely mix-up. */
+const CONFIG_NAMES: Record<string, string> = { dropEdge: "edgeDrop", dropFeature: "featureMask" };
+
+/** An unknown option would be ignored silently (its probability read as 0): refused with a did-you-mean. */
+function checkAugmentKeys(options: AugmentOptions): void {
+  if (options === null || typeof options !== "object") throw new ArgumentError(`augment: expected an options object but received ${String(options)}`);
+  for (const k of Object.keys(options)) {
+    if (AUGMENT_KEYS.includes(k)) continue;
+    const guess = CONFIG_NAMES[k] ?? closest(k, AUGMENT_KEYS);
+    throw new ArgumentError(`augment: unknown option '${k}'${guess ? ` (did you mean '${guess}'?)` : ""}; valid options: ${AUGMENT_KEYS.join(", ")}`);
+  }
 }
 
 function prob(x: number | undefined, name: string): number {
@@ -198,6 +212,7 @@ export class DeviceGraph implements GraphOps {
    * dispose the view after the step. Same generator state, same view.
    */
   augment(options: AugmentOptions, generator: Generator): DeviceGraph {
+    checkAugmentKeys(options);
     const pEdge = prob(options.edgeDrop, "edgeDrop");
     const pCol = prob(options.featureMask, "featureMask");
     const pEntry = prob(options.featureDropout, "featureDropout");

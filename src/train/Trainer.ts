@@ -18,7 +18,7 @@
  * ```
  */
 import { setImmediate as nextTick } from "node:timers/promises";
-import { ArgumentError, ConfigError, WerankError } from "../errors.js";
+import { ArgumentError, ConfigError, DisposedError, WerankError } from "../errors.js";
 import { probeGraph, type ProbeResult } from "../eval/index.js";
 import type { Config } from "../experiment/config.js";
 import { buildObjective } from "../experiment/buildObjective.js";
@@ -153,6 +153,7 @@ export class Trainer {
   #diagRows: Tensor | undefined;
   #summary: TrainSummary | undefined;
   #disposed = false;
+  #fitting = false;
 
   constructor(o: TrainerOptions) {
     this.config = o.config;
@@ -426,6 +427,18 @@ export class Trainer {
    * "interrupted" summary after {@link requestStop}).
    */
   async *fit(): AsyncGenerator<TrainEvent, TrainSummary> {
+    if (this.#disposed) throw new DisposedError("fit: the trainer was disposed");
+    // Two loops on one model would interleave their steps and both write the run directory.
+    if (this.#fitting) throw new ArgumentError("fit: this Trainer is already fitting; finish (or break out of) the first fit() before starting another");
+    this.#fitting = true;
+    try {
+      return yield* this.#fit();
+    } finally {
+      this.#fitting = false;
+    }
+  }
+
+  async *#fit(): AsyncGenerator<TrainEvent, TrainSummary> {
     const c = this.config;
     const rd = this.runDir;
     const start = Date.now();

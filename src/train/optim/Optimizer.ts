@@ -134,7 +134,11 @@ export abstract class Optimizer {
 
   /** Updates every parameter that has a gradient, in one native call; returns how many were updated. */
   step(): number {
-    return loadNative().optimStep(this.id(), this._hyper.lr);
+    const id = this.id();
+    // The native optimizer holds its own references: a disposed parameter would still be updated, silently.
+    const gone = this.params.findIndex((p) => p.isDisposed);
+    if (gone >= 0) throw new DisposedError(`${this.kind}.step: parameter ${gone} was disposed; create the optimizer again for the live parameters`);
+    return loadNative().optimStep(id, this._hyper.lr);
   }
 
   /** Clears every parameter's gradient in one native call (drops it by default, as PyTorch 2.x; `setToNone: false` zeroes it). */
