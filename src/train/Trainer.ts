@@ -18,7 +18,7 @@
  * ```
  */
 import { setImmediate as nextTick } from "node:timers/promises";
-import { ArgumentError, ConfigError, DisposedError, WerankError } from "../errors.js";
+import { ArgumentError, ConfigError, DataError, DisposedError, WerankError } from "../errors.js";
 import { probeGraph, type ProbeResult } from "../eval/index.js";
 import type { Config } from "../experiment/config.js";
 import { buildObjective } from "../experiment/buildObjective.js";
@@ -396,7 +396,7 @@ export class Trainer {
       this.optimizer.params.forEach((p, i) => {
         for (const slot of ["exp_avg", "exp_avg_sq", "momentum_buffer"]) expected.set(`optim.state.${i}.${slot}`, p);
       });
-      checkCheckpointTensors(ck.tensors, expected, file);
+      checkCheckpointTensors(ck.tensors, expected, file, (n) => n.startsWith("model."));
       for (const [role, m] of Object.entries(this.objective.modules())) {
         const prefix = `model.${role}.`;
         const own = Object.fromEntries(Object.entries(ck.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
@@ -410,8 +410,10 @@ export class Trainer {
       this.#lastLoss = side.lastLoss;
       if (this.runDir) prepareRunForResume(this.runDir.dir, side.epoch, this.config.train.epochs);
     } catch (e) {
-      if (e instanceof WerankError) throw e;
-      throw new WerankError("ERR_DATA", `Cannot resume from ${file}: ${(e as Error).message}`, { cause: e });
+      // What the model, optimizer or generator refuse here came from the checkpoint: a data error.
+      const fromCheckpoint = !(e instanceof WerankError) || ["ERR_ARGUMENT", "ERR_SHAPE", "ERR_DTYPE"].includes(e.code);
+      if (!fromCheckpoint) throw e;
+      throw new DataError(`Cannot resume from ${file}: ${(e as Error).message}`, { cause: e });
     } finally {
       for (const t of Object.values(ck.tensors)) t.dispose();
     }

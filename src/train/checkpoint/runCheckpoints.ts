@@ -130,9 +130,16 @@ function truncateJsonl(file: string, keep: (record: Record<string, unknown>) => 
 /**
  * Every tensor of a checkpoint must have a counterpart in the model being restored, with the same
  * dtype and shape (`expected` maps names to tensors of the right kind): an I32 tensor where F32 is
- * expected would otherwise be converted silently.
+ * expected would otherwise be converted silently. Every name `required` accepts must be present.
  */
-export function checkCheckpointTensors(tensors: Readonly<Record<string, { dtype: string; shape: readonly number[] }>>, expected: ReadonlyMap<string, { dtype: string; shape: readonly number[] }>, file: string): void {
+export function checkCheckpointTensors(
+  tensors: Readonly<Record<string, { dtype: string; shape: readonly number[] }>>,
+  expected: ReadonlyMap<string, { dtype: string; shape: readonly number[] }>,
+  file: string,
+  required: (name: string) => boolean = () => true,
+): void {
+  const missing = [...expected.keys()].filter((n) => required(n) && !Object.hasOwn(tensors, n));
+  if (missing.length > 0) throw new DataError(`Cannot resume from ${file}: missing tensor${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
   for (const [name, t] of Object.entries(tensors)) {
     const want = expected.get(name);
     if (want === undefined) throw new DataError(`Cannot resume from ${file}: unexpected tensor '${name}' (not part of this model or optimizer)`);

@@ -166,6 +166,9 @@ export abstract class Optimizer {
     if (!Array.isArray(sc.steps) || sc.steps.length !== this.params.length) {
       throw new DataError(`${this.kind}.loadStateDict: expected step counts for ${this.params.length} parameters but received ${Array.isArray(sc.steps) ? sc.steps.length : String(sc.steps)}`);
     }
+    if (sc.hyper !== undefined && (sc.hyper === null || typeof sc.hyper !== "object" || Array.isArray(sc.hyper))) {
+      throw new DataError(`${this.kind}.loadStateDict: expected hyper-parameters as an object but received ${JSON.stringify(sc.hyper)}`);
+    }
     let hyper: OptimizerHyper;
     try {
       hyper = validateHyper(this.kind, { ...this._hyper, ...sc.hyper });
