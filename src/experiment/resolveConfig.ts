@@ -121,16 +121,28 @@ export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = 
   return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
 }
 
+/** Deeper than any config (sections are 3 levels at most): deeper input is refused before it is walked. */
+const MAX_CONFIG_DEPTH = 32;
+
 /**
  * `__proto__`, `constructor` and `prototype` are never config keys; deepMerge drops them (they would
- * reach Object.prototype), so they are refused here first, at every level, as the unknown keys they are.
+ * reach Object.prototype), so they are refused here first, at every level, as the unknown keys they
+ * are. Iterative, with a depth limit: a file of 5000 nested lists must not overflow the stack.
  */
-function rejectPrototypeKeys(value: unknown, at: string[] = []): void {
-  if (value === null || typeof value !== "object") return;
-  if (Array.isArray(value)) return value.forEach((v) => rejectPrototypeKeys(v, at));
-  for (const k of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(k)) throw configError([{ code: "unrecognized_keys", keys: [k], path: at, message: "", input: value } as z.core.$ZodIssue]);
-    rejectPrototypeKeys((value as Record<string, unknown>)[k], [...at, k]);
+function rejectPrototypeKeys(value: unknown): void {
+  const stack: [unknown, string[]][] = [[value, []]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (at.length > MAX_CONFIG_DEPTH) throw new ConfigError(`Invalid configuration: nested deeper than ${MAX_CONFIG_DEPTH} levels at '${at.slice(0, 4).join(".")}...'`);
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push([x, [...at, "[]"]]);
+      continue;
+    }
+    for (const k of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(k)) throw configError([{ code: "unrecognized_keys", keys: [k], path: at, message: "", input: v } as z.core.$ZodIssue]);
+      stack.push([(v as Record<string, unknown>)[k], [...at, k]]);
+    }
   }
 }
 
