@@ -116,6 +116,12 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
     return encode({ meta: c, data: h.data });
   };
   bad(fixed, `I32 declared for F32 tensor ${f32[0]}`, write(redeclare(f32[0]!, "I32"), sidecar));
+  // The same through the CLI: `eval` on the run, by name and by path (the documented forms).
+  const i32 = redeclare(f32[0]!, "I32");
+  fs.writeFileSync(path.join(run, "checkpoints", "doctored-i32.safetensors"), i32);
+  fs.writeFileSync(path.join(run, "checkpoints", "doctored-i32.json"), JSON.stringify({ ...sidecar, bytes: i32.length, sha256: sha(i32) }));
+  fixed.push({ name: "eval --checkpoint doctored-i32", expect: "bad", codes: ["ERR_DATA"], job: { cli: ["eval", run, "--checkpoint", "doctored-i32", "--json"] } });
+  fixed.push({ name: "eval RUN_DIR/checkpoints/epoch-2", expect: "good", job: { cli: ["eval", path.join(run, "checkpoints", "epoch-2"), "--json"] } });
 
   // Every tensor re-declared with another dtype of the same element size, or a permuted shape, dropped.
   for (const n of names) {

@@ -20,7 +20,8 @@ const OPTIONS = {
 function locate(target: string, name: string | undefined): { runDir: string; checkpoint: string } {
   const abs = path.resolve(target);
   const asCheckpoint = abs.replace(/\.(safetensors|json)$/, "");
-  if (fs.existsSync(`${asCheckpoint}.safetensors`) && !fs.statSync(abs).isDirectory?.()) {
+  // RUN_DIR/checkpoints/NAME names no file itself (only NAME.safetensors and NAME.json exist).
+  if (fs.existsSync(`${asCheckpoint}.safetensors`) && !(fs.existsSync(abs) && fs.statSync(abs).isDirectory())) {
     return { runDir: path.dirname(path.dirname(asCheckpoint)), checkpoint: asCheckpoint };
   }
   if (!fs.existsSync(path.join(abs, "config.json"))) throw new ConfigError(`eval: ${target} is neither a run directory (no config.json) nor a checkpoint`);
