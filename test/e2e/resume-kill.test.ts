@@ -9,7 +9,7 @@
  * (checkpoints are ordered by the epoch recorded inside them), `--run-dir` refuses a non-empty
  * directory without --overwrite, and resuming a run without a complete checkpoint is ERR_CONFIG.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -122,4 +122,44 @@ describe("train --resume after a kill at every checkpoint stage", () => {
     expect(epochLosses(dir)).toEqual(reference);
     expect(fs.readdirSync(path.join(dir, "checkpoints")).sort()).toEqual(["epoch-2.json", "epoch-2.safetensors", "epoch-4.json", "epoch-4.safetensors", "final.json", "final.safetensors"]);
   }, 120_000);
+});
+
+describe("a second Ctrl-C", () => {
+  // Steps of about a second (8,000 nodes, 256 features, one thread): both signals land in one step.
+  const BIG = `
+dataset:
+  synthetic: { nodes: 8000, classes: 3, features: 256, avgDegree: 8 }
+encoder: { layers: [256, 128] }
+objective: { predictorHidden: 256 }
+train: { epochs: 4, spectraEvery: 0, checkpointEvery: 1 }
+eval: { splits: 1 }
+output: { report: false }
+`;
+
+  it("quits with code 131 (documented) and --resume continues from the newest complete checkpoint", async () => {
+    const cfgBig = path.join(tmp, "big.yaml");
+    fs.writeFileSync(cfgBig, BIG);
+    const dir = path.join(tmp, "double-sigint");
+    const child = spawn(process.execPath, [CLI, "train", "--config", cfgBig, "--run-dir", dir, "--json"], { env: { ...process.env, WERANK_NUM_THREADS: "1" } });
+    let out = "";
+    let sent = false;
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (!sent && out.includes('"type":"checkpoint","epoch":1,')) {
+          sent = true;
+          // Epoch 2 is now running: both signals reach the handler after it, the second one quits.
+          child.kill("SIGINT");
+          setTimeout(() => child.kill("SIGINT"), 150);
+        }
+      });
+      child.on("exit", (c) => resolve(c));
+    });
+    expect(code).toBe(131);
+    expect(fs.existsSync(path.join(dir, "checkpoints", "interrupt.json"))).toBe(false);
+    expect(fs.existsSync(path.join(dir, "summary.json"))).toBe(false);
+    const r = cli(["train", "--resume", dir, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(epochLosses(dir).map(([e]) => e)).toEqual([1, 2, 3, 4]);
+  }, 180_000);
 });
