@@ -8,7 +8,8 @@ import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
-import { Trainer, type TrainSummary } from "../../train/Trainer.js";
+import { resolveDevice, Trainer, type TrainSummary } from "../../train/Trainer.js";
+import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
@@ -99,7 +100,10 @@ Examples:
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
     }
-    // Load (and validate) the data before creating anything: a bad dataset leaves no empty run directory.
+    // Check the device and load (and validate) the data before creating anything: a GPU that is not
+    // there or a bad dataset leaves no half-written run directory.
+    const device = resolveDevice(config.train.device);
+    if (device !== "cpu") zeros([1], { device }).dispose();
     const graph = await loadGraphForConfig(config);
     let runDir: RunDir;
     if (resumeDir) runDir = new RunDir(resumeDir);
