@@ -3,12 +3,11 @@
  * config.json and env.json that `compare` would list as "? | – ± –"), and `--print-config` refuses
  * what `train` refuses.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, ensureDist } from "../helpers/dist.js";
+import { ensureDist, runCli } from "../helpers/dist.js";
 
 let tmp: string;
 beforeAll(() => {
@@ -17,10 +16,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(args);
 
 describe("train validates everything before writing", () => {
   it("--device gpu exits 2 with the valid devices and leaves no run directory; --print-config refuses it too", () => {

@@ -13,18 +13,11 @@ import { CONFIG_OPTIONS, configSources } from "../../../src/cli/configArgs.js";
 import { canonicalDatasetName, datasetInfo } from "../../../src/data/datasetRegistry.js";
 import { ConfigError } from "../../../src/errors.js";
 import { resolveConfig } from "../../../src/experiment/resolveConfig.js";
+import { errorOf } from "../../helpers/dataError.js";
 
 /** The config the CLI would resolve from these arguments (as `train` does). */
 const fromArgs = (args: string[]) => resolveConfig(configSources(parseCommandArgs("train", args, CONFIG_OPTIONS)));
-const refusal = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as Error).message;
-  }
-  throw new Error("expected a ConfigError");
-};
+const refusal = (f: () => unknown): string => errorOf(ConfigError, f);
 
 describe("negative numbers on the command line", () => {
   it("are attached to the string option before them, not read as options", () => {
