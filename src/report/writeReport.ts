@@ -25,6 +25,7 @@ import {
   spectrumFigure,
   weightSpectraFigure,
 } from "./figures.js";
+import { COMPARISON_COLUMNS, comparisonCells, comparisonRows } from "./comparisonTable.js";
 import { renderSvg, type VegaLiteSpec } from "./plots.js";
 import { readRun, runLabel, type RunData } from "./runData.js";
 
@@ -142,11 +143,8 @@ export async function writeReport(runDir: string): Promise<string> {
 
 /** The HTML comparing several runs side by side. */
 export async function renderComparison(runs: readonly RunData[]): Promise<string> {
-  const rows = runs.map((r) => {
-    const s = r.summary;
-    return `<tr><td>${esc(runLabel(r))}</td><td>${esc(s?.dataset ?? "?")}</td><td class="n">${pct(s?.probe.mean)} ± ${pct(s?.probe.std)}</td><td class="n">${num(s?.effectiveRank.representation)}</td><td class="n">${num(s?.effectiveRank.embedding)}</td><td class="n">${num(s?.rankDifferential, 2)}</td><td class="n">${num(s?.secondsPerEpoch, 4)}</td><td>${esc(r.dir)}</td></tr>`;
-  });
-  const table = `<table><tr><th>run</th><th>dataset</th><th>accuracy (%)</th><th>eff. rank repr.</th><th>eff. rank emb.</th><th>RDM</th><th>s / epoch</th><th>directory</th></tr>${rows.join("")}</table>`;
+  const rows = comparisonRows(runs).map((r) => `<tr>${comparisonCells(r).map((c, j) => `<td${COMPARISON_COLUMNS[j]!.numeric ? ' class="n"' : ""}>${esc(c)}</td>`).join("")}</tr>`);
+  const table = `<table><tr>${COMPARISON_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join("")}</tr>${rows.join("")}</table>`;
   const parts = [
     `<h2>Results</h2>${table}`,
     await figure("compare-rank-representation", compareRankFigure(runs, "representation"), "Effective rank of the encoder output over training"),
