@@ -119,3 +119,19 @@ describe("compare", () => {
     expect(r.stdout).not.toContain("? ");
   });
 });
+
+describe("export", () => {
+  it("writes the encoder of a CLI run and lists its tensors; usage errors exit 2", () => {
+    const out = path.join(tmp, "enc.safetensors");
+    const r = runCli(["export", a, "--out", out, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout) as { file: string; tensors: { name: string; shape: number[] }[]; metadata: Record<string, string> };
+    expect(j.file).toBe(out);
+    expect(j.tensors.find((t) => t.name === "convs.0.lin.weight")!.shape).toEqual([16, 16]);
+    expect(j.tensors.some((t) => t.name.startsWith("optim") || t.name.startsWith("model."))).toBe(false);
+    expect(j.metadata.dataset).toBe("synthetic");
+    expect(fs.statSync(out).size).toBeGreaterThan(8);
+    expect(runCli(["export", a]).code).toBe(2);
+    expect(runCli(["export", a, "--out", out, "--checkpoint", "epoch-7"]).stderr).toMatch(/available: final/);
+  });
+});
