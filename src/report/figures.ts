@@ -113,13 +113,18 @@ export function spectrumFigure(run: RunData): VegaLiteSpec | undefined {
   const points: Point[] = [];
   for (const s of shown) {
     for (const [kind, outs] of [["representation", s.representations], ["embedding", s.embeddings]] as const) {
-      for (const [branch, d] of Object.entries(outs)) d.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v, series: branch, facet: kind, dash: label(s) }));
+      for (const [branch, d] of Object.entries(outs)) {
+        // relative to the largest: the scale of the outputs changes a lot in training, the shape is what collapses
+        const top = d.covarianceSpectrum[0] ?? 0;
+        if (top > 0) d.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v / top, series: branch, facet: kind, dash: label(s) }));
+      }
     }
   }
+  if (points.length === 0) return undefined;
   return lineChart({
-    title: `Covariance spectra, ${shown.map(label).join(" → ")} (log scale)`,
+    title: `Covariance spectra, ${shown.map(label).join(" → ")} (relative to the largest, log scale)`,
     x: "singular value index",
-    y: "singular value",
+    y: "singular value / largest",
     points,
     logY: true,
     seriesTitle: "branch",

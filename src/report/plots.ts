@@ -91,10 +91,12 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
     .filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x))
     .map((p) => ({ ...p, y: o.logY && p.y <= 0 ? floor : p.y }));
   const hasErr = data.some((p) => p.yLo !== undefined && p.yHi !== undefined);
-  const domain =
-    o.minYSpan !== undefined && data.length > 0 ? paddedDomain(data.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]), o.minYSpan, o.yBounds) : undefined;
+  const fitted = o.minYSpan !== undefined && data.length > 0 ? paddedDomain(data.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]), o.minYSpan, o.yBounds) : undefined;
+  // a margin of 3 % so the ends of error bars are not drawn on the frame
+  const domain = fitted && [fitted[0] - 0.03 * (fitted[1] - fitted[0]), fitted[1] + 0.03 * (fitted[1] - fitted[0])];
   const encoding: Record<string, unknown> = {
-    x: { field: "x", type: "quantitative", title: o.x },
+    // error bars at the first and last x would be cut in half by the frame: pad the x scale
+    x: { field: "x", type: "quantitative", title: o.x, ...(hasErr ? { scale: { padding: 12 } } : {}) },
     y: { field: "y", type: "quantitative", title: o.y, ...(o.logY ? { scale: { type: "log" } } : { scale: { zero: false, ...(domain ? { domain } : {}) } }) },
   };
   if (hasSeries) {

@@ -102,7 +102,7 @@ export async function renderReport(run: RunData): Promise<string> {
     section("Dimensional collapse", [
       await figure("effective-rank", effectiveRankFigure(run), "Effective rank (exp of the entropy of the normalized singular values, Roy & Vetterli) of the centred outputs, from initialization (epoch 0)"),
       await figure("rank-differential", rankDifferentialFigure(run), "Rank differential of the two branches (Rank Differential Mechanism)"),
-      await figure("spectrum", spectrumFigure(run), "Singular values of the output covariance at initialization (dashed) and at the end (solid), log scale: values that fall away are collapsed dimensions"),
+      await figure("spectrum", spectrumFigure(run), "Singular values of the output covariance divided by the largest, at initialization (dashed) and at the end (solid), log scale: values that fall away are collapsed dimensions"),
       await figure("weight-spectra", weightSpectraFigure(run), "Singular values of each weight matrix, log scale, coloured by epoch (epoch 0 = initialization)"),
       await figure("alignment", alignmentFigure(run), "Alignment matrices A = V_{l+1}^T U_l between consecutive layers (DirectCLR)"),
     ]),
