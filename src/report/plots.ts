@@ -77,7 +77,8 @@ export function paddedDomain(values: readonly number[], span: number, bounds: re
   return [lo, hi];
 }
 
-const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } } };
+/** Shared top level of every figure (schema, white background, font sizes). */
+export const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } } };
 
 /** Lines y(x), one per series, optionally faceted; log y for spectra. */
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
