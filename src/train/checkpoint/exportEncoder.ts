@@ -84,6 +84,7 @@ export function exportEncoder(runDirOrCheckpoint: string, outFile: string, optio
     const names = Object.keys(encoder).sort();
     if (names.length === 0) throw new DataError(`${checkpointFiles(base).tensors}: no encoder tensors (names starting with '${ENCODER_PREFIX}')`);
     const metadata = encoderMetadata(ck.sidecar.config as Record<string, unknown> | undefined, encoder, ck.sidecar.epoch);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
     writeSafetensors(out, encoder, metadata);
     return { file: out, checkpoint: base, tensors: names.map((name) => ({ name, dtype: encoder[name]!.dtype, shape: [...encoder[name]!.shape] })), metadata };
   } finally {
