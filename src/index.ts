@@ -35,6 +35,7 @@ export { writeAtomic } from "./util/atomicWrite.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, parseSafetensorsHeader, MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, checkpointFiles, prefixed, unprefixed, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";
 export { latestCheckpoint } from "./train/checkpoint/runCheckpoints.js";
+export { exportEncoder, ENCODER_PREFIX, type ExportEncoderOptions, type ExportedEncoder } from "./train/checkpoint/exportEncoder.js";
 export { Generator } from "./tensor/Generator.js";
 export * from "./graph/index.js";
 export * from "./experiment/index.js";
