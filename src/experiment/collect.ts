@@ -107,7 +107,7 @@ export function stat(xs: readonly number[]): Stat {
 /** Model seed and data seed of a trial, from its config.json (falling back to the plan's seed). */
 function trialSeeds(dir: string, fallback: number): { seed: number; dataSeed: number } {
   try {
-    const c = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")) as { train?: { seed?: unknown; dataSeed?: unknown } };
+    const c = JSON.parse(readRegularTextFile(path.join(dir, "config.json"), { what: "trial config", maxBytes: MAX_RUN_FILE_BYTES })) as { train?: { seed?: unknown; dataSeed?: unknown } };
     const seed = typeof c.train?.seed === "number" ? c.train.seed : fallback;
     const dataSeed = typeof c.train?.dataSeed === "number" ? c.train.dataSeed : 0;
     return { seed, dataSeed };

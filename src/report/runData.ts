@@ -43,7 +43,7 @@ const spectraSchema = z.looseObject({
   alignment: z.array(z.looseObject({ from: z.string(), to: z.string(), matrix: z.array(z.array(num)).optional() })).optional(),
 });
 const metricSchemas: Record<string, z.ZodType> = {
-  epoch: z.looseObject({ epoch: z.number(), loss: num }),
+  epoch: z.looseObject({ epoch: z.number(), loss: num, terms: z.record(z.string(), num).optional() }),
   eval: z.looseObject({ epoch: z.number(), probe: z.looseObject({ mean: num, std: num }) }),
   warning: z.looseObject({ epoch: z.number(), message: z.string() }),
 };
