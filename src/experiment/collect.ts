@@ -18,7 +18,7 @@ import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { atomicWriteFile, atomicWriteJson } from "../util/atomicWrite.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import { checkRunSummary } from "../report/runData.js";
+import { checkCollectedSummary } from "../report/runData.js";
 import { MAX_RUN_FILE_BYTES } from "./RunDir.js";
 import { parseValue } from "./overrides.js";
 import { pairedDifference, type PairedDifference } from "./pairedDifference.js";
@@ -135,7 +135,7 @@ export function readSummary(dir: string): RunSummary | string {
   const f = path.join(dir, "summary.json");
   if (!fs.existsSync(f)) return fs.existsSync(dir) ? "no summary.json (failed or still running)" : "not started";
   try {
-    return checkRunSummary(JSON.parse(readRegularTextFile(f, { what: "summary", maxBytes: MAX_RUN_FILE_BYTES })), f) as unknown as RunSummary;
+    return checkCollectedSummary<RunSummary>(JSON.parse(readRegularTextFile(f, { what: "summary", maxBytes: MAX_RUN_FILE_BYTES })), f);
   } catch (e) {
     return `unreadable summary.json: ${(e as Error).message}`;
   }

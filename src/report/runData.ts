@@ -63,6 +63,13 @@ const summarySchema = z.looseObject({
   device: z.string(),
 });
 
+/** The fields `collect` reads from each trial's summary.json (a subset of {@link summarySchema}). */
+const collectedSummarySchema = z.looseObject({
+  probe: z.looseObject({ mean: num, std: num, splits: z.number() }),
+  effectiveRank: z.looseObject({ representation: num, embedding: num }),
+  secondsPerEpoch: num,
+});
+
 function check<T>(schema: z.ZodType, value: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
@@ -75,6 +82,11 @@ function check<T>(schema: z.ZodType, value: unknown, where: string): T {
 /** Checks a parsed summary.json against the fields reports and `collect` read (DataError naming `file`). */
 export function checkRunSummary(value: unknown, file: string): TrainSummary {
   return check<TrainSummary>(summarySchema, value, file);
+}
+
+/** Checks a parsed summary.json against the fields `collect` reads (DataError naming `file`). */
+export function checkCollectedSummary<T>(value: unknown, file: string): T {
+  return check<T>(collectedSummarySchema, value, file);
 }
 
 function readJson(file: string): Record<string, unknown> | undefined {

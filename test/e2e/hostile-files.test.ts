@@ -81,4 +81,23 @@ describe("hostile files", () => {
     fs.symlinkSync(fifo, path.join(fifoRun, "metrics.jsonl"));
     expectClean(cli(["report", fifoRun]), 1, /ERR_DATA.*FIFO/);
   });
+
+  it("collect lists a trial with a malformed summary.json or a FIFO instead of crashing", () => {
+    const dir = path.join(tmp, "sweep");
+    const trials = ["status-only", "fifo", "good"].map((id, index) => ({ index, id, params: { "werank.alpha": index }, seed: 0, dir: path.join(dir, "trials", id), set: [] }));
+    for (const t of trials) fs.mkdirSync(t.dir, { recursive: true });
+    fs.writeFileSync(path.join(trials[0]!.dir, "summary.json"), JSON.stringify({ status: "completed" }));
+    fs.symlinkSync(fifo, path.join(trials[1]!.dir, "summary.json"));
+    fs.writeFileSync(path.join(trials[2]!.dir, "summary.json"), JSON.stringify({ probe: { mean: 0.8, std: 0.01, splits: 2 }, effectiveRank: { representation: 9, embedding: 5 }, secondsPerEpoch: 0.1 }));
+    fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify({ version: 1, dir, created: "x", base: {}, grid: [{ key: "werank.alpha", values: [0, 1, 2] }], seeds: [0], trials }));
+    const r = spawnSync(process.execPath, [CLI, "collect", dir, "--json"], { encoding: "utf8", timeout: 30_000 });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+    const results = JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8")) as { rows: { accuracy: { n: number } }[]; missing: { id: string; reason: string }[] };
+    expect(results.rows.map((row) => row.accuracy.n)).toEqual([0, 0, 1]);
+    expect(results.missing.map((m) => m.id).sort()).toEqual(["fifo", "status-only"]);
+    expect(results.missing.find((m) => m.id === "status-only")!.reason).toMatch(/unreadable summary.json.*"probe"/);
+    expect(results.missing.find((m) => m.id === "fifo")!.reason).toMatch(/FIFO/);
+  });
 });
