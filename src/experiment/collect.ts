@@ -32,6 +32,8 @@ export interface Stat {
 
 export interface CollectedRow {
   params: Record<string, unknown>;
+  /** What the configuration trains (objective and regularizers, src/experiment/trainingLabel.ts). */
+  label: string;
   seeds: number[];
   accuracy: Stat;
   erankRepresentation: Stat;
@@ -70,11 +72,11 @@ const fmt = (s: Stat, scale = 1, digits = 2): string => (Number.isNaN(s.mean) ? 
 /** Aggregates the trials of a sweep directory and writes results.{md,csv,json} into it. */
 export function collectSweep(dir: string, write = true): Collected {
   const plan = loadSweep(dir);
-  const groups = new Map<string, { params: Record<string, unknown>; seeds: number[]; s: RunSummary[] }>();
+  const groups = new Map<string, { params: Record<string, unknown>; label: string | undefined; seeds: number[]; s: RunSummary[] }>();
   const missing: Collected["missing"] = [];
   for (const t of plan.trials) {
     const key = JSON.stringify(t.params);
-    if (!groups.has(key)) groups.set(key, { params: t.params, seeds: [], s: [] });
+    if (!groups.has(key)) groups.set(key, { params: t.params, label: t.label, seeds: [], s: [] });
     const s = readSummary(t.dir);
     if (typeof s === "string") {
       missing.push({ id: t.id, dir: t.dir, reason: s });
@@ -83,9 +85,12 @@ export function collectSweep(dir: string, write = true): Collected {
     const g = groups.get(key)!;
     g.seeds.push(t.seed);
     g.s.push(s);
+    // Sweeps planned before trials carried labels: the runs' own summaries say what they trained.
+    if (g.label === undefined && typeof s.label === "string") g.label = s.label;
   }
   const rows: CollectedRow[] = [...groups.values()].map((g) => ({
     params: g.params,
+    label: g.label ?? "?",
     seeds: g.seeds,
     accuracy: stat(g.s.map((s) => s.probe.mean)),
     erankRepresentation: stat(g.s.map((s) => s.effectiveRank.representation)),
@@ -93,9 +98,10 @@ export function collectSweep(dir: string, write = true): Collected {
     secondsPerEpoch: stat(g.s.map((s) => s.secondsPerEpoch)),
   }));
   const keys = plan.grid.map((a) => a.key);
-  const head = [...keys, "runs", "accuracy (%)", "eff. rank repr.", "eff. rank emb.", "s/epoch"];
+  const head = [...keys, "trained", "runs", "accuracy (%)", "eff. rank repr.", "eff. rank emb.", "s/epoch"];
   const body = rows.map((r) => [
     ...keys.map((k) => JSON.stringify(r.params[k])),
+    r.label,
     String(r.accuracy.n),
     fmt(r.accuracy, 100),
     fmt(r.erankRepresentation, 1, 1),
@@ -105,10 +111,11 @@ export function collectSweep(dir: string, write = true): Collected {
   const markdown =
     [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...body.map((b) => `| ${b.join(" | ")} |`)].join("\n") +
     (missing.length ? `\n\n${missing.length} trial(s) without results: ${missing.map((m) => `${m.id} (${m.reason})`).join(", ")}\n` : "\n");
-  const csvHead = [...keys, "runs", "accuracy_mean", "accuracy_std", "erank_repr_mean", "erank_repr_std", "erank_emb_mean", "erank_emb_std", "seconds_per_epoch_mean"];
+  const csvHead = [...keys, "trained", "runs", "accuracy_mean", "accuracy_std", "erank_repr_mean", "erank_repr_std", "erank_emb_mean", "erank_emb_std", "seconds_per_epoch_mean"];
   const csvRows = rows.map((r) =>
     [
       ...keys.map((k) => JSON.stringify(r.params[k])),
+      r.label,
       r.accuracy.n,
       r.accuracy.mean,
       r.accuracy.std,
