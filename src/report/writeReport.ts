@@ -146,7 +146,7 @@ export async function renderComparison(runs: readonly RunData[]): Promise<string
     const s = r.summary;
     return `<tr><td>${esc(runLabel(r))}</td><td>${esc(s?.dataset ?? "?")}</td><td class="n">${pct(s?.probe.mean)} ± ${pct(s?.probe.std)}</td><td class="n">${num(s?.effectiveRank.representation)}</td><td class="n">${num(s?.effectiveRank.embedding)}</td><td class="n">${num(s?.rankDifferential, 2)}</td><td class="n">${num(s?.secondsPerEpoch, 4)}</td><td>${esc(r.dir)}</td></tr>`;
   });
-  const table = `<table><tr><th>run</th><th>dataset</th><th>accuracy (%)</th><th>eff. rank repr.</th><th>eff. rank emb.</th><th>RDM</th><th>s / epoch</th><th>directory</th></tr>${rows.join("")}</table>`;
+  const table = `<table><tr><th>run</th><th>dataset</th><th>accuracy (%)</th><th>eff. rank repr.</th><th>eff. rank emb.</th><th>RDM (target − online)</th><th>s / epoch</th><th>directory</th></tr>${rows.join("")}</table>`;
   const parts = [
     `<h2>Results</h2>${table}`,
     await figure("compare-rank-representation", compareRankFigure(runs, "representation"), "Effective rank of the encoder output over training"),

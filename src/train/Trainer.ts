@@ -68,6 +68,7 @@ export interface SpectraEvent {
   type: "spectra";
   epoch: number;
   effectiveRank: { representation: number; embedding: number; target: number | null };
+  /** erank(target) - erank(online) of the embeddings (RDM's sign); null without a target branch. */
   rankDifferential: number | null;
   meanPairwiseCosine: number;
 }
@@ -101,6 +102,7 @@ export interface TrainSummary {
   seconds: number;
   probe: { mean: number; std: number; splits: number; protocol: string; solver: string; converged: boolean };
   effectiveRank: { representation: number; embedding: number; target: number | null };
+  /** erank(target) - erank(online) of the embeddings (RDM's sign); null without a target branch. */
   rankDifferential: number | null;
   meanPairwiseCosine: number;
   warnings: string[];
