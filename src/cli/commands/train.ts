@@ -46,7 +46,7 @@ function printSummary(s: TrainSummary): void {
       `  effective rank          representation ${s.effectiveRank.representation.toFixed(1)}, embedding ${s.effectiveRank.embedding.toFixed(1)}${s.effectiveRank.target !== null ? `, target ${s.effectiveRank.target.toFixed(1)}` : ""}`,
     );
     if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (erank of the target embedding - erank of the online embedding)`);
-    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)}`);
+    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)} (online embedding, uncentred)`);
   }
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.runDir) {
