@@ -24,7 +24,7 @@ import { type PlanetoidFixture, pickleArray, writePlanetoid } from "../../helper
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-planetoid-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const shared = path.resolve(__dirname, "../../../../../shared/data");
+const shared = process.env.WERANK_DATA_DIR || path.resolve(__dirname, "../../..", "../shared/data");
 const coraDir = path.join(shared, "cora", "planetoid");
 const havePython = spawnSync("/usr/bin/python3", ["-c", "import pickle"]).status === 0;
 const haveCora = fs.existsSync(path.join(coraDir, "ind.cora.x"));
