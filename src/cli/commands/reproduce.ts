@@ -127,24 +127,27 @@ Examples:
     const accCv = stat(cvAcc.map((a) => 100 * a));
     const splitStd = stat(done.map((s) => 100 * s.probe.std));
     const pub = bgrl ? PUBLISHED_BGRL[dataset]?.[noAugment ? "noAugment" : "augmented"] : noAugment ? undefined : PUBLISHED_GRACE[dataset]?.accuracy;
-    if (!bgrl) return finishGrace({ dataset, werank, noAugment, base, done, acc, splitStd, pub, root: root.dir, summaries, json });
-    const result = {
+    const common = {
       type: "reproduce",
-      method: "bgrl",
+      method,
       dataset,
       werank,
       noAugment,
       epochs: base.train.epochs,
       seeds: done.length,
       accuracy: { mean: acc.mean, std: acc.std, meanSplitStd: splitStd.mean, protocol: base.eval.protocol },
-      accuracyBgrlProtocol: { mean: accCv.mean, std: accCv.std, meanRepeatStd: stat(cvStd.map((s) => 100 * s)).mean },
       effectiveRank: { representation: stat(done.map((s) => s.effectiveRank.representation)).mean, embedding: stat(done.map((s) => s.effectiveRank.embedding)).mean },
       published: pub ?? null,
       difference: pub ? acc.mean - pub.mean : null,
-      differenceBgrlProtocol: pub ? accCv.mean - pub.mean : null,
       secondsPerEpoch: stat(done.map((s) => s.secondsPerEpoch)).mean,
       wallSeconds: done.reduce((a, s) => a + s.seconds, 0),
       runDir: root.dir,
+    };
+    if (!bgrl) return finishGrace(common, { base, splitStd, summaries, json });
+    const result = {
+      ...common,
+      accuracyBgrlProtocol: { mean: accCv.mean, std: accCv.std, meanRepeatStd: stat(cvStd.map((s) => 100 * s)).mean },
+      differenceBgrlProtocol: pub ? accCv.mean - pub.mean : null,
     };
     atomicWriteJson(root.path("results.json"), { ...result, runs: summaries });
     const md = [
@@ -163,48 +166,36 @@ Examples:
   },
 };
 
-/** results.json / results.md of `reproduce grace`: one protocol (GRACE's), beside GRACE's number. */
-function finishGrace(o: {
+/** The results.json fields `reproduce bgrl` and `reproduce grace` share. */
+interface CommonResult {
   dataset: string;
   werank: number;
   noAugment: boolean;
-  base: Config;
-  done: TrainSummary[];
-  acc: Stat;
-  splitStd: Stat;
-  pub: PublishedResult | undefined;
-  root: string;
-  summaries: TrainSummary[];
-  json: boolean;
-}): number {
-  const { dataset, werank, noAugment, base, done, acc, splitStd, pub } = o;
-  const result = {
-    type: "reproduce",
-    method: "grace",
-    dataset,
-    werank,
-    noAugment,
-    epochs: base.train.epochs,
-    seeds: done.length,
-    accuracy: { mean: acc.mean, std: acc.std, meanSplitStd: splitStd.mean, protocol: base.eval.protocol },
-    effectiveRank: { representation: stat(done.map((s) => s.effectiveRank.representation)).mean, embedding: stat(done.map((s) => s.effectiveRank.embedding)).mean },
-    published: pub ?? null,
-    difference: pub ? acc.mean - pub.mean : null,
-    secondsPerEpoch: stat(done.map((s) => s.secondsPerEpoch)).mean,
-    wallSeconds: done.reduce((a, s) => a + s.seconds, 0),
-    runDir: o.root,
-  };
-  atomicWriteJson(path.join(o.root, "results.json"), { ...result, runs: o.summaries });
+  seeds: number;
+  accuracy: { mean: number; std: number };
+  effectiveRank: { representation: number };
+  published: PublishedResult | null;
+  difference: number | null;
+  wallSeconds: number;
+  runDir: string;
+}
+
+/** results.json / results.md of `reproduce grace`: one protocol (GRACE's), beside GRACE's number. */
+function finishGrace(result: CommonResult, o: { base: Config; splitStd: Stat; summaries: TrainSummary[]; json: boolean }): number {
+  const { dataset, werank, noAugment, published: pub, seeds } = result;
+  const { base, splitStd } = o;
+  const acc = result.accuracy;
+  atomicWriteJson(path.join(result.runDir, "results.json"), { ...result, runs: o.summaries });
   const md = [
     `| dataset | setting | ours, ${base.eval.protocol} protocol (%) | published GRACE (%) | difference | eff. rank repr. | seeds | epochs | wall time |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    `| ${dataset} | GRACE${werank > 0 ? ` + WERank ${werank}` : ""}${noAugment ? ", no augmentation" : ""} | ${acc.mean.toFixed(2)} ± ${(done.length > 1 ? acc.std : splitStd.mean).toFixed(2)} | ${pub ? `${pub.mean.toFixed(1)} ± ${pub.std.toFixed(1)}` : "–"} | ${result.difference !== null ? result.difference.toFixed(2) : "–"} | ${result.effectiveRank.representation.toFixed(1)} | ${done.length} | ${base.train.epochs} | ${(result.wallSeconds / 60).toFixed(1)} min |`,
+    `| ${dataset} | GRACE${werank > 0 ? ` + WERank ${werank}` : ""}${noAugment ? ", no augmentation" : ""} | ${acc.mean.toFixed(2)} ± ${(seeds > 1 ? acc.std : splitStd.mean).toFixed(2)} | ${pub ? `${pub.mean.toFixed(1)} ± ${pub.std.toFixed(1)}` : "–"} | ${result.difference !== null ? result.difference.toFixed(2) : "–"} | ${result.effectiveRank.representation.toFixed(1)} | ${seeds} | ${base.train.epochs} | ${(result.wallSeconds / 60).toFixed(1)} min |`,
     "",
-    done.length > 1 ? "± is the standard deviation over model seeds." : `± is the standard deviation over the probe's ${base.eval.splits} repeats (one model seed).`,
+    seeds > 1 ? "± is the standard deviation over model seeds." : `± is the standard deviation over the probe's ${base.eval.splits} repeats (one model seed).`,
     "GRACE's protocol: 10% train with C chosen by 5-fold cross-validation and a refit, 90% test, 3 repeats (its eval.py).",
     "",
   ].join("\n");
-  atomicWriteFile(path.join(o.root, "results.md"), md);
+  atomicWriteFile(path.join(result.runDir, "results.md"), md);
   if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write("\n" + md);
   return o.summaries.some((s) => s.status === "interrupted") ? EXIT.interrupted : EXIT.ok;
