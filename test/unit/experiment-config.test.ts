@@ -24,6 +24,7 @@ import { applyOverride, deepMerge, getPath, parseAssignment, parseValue, setPath
 import { PRESET_NAMES, WERANK_PRESET_ALPHA, presetConfig, presetSource } from "../../src/experiment/presets.js";
 import { SHORT_FLAGS, defaultConfig, readConfigFile, resolveConfig } from "../../src/experiment/resolveConfig.js";
 import { trainingSchedule } from "../../src/train/trainingSchedule.js";
+import { CONFIG_HELP } from "../../src/cli/configArgs.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -514,6 +515,14 @@ describe("presets", () => {
     }
     expect(new Set(PRESET_NAMES).size).toBe(PRESET_NAMES.length);
     for (const name of PRESET_NAMES) expect(() => resolveConfig({ preset: name }), name).not.toThrow();
+  });
+
+  it("--help of train / sweep / reproduce (CONFIG_HELP) and the README name every preset", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    for (const name of PRESET_NAMES.filter((n) => n !== "synthetic" && !n.endsWith("+werank"))) {
+      expect(CONFIG_HELP, name).toMatch(new RegExp(`[ :]${name.replace(/[-+]/g, "\\$&")}[,; (\n]`));
+      expect(readme, name).toContain(`\`${name}\``);
+    }
   });
 
   it("synthetic is the defaults with the preset name recorded", () => {
