@@ -132,6 +132,13 @@ export function readPickle(bytes: Uint8Array, file: string): PyValue {
     return { kind: "object", cls: cls.name, args: args.items };
   };
   const tuple = (items: PyValue[]): PyTuple => ({ kind: "tuple", items });
+  const utf8 = (b: Uint8Array): string => {
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(b);
+    } catch {
+      return fail("a string that is not valid UTF-8");
+    }
+  };
   while (true) {
     at = pos;
     const op = u8();
@@ -198,10 +205,10 @@ export function readPickle(bytes: Uint8Array, file: string): PyValue {
         stack.push(take(i32()));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(new TextDecoder("utf-8", { fatal: true }).decode(take(u8())));
+        stack.push(utf8(take(u8())));
         break;
       case 0x58: // BINUNICODE
-        stack.push(new TextDecoder("utf-8", { fatal: true }).decode(take(u32())));
+        stack.push(utf8(take(u32())));
         break;
       case 0x29: // EMPTY_TUPLE
         stack.push(tuple([]));

@@ -163,3 +163,34 @@ describe("readPickle: strict, never executes", () => {
     expect(dataErr(() => readPickle(Buffer.from([0x80, 2, 0x4e]), file))).toMatch(/runs past the end/);
   });
 });
+
+describe("mutated Planetoid files", () => {
+  it("load or fail with ERR_DATA, never another error (300 seeded mutations of the pickles and test.index)", async () => {
+    const dir = path.join(tmp, "fuzz");
+    writePlanetoid(dir, "f", citeseerLike());
+    const parts = ["x", "tx", "allx", "y", "ty", "ally", "graph", "test.index"];
+    const original = new Map(parts.map((p) => [p, fs.readFileSync(path.join(dir, `ind.f.${p}`))]));
+    let seed = 12345;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0), seed % n);
+    let failures = 0;
+    for (let i = 0; i < 300; i++) {
+      const part = parts[rand(parts.length)]!;
+      const bytes = Buffer.from(original.get(part)!);
+      let mutated: Buffer = bytes;
+      const kind = rand(3);
+      if (kind === 0) for (let k = 0, m = 1 + rand(4); k < m; k++) bytes[rand(bytes.length)] = rand(256);
+      else if (kind === 1) mutated = bytes.subarray(0, rand(bytes.length));
+      else bytes[rand(bytes.length)] = [0x28, 0x2e, 0x4e, 0x74, 0x52, 0x62, 0x71, 0x68][rand(8)]!; // structural opcodes
+      fs.writeFileSync(path.join(dir, `ind.f.${part}`), mutated);
+      try {
+        await loadPlanetoid(dir);
+      } catch (e) {
+        failures++;
+        expect((e as { code?: string }).code, `mutation ${i} of ${part}: ${String(e)}`).toBe("ERR_DATA");
+      }
+      fs.writeFileSync(path.join(dir, `ind.f.${part}`), original.get(part)!);
+    }
+    expect(failures).toBeGreaterThan(100); // the mutations do break files
+  });
+});
+
