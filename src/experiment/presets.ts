@@ -8,7 +8,7 @@
  * with Coauthor-CS's augmentations and 2,000 epochs). The ogbn-arXiv preset follows the BGRL paper
  * (Table 8 and Appendix F), every value marked `paper` below.
  *
- * GRACE presets (`grace-cora`, `grace-citeseer`; Zhu et al., 2020) copy CRIPAC-DIG/GRACE config.yaml:
+ * GRACE presets (`grace-cora`, `grace-citeseer`, `grace-pubmed`; Zhu et al., 2020) copy CRIPAC-DIG/GRACE config.yaml:
  * encoder widths (2 x num_hidden, num_hidden), activation, projector, tau, the four drop rates, Adam
  * with a constant lr, epochs; Planetoid data with row-normalized features; GRACE's evaluation code
  * (eval protocol "grace", src/eval/graceProbe.ts).
@@ -103,6 +103,7 @@ const GRACE: Record<string, GraceSettings> = {
     epochs: 200,
     source: "CRIPAC-DIG/GRACE config.yaml (CiteSeer; GRACE shares one PReLU across layers, here one per layer)",
   },
+  "grace-pubmed": { dataset: "pubmed-planetoid", hidden: 256, projectorHidden: 256, act: "relu", tau: 0.7, lr: 1e-3, dropEdge: [0.4, 0.1], dropFeature: [0.0, 0.2], epochs: 1500, source: "CRIPAC-DIG/GRACE config.yaml (PubMed)" },
 };
 
 function gracePreset(s: GraceSettings): ConfigInput {

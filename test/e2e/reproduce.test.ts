@@ -81,7 +81,7 @@ describe("werank-native reproduce grace", () => {
   it("knows GRACE's datasets only", () => {
     const r = cli(["reproduce", "grace", "--dataset", "coauthor-cs"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/GRACE preset 'coauthor-cs'.*cora, citeseer/s);
+    expect(r.stderr).toMatch(/GRACE preset 'coauthor-cs'.*cora, citeseer, pubmed/s);
   });
 
   it.skipIf(!present)("trains the grace-cora preset on the Planetoid files and reports GRACE's protocol beside 83.3 ± 0.4", () => {

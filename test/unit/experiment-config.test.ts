@@ -474,13 +474,15 @@ describe("presets", () => {
     expect(presetSource("ogbn-arxiv")).toMatch(/paper: .*weight standardization/);
   });
 
-  it("GRACE presets copy CRIPAC-DIG/GRACE config.yaml (Cora, CiteSeer) on the Planetoid data with GRACE's evaluation", () => {
+  it("GRACE presets copy CRIPAC-DIG/GRACE config.yaml (Cora, CiteSeer, PubMed) on the Planetoid data with GRACE's evaluation", () => {
     // config.yaml, by hand: Cora lr 0.0005, num_hidden 128, num_proj_hidden 128, relu, pe 0.2/0.4, pf 0.3/0.4,
     // tau 0.4, 200 epochs; CiteSeer lr 0.001, 256, 256, prelu, pe 0.2/0.0, pf 0.3/0.2, tau 0.9, 200 epochs;
+    // PubMed lr 0.001, 256, 256, relu, pe 0.4/0.1, pf 0.0/0.2, tau 0.7, 1500 epochs;
     // weight_decay 1e-5, Adam without a schedule, 2-layer GCN (2 h, h), no norm.
     const official = {
       "grace-cora": { dataset: "cora-planetoid", lr: 5e-4, h: 128, proj: 128, act: "relu", pe: [0.2, 0.4], pf: [0.3, 0.4], tau: 0.4 },
       "grace-citeseer": { dataset: "citeseer-planetoid", lr: 1e-3, h: 256, proj: 256, act: "prelu", pe: [0.2, 0.0], pf: [0.3, 0.2], tau: 0.9 },
+      "grace-pubmed": { dataset: "pubmed-planetoid", lr: 1e-3, h: 256, proj: 256, act: "relu", pe: [0.4, 0.1], pf: [0.0, 0.2], tau: 0.7, epochs: 1500 },
     };
     for (const [name, o] of Object.entries(official)) {
       const cfg = resolveConfig({ preset: name });
@@ -490,7 +492,7 @@ describe("presets", () => {
       expect(cfg.augment.dropEdge).toEqual(o.pe);
       expect(cfg.augment.dropFeature).toEqual(o.pf);
       expect(cfg.optim).toMatchObject({ name: "adam", lr: o.lr, weightDecay: 1e-5, schedule: "constant" });
-      expect(cfg.train.epochs).toBe(200);
+      expect(cfg.train.epochs).toBe("epochs" in o ? o.epochs : 200);
       expect(cfg.eval).toMatchObject({ protocol: "grace", splits: 3, trainFraction: 0.1, classifier: "ovr" });
       expect(cfg.eval.grid).toEqual(Array.from({ length: 20 }, (_, i) => 2 ** (i - 10)));
       expect(presetSource(name)).toMatch(/CRIPAC-DIG\/GRACE config\.yaml/);
