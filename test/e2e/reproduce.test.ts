@@ -82,6 +82,10 @@ describe("werank-native reproduce grace", () => {
     const r = cli(["reproduce", "grace", "--dataset", "coauthor-cs"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/GRACE preset 'coauthor-cs'.*cora, citeseer, pubmed/s);
+    const b = cli(["reproduce", "bgrl", "--dataset", "grace-cora"]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/BGRL preset 'grace-cora'/);
+    expect(b.stderr).not.toMatch(/Valid choices:.*grace-citeseer/s);
   });
 
   it.skipIf(!present)("trains the grace-cora preset on the Planetoid files and reports GRACE's protocol beside 83.3 ± 0.4", () => {

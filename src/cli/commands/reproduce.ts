@@ -64,7 +64,7 @@ Examples:
     const werank = p.values.werank !== undefined ? numberFlag("werank", p.values.werank, { min: 0 })! : 0;
     const bgrl = method === "bgrl";
     const graceDatasets = GRACE_PRESET_NAMES.map((n) => n.replace(/^grace-/, ""));
-    if (bgrl && !PRESET_NAMES.includes(dataset)) throw new ConfigError(unknownName("BGRL preset", dataset, PRESET_NAMES.filter((n) => !n.includes("+") && n !== "synthetic" && !n.startsWith("grace-"))));
+    if (bgrl && (!PRESET_NAMES.includes(dataset) || GRACE_PRESET_NAMES.includes(dataset.replace(/\+werank$/, "")))) throw new ConfigError(unknownName("BGRL preset", dataset, PRESET_NAMES.filter((n) => !n.includes("+") && n !== "synthetic" && !GRACE_PRESET_NAMES.includes(n))));
     if (!bgrl && !graceDatasets.includes(dataset)) throw new ConfigError(unknownName("GRACE preset", dataset, graceDatasets));
     const seeds = numberFlag("seeds", p.values.seeds, { integer: true, min: 1 }) ?? 1;
     const json = p.values.json === true;
