@@ -65,11 +65,11 @@ function loadFormat(format: DatasetFormat, file: string, name: string, options: 
   }
 }
 
-/** A Planetoid folder, or its `ind.<prefix>.x` file (the prefix then comes from the name). */
+/** A Planetoid folder (named after its file prefix), or its `ind.<prefix>.x` file (named `name`). */
 function loadPlanetoidPath(file: string, name: string, pre: PreprocessOptions): Promise<Graph> {
   const m = /^ind\.(.+)\.x$/.exec(path.basename(file));
   if (m && !fs.statSync(file).isDirectory()) return loadPlanetoid(path.dirname(file), { ...pre, name, prefix: m[1]! });
-  return loadPlanetoid(file, { ...pre, name });
+  return loadPlanetoid(file, pre);
 }
 
 /** Loads a dataset by registry name (or path) into a validated Graph; see the module comment. */

@@ -62,7 +62,7 @@ describe("Cora from the Planetoid files (golden, against Python's pickle + PyG's
     expect(byName.numNodes).toBe(2708);
     const byDir = await loadDataset(coraDir);
     const byFile = await loadDataset(path.join(coraDir, "ind.cora.x"));
-    expect(byDir.name).toBe("planetoid");
+    expect(byDir.name).toBe("cora"); // the files' prefix, not the folder's name
     expect(byFile.name).toBe("cora");
     expect(Array.from(byDir.labels)).toEqual(Array.from(byName.labels));
     expect(Array.from(byFile.indices)).toEqual(Array.from(byName.indices));
@@ -108,6 +108,14 @@ describe("Planetoid assembly on a synthetic CiteSeer-like fixture", () => {
     expect(Array.from(s.train)).toEqual([0, 1]);
     expect(Array.from(s.val)).toEqual([2, 3, 4, 5]); // the next 500, as far as allx reaches
     expect(Array.from(s.test)).toEqual([6, 8, 9]);
+  });
+
+  it("citeseer-planetoid is found in PyG's layout (<dir>/CiteSeer/raw/ind.citeseer.*)", async () => {
+    const root = path.join(tmp, "pyg");
+    writePlanetoid(path.join(root, "CiteSeer", "raw"), "citeseer", citeseerLike());
+    expect(locateDataset("citeseer-planetoid", root).path).toBe(path.join(root, "CiteSeer", "raw", "ind.citeseer.x"));
+    const g = await loadDataset("citeseer-planetoid", { dataDir: root });
+    expect([g.name, g.numNodes]).toEqual(["citeseer-planetoid", 10]);
   });
 
   it("a folder with two prefixes needs the name; an empty folder is a DataError", async () => {
