@@ -34,6 +34,7 @@ export { trainingSchedule, type TrainingSchedule, type ScheduleEvent } from "./t
 export { WERank, werank, groupOf, WERANK_GROUPS, type WERankGroup, type WERankWeight, type WERankOptions, type WERankSelection, type WERankResult, type HasNamedParameters } from "./regularizers/werank.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, parseSafetensorsHeader, writeAtomic, MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, checkpointFiles, prefixed, unprefixed, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";
+export { exportEncoder, ENCODER_PREFIX, type ExportEncoderOptions, type ExportedEncoder } from "./train/checkpoint/exportEncoder.js";
 export { Generator } from "./tensor/Generator.js";
 export * from "./graph/index.js";
 export * from "./experiment/index.js";

@@ -167,7 +167,7 @@ export const trainSchema = z.strictObject({
   seed: nonNegInt.default(0),
   dataSeed: nonNegInt.default(0),
   /** auto | cpu | cuda | cuda:<i> (else WERANK_DEVICE). */
-  device: z.string().default("auto"),
+  device: z.string().refine((d) => /^(auto|cpu|cuda(:\d+)?)$/.test(d), { message: "expected one of auto, cpu, cuda, cuda:<index>" }).default("auto"),
   /**
    * float32 products in training steps (see setMatmulPrecision): highest = float32; high = TF32 on CUDA;
    * medium = also bfloat16 products on CPUs with native bf16 (AVX512_BF16/AMX). Evaluation stays float32.

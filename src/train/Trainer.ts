@@ -426,6 +426,8 @@ export class Trainer {
     const rd = this.runDir;
     const start = Date.now();
     const total = c.train.epochs;
+    // Spectra at initialization: the report then shows collapse as a change from epoch 0.
+    if (this.#epoch === 0 && c.train.spectraEvery > 0) yield* this.#diagnose(0, false);
     while (this.#epoch < total && !this.#stop) {
       const t0 = performance.now();
       const read = (this.#epoch + 1) % c.train.logEvery === 0 || this.#epoch + 1 === total;
@@ -465,7 +467,8 @@ export class Trainer {
     return s;
   }
 
-  *#diagnose(epoch: number): Iterable<TrainEvent> {
+  /** Logs diagnostics; `warn` = false at initialization, where collapse warnings say nothing yet. */
+  *#diagnose(epoch: number, warn = true): Iterable<TrainEvent> {
     const rep = this.diagnostics();
     this.#lastReport = rep;
     this.runDir?.appendJsonl("spectra.jsonl", rep);
@@ -481,6 +484,7 @@ export class Trainer {
       meanPairwiseCosine: rep.embeddings.online?.meanPairwiseCosine ?? NaN,
     };
     yield ev;
+    if (!warn) return;
     for (const w of this.#collapseWarnings(rep)) {
       if (this.#warnings.includes(w)) continue;
       this.#warnings.push(w);
