@@ -30,6 +30,7 @@ export * from "./train/optim/index.js";
 export { EMA, emaUpdate, type EMABuffers } from "./train/ema.js";
 export { clipGradNorm, type ClipGradNormOptions } from "./train/clip.js";
 export { WarmupCosineSchedule, MomentumCosineSchedule, ConstantSchedule, type Schedule } from "./train/schedules.js";
+export { trainingSchedule, type TrainingSchedule, type ScheduleEvent } from "./train/trainingSchedule.js";
 export { WERank, werank, groupOf, checkGram, WERANK_GROUPS, WERANK_GRAMS, type WERankGram, type WERankGroup, type WERankWeight, type WERankOptions, type WERankSelection, type WERankResult, type HasNamedParameters } from "./regularizers/werank.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, parseSafetensorsHeader, writeAtomic, MAX_HEADER_BYTES, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, checkpointFiles, prefixed, unprefixed, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";

@@ -13,7 +13,10 @@ export const CONFIG_OPTIONS: OptionSpec = {
 };
 
 export const CONFIG_HELP = `Configuration (lowest priority first: defaults, --preset, --config files, short flags, --set):
-  --preset NAME         a published setting, e.g. amazon-computers, coauthor-cs+werank
+  --preset NAME         a published setting, each also as NAME+werank (--epochs scales its warm-up):
+                        BGRL: amazon-computers, amazon-photo, coauthor-cs, coauthor-physics, wikics,
+                        ogbn-arxiv (BGRL's paper), cora (ours); GRACE: grace-cora, grace-citeseer,
+                        grace-pubmed
   --config FILE         YAML or JSON config file (repeatable)
   --set KEY=VALUE       any config key, e.g. --set objective.tau=0.5 --set encoder.layers=512,256
   --dataset NAME        dataset.name          --data-dir DIR    dataset.dataDir

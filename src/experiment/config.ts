@@ -27,7 +27,7 @@ export const ACTIVATIONS = ["prelu", "relu", "elu", "none"] as const;
 export const OBJECTIVE_NAMES = ["bgrl", "simsiam", "grace", "directclr", "vicreg", "barlow", "rdm"] as const;
 export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
 export const WERANK_LAYERS = ["encoder", "predictor", "projector", "encoder+predictor", "encoder+projector", "all"] as const;
-export const PROTOCOLS = ["random", "public", "bgrl"] as const;
+export const PROTOCOLS = ["random", "public", "bgrl", "grace"] as const;
 export const CLASSIFIERS = ["multinomial", "ovr"] as const;
 export const FEATURE_NORMS = ["none", "row", "zscore", "row+zscore"] as const;
 
@@ -161,7 +161,9 @@ export const optimSchema = z.strictObject({
   weightDecay: z.number().nonnegative().default(1e-5),
   /** SGD momentum. */
   momentum: z.number().min(0).max(1).default(0.9),
-  /** Linear warm-up epochs before the cosine decay. */
+  /** Learning-rate schedule: linear warm-up then cosine decay to 0 (BGRL), or constant (GRACE's code). */
+  schedule: z.enum(["warmup-cosine", "constant"]).default("warmup-cosine"),
+  /** Linear warm-up epochs before the cosine decay (a preset's is scaled with --epochs: see resolveConfig). */
   warmupEpochs: nonNegInt.default(10),
   /** Clip the total gradient 2-norm to this value; 0 disables. */
   clipGradNorm: z.number().nonnegative().default(0),

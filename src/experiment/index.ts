@@ -20,7 +20,8 @@ export {
   type ConfigInput,
 } from "./config.js";
 export { resolveConfig, defaultConfig, readConfigFile, configError, SHORT_FLAGS, type ConfigSources } from "./resolveConfig.js";
-export { presetConfig, PRESET_NAMES, presetSource, WERANK_PRESET_ALPHA } from "./presets.js";
+export { presetConfig, PRESET_NAMES, GRACE_PRESET_NAMES, presetSource, WERANK_PRESET_ALPHA } from "./presets.js";
+export { PUBLISHED_BGRL, PUBLISHED_GRACE, type PublishedResult, type PublishedBgrl, type PublishedGrace } from "./published.js";
 export { parseValue, parseAssignment, setPath, getPath, applyOverride, deepMerge } from "./overrides.js";
 export { RunDir, readJsonl, environmentInfo, type EnvironmentInfo } from "./RunDir.js";
 export { loadGraphForConfig } from "./loadGraphForConfig.js";

@@ -44,7 +44,8 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { clipGradNorm } from "./clip.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint/checkpoint.js";
 import { Adam, AdamW, SGD, type Optimizer } from "./optim/index.js";
-import { ConstantSchedule, MomentumCosineSchedule, type Schedule, WarmupCosineSchedule } from "./schedules.js";
+import type { Schedule } from "./schedules.js";
+import { trainingSchedule } from "./trainingSchedule.js";
 import { readEnv } from "../env.js";
 
 /** One logged training epoch. */
@@ -187,8 +188,9 @@ export class Trainer {
       if (werankEnabled(c)) this.werank = this.#buildWerank();
       if (c.svmax.lambda > 0) this.#svmax = new SVMax({ weight: c.svmax.lambda });
       if (c.varianceReg.weight > 0) this.#variance = new VarianceRegularizer({ weight: c.varianceReg.weight, gamma: c.varianceReg.gamma });
-      this.#lr = new WarmupCosineSchedule(opt.lr, Math.min(opt.warmupEpochs, c.train.epochs), c.train.epochs);
-      this.#mm = c.ema.schedule === "cosine" ? new MomentumCosineSchedule(c.ema.momentum, c.train.epochs) : new ConstantSchedule(c.ema.momentum);
+      const schedule = trainingSchedule(c);
+      this.#lr = schedule.lr;
+      this.#mm = schedule.momentum;
       if (o.graph.numNodes > DIAGNOSTIC_ROWS) {
         // A fixed subset (seeded by the data seed) so spectra are comparable across epochs and runs.
         const g = new Generator(c.train.dataSeed + 7919);

@@ -10,6 +10,7 @@ import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
 import { resolveDevice, Trainer, type TrainSummary } from "../../train/Trainer.js";
+import { trainingSchedule } from "../../train/trainingSchedule.js";
 import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
@@ -146,6 +147,8 @@ Examples:
             `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs\n  run directory ${runDir.dir}\n`,
         );
       }
+      const schedule = trainingSchedule(config);
+      process.stdout.write((json ? JSON.stringify(schedule.event) : schedule.line) + "\n");
       progress.start(trainer.epoch);
       const it = trainer.fit();
       let r = await it.next();
