@@ -94,7 +94,7 @@ export function labelsToInt32(labels: ArrayLike<number>, where: string, minClass
 export function checkWeights(w: Float32Array, where: string): void {
   for (let k = 0; k < w.length; k++) {
     const v = w[k]!;
-    if (!(v > 0 && v <= MAX_EDGE_WEIGHT)) throw new DataError(`Expected edge weights in (0, ${MAX_EDGE_WEIGHT}] in ${where} but received ${v} at position ${k}`);
+    if (!(v > 0 && v <= MAX_EDGE_WEIGHT)) throw new DataError(`Expected edge weights in (0, ${MAX_EDGE_WEIGHT.toExponential()}] in ${where} but received ${v} at position ${k}`);
   }
 }
 

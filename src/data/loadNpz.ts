@@ -45,7 +45,7 @@ const NPY_HEADER_MAX = 1 << 16;
 const INT_DTYPES: NpyDType[] = ["i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"];
 const VALUE_DTYPES: NpyDType[] = ["f2", "f4", "f8", ...INT_DTYPES, "b1"];
 /**
- * Accepted dtypes per array (docs/datasets.md): ids, pointers, shapes and labels are integers of any
+ * Accepted dtypes per array (docs/data-formats.md): ids, pointers, shapes and labels are integers of any
  * width (a bool or float index array is a wrong file, not a value to cast); values may be any number.
  */
 const DTYPES: Record<string, NpyDType[]> = {
@@ -81,7 +81,7 @@ class NpzReader {
     const a = parseNpy(bytes, { file: this.file, array: key }, { share: true });
     const allowed = DTYPES[key];
     if (allowed && !allowed.includes(a.dtype)) {
-      throw new DataError(`Expected dtype ${allowed.join("/")} for ${this.where(key)} but received '${a.dtype}' (see the accepted dtypes in docs/datasets.md)`);
+      throw new DataError(`Expected dtype ${allowed.join("/")} for ${this.where(key)} but received '${a.dtype}' (see the accepted dtypes in docs/data-formats.md)`);
     }
     return a;
   }

@@ -366,16 +366,16 @@ function isGzipFile(path: string, file: string): boolean {
 
 /**
  * Inflated bytes allowed per compressed byte when the caller knows no row count: numeric CSVs
- * compress 2-20×; a compression bomb reaches ~1000×.
+ * compress 2-20× (more only when tiny, which the slack covers); a compression bomb reaches ~1000×.
  */
-const MAX_GZIP_RATIO = 64;
-const GZIP_SLACK_BYTES = 32 << 20;
+const MAX_GZIP_RATIO = 32;
+const GZIP_SLACK_BYTES = 16 << 20;
 
 /**
  * Reads a (possibly gzip-compressed) numeric table file, streaming. Only regular files are read (a
  * FIFO or `/dev/zero` is refused before opening); a `.gz` name must hold gzip data, and empty,
  * truncated or corrupt gzip streams are ERR_DATA. Without `limitRows`, a gzip stream may inflate to
- * at most 32 MiB + 64× its compressed size.
+ * at most 16 MiB + 32× its compressed size.
  */
 export async function readNumberTable(path: string, options: TableOptions): Promise<NumberTable> {
   const file = options.file ?? path;

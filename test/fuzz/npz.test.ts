@@ -8,11 +8,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll } from "vitest";
 import { createRng, type Rng } from "../../src/data/rng.js";
-import { ensureDist } from "../helpers/dist.js";
 import { benchmarkArrays, npy, zip, type ArraySpec, type ZipMember } from "../helpers/npz.js";
-import { fuzzFull, pick, runVariants, tally, violations, type Variant } from "./harness.js";
+import { fuzzFull, fuzzSuite, type Variant } from "./harness.js";
 import { flipBits, overwriteBytes, put, specialFiles, truncationOffsets } from "./inputs.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-npz-"));
@@ -133,15 +132,4 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   return { fixed, random };
 }
 
-describe(".npz fuzz suite", () => {
-  beforeAll(() => ensureDist());
-
-  it("every variant ends cleanly: no signal, hang, stack trace or success on bad data", async () => {
-    const { fixed, random } = buildVariants();
-    const variants = fuzzFull ? [...fixed, ...random] : [...fixed, ...pick(random, 12, 1)];
-    expect(variants.length).toBeGreaterThanOrEqual(fuzzFull ? 200 : 30);
-    const outcomes = await runVariants(variants);
-    console.log(`.npz fuzz (${fuzzFull ? "full" : "subset"}):`, JSON.stringify(tally(outcomes)));
-    expect(violations(outcomes)).toEqual([]);
-  });
-});
+fuzzSuite(".npz", buildVariants, { sample: 12, seed: 1 });

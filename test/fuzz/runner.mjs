@@ -8,7 +8,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+// WERANK_FUZZ_ROOT: run the jobs against another checkout's dist/ (e.g. the code before a fix).
+const root = process.env.WERANK_FUZZ_ROOT ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
 const jobs = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const start = Number(process.argv[3] ?? 0);
 const { WerankError } = await import(pathToFileURL(path.join(root, "dist", "errors.js")).href);

@@ -56,6 +56,13 @@ describe("loadPlain", () => {
     expect(g.provenance.preprocessing).toEqual(expect.arrayContaining(["features-identity(no feature file)", "labels-none(all class 0)"]));
   });
 
+  it("refuses a numNodes outside [1, 2^31 - 2] with ERR_DATA, not a RangeError", async () => {
+    const edges = file("n.csv", "0,1\n");
+    for (const n of [1e12, 2 ** 31, 0, 1.5]) {
+      expect(await dataErrAsync(loadPlain({ edges, numNodes: n }))).toBe(`Expected numNodes to be an integer in [1, 2147483646] (node ids are int32) but received ${n}`);
+    }
+  });
+
   it("names the file and position of bad input", async () => {
     expect(await dataErrAsync(loadPlain({ edges: file("b1.csv", "0,1\n1,-2\n") }))).toMatch(/non-negative integer node ids in .*b1\.csv but received -2 at edge 1 \(data line 2\), column 2/);
     expect(await dataErrAsync(loadPlain({ edges: file("b2.csv", "0,1\n1,2.5\n") }))).toContain("received 2.5 at edge 1");
