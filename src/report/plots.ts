@@ -52,7 +52,8 @@ export interface LineChartOptions {
   facetOrder?: readonly string[];
 }
 
-const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } } };
+/** Shared top level of every figure (schema, white background, font sizes). */
+export const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } } };
 
 /** Lines y(x), one per series, optionally faceted; log y for spectra. */
 export function lineChart(o: LineChartOptions): VegaLiteSpec {

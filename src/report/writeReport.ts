@@ -28,7 +28,7 @@ import {
 import { renderSvg, type VegaLiteSpec } from "./plots.js";
 import { readRun, runLabel, type RunData } from "./runData.js";
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+export const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const pct = (x: number | undefined): string => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : "–");
 const num = (x: number | null | undefined, d = 1): string => (x !== undefined && x !== null && Number.isFinite(x) ? x.toFixed(d) : "–");
 
@@ -43,13 +43,13 @@ figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 .empty { color: #888; font-style: italic; }`;
 
-async function figure(id: string, spec: VegaLiteSpec | undefined, caption: string): Promise<string> {
+export async function figure(id: string, spec: VegaLiteSpec | undefined, caption: string): Promise<string> {
   if (!spec) return `<figure id="${id}" class="empty">${esc(caption)}: no data logged yet.</figure>`;
   const svg = await renderSvg(spec);
   return `<figure id="${id}" data-figure="${id}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
-function page(title: string, subtitle: string, body: string): string {
+export function page(title: string, subtitle: string, body: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head>\n<body><h1>${esc(title)}</h1><p class="sub">${esc(subtitle)}</p>\n${body}\n</body></html>\n`;
 }
 
