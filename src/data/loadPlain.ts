@@ -19,6 +19,7 @@
  * const g = await loadPlain({ edges: "edges.tsv", features: "x.npy", labels: "y.txt", name: "mine" });
  * ```
  */
+import os from "node:os";
 import path from "node:path";
 import { DataError, WerankError } from "../errors.js";
 import { readRegularFile } from "../util/regularFile.js";
@@ -41,6 +42,9 @@ export interface LoadPlainOptions extends PreprocessOptions {
   /** Graph name (default: the edge file's name without extension). */
   name?: string;
 }
+
+/** Bytes per node of a graph with identity features: CSR features (12), adjacency indptr (4), labels (4), slack. */
+const BYTES_PER_IDENTITY_NODE = 32;
 
 function readNpyFile(file: string): NpyArray {
   return parseNpy(readRegularFile(file, { what: ".npy file" }), { file });
@@ -141,6 +145,13 @@ async function loadPlainFiles(options: LoadPlainOptions): Promise<Graph> {
     if (lab?.nodes) for (let k = 0; k < lab.nodes.length; k++) n = Math.max(n, lab.nodes[k]! + 1);
   }
   if (!(n <= MAX_NODES)) throw new DataError(`Expected at most ${MAX_NODES} nodes (int32 ids) but ${lab?.nodes ? `the node ids in ${labelFile}` : "the files"} imply ${n}`);
+  if (!feats && n * BYTES_PER_IDENTITY_NODE > os.totalmem() / 2) {
+    // Nodes beyond the files' own count are isolated with one-hot features: refuse before allocating.
+    throw new WerankError(
+      "ERR_OUT_OF_MEMORY",
+      `numNodes ${n} needs about ${((n * BYTES_PER_IDENTITY_NODE) / 2 ** 30).toFixed(1)} GiB for one-hot features and the adjacency, more than half of this machine's ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB (${edgeFile} has node ids up to ${maxId})`,
+    );
+  }
   if (maxId >= n) throw new DataError(`Expected node ids in [0, ${n}) in ${edgeFile} (numNodes ${n}) but the largest is ${maxId}`);
   let features: Features;
   if (feats) {

@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadPlain } from "../../../src/data/loadPlain.js";
+import { WerankError } from "../../../src/errors.js";
 import { npy } from "../../helpers/npz.js";
 import { dataErrAsync } from "../../helpers/dataError.js";
 
@@ -60,6 +61,18 @@ describe("loadPlain", () => {
     const edges = file("n.csv", "0,1\n");
     for (const n of [1e12, 2 ** 31, 0, 1.5]) {
       expect(await dataErrAsync(loadPlain({ edges, numNodes: n }))).toBe(`Expected numNodes to be an integer in [1, 2147483646] (node ids are int32) but received ${n}`);
+    }
+  });
+
+  it("refuses a numNodes whose one-hot features would need more than half the memory, before allocating", async () => {
+    const spy = vi.spyOn(os, "totalmem").mockReturnValue(8 * 2 ** 30);
+    try {
+      const err = await loadPlain({ edges: file("m.csv", "0,1\n"), numNodes: 2 ** 31 - 2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WerankError);
+      expect((err as WerankError).code).toBe("ERR_OUT_OF_MEMORY");
+      expect((err as Error).message).toMatch(/^numNodes 2147483646 needs about 64\.0 GiB for one-hot features and the adjacency, more than half of this machine's 8\.0 GiB/);
+    } finally {
+      spy.mockRestore();
     }
   });
 
