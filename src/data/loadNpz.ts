@@ -8,9 +8,14 @@
  *   in CSR; not necessarily symmetric (Amazon and Cora are not), values all 1 in the benchmarks;
  * - `attr_data`, `attr_indices`, `attr_indptr`, `attr_shape` ([N, F]): features in CSR, or a dense
  *   `attr_matrix` [N, F]; neither present → one-hot identity features;
- * - `labels` [N]: class ids of any integer width (Cora int8, Amazon/Coauthor int64);
+ * - `labels` [N]: class ids of any integer width (Cora int8, Amazon/Coauthor int64), 0..C−1 with
+ *   every class present (checkLabels in checks.ts);
  * - `class_names`, `node_names`, `attr_names`: strings or, in Coauthor, an object array. They are
  *   never read: object arrays would need pickle, and this loader never unpickles.
+ *
+ * Index, pointer, shape and label arrays must have an integer dtype (bool and float ones are refused),
+ * member names must be unique, edge weights in (0, 1e20], and no member may inflate beyond what the
+ * shapes read before it allow (docs/data-formats.md lists it all).
  *
  * Then the shared preprocessing ({@link assembleGraph}): drop self-loops, symmetrize, deduplicate,
  * keep isolated nodes. Adjacency values are dropped when all equal 1 (the benchmarks' case).

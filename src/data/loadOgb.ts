@@ -14,7 +14,9 @@
  * Uncompressed `.csv` files are accepted too. Files are streamed (gunzip + a byte-level number
  * parser into growing typed arrays), so ogbn-arxiv (169,343 nodes, 1,166,243 edges, 128 features)
  * loads in seconds. Edges are symmetrized by default, as OGB's examples and BGRL do for arxiv;
- * multi-label data (ogbn-proteins) is refused with ERR_DATA.
+ * multi-label data (ogbn-proteins) is refused with ERR_DATA. The node count (num-node-list) bounds
+ * the lines and the inflated text read from the other files, so a gzip bomb stops early; empty or
+ * truncated gzip files, an edge list without edges and empty train/valid/test splits are ERR_DATA.
  *
  * @example
  * ```ts

@@ -7,8 +7,9 @@
  * - `features` (optional): a CSV with one row of floats per node, or a 2-D `.npy` array
  *   [N, F]. Without one, features are one-hot node ids (CSR identity).
  * - `labels` (optional): one class id per line (node i on data line i), a two-column CSV
- *   `node,label` covering every node once, or a 1-D `.npy` array. Without one, every node is class
- *   0 (`numClasses` 1): fine for pre-training, meaningless for a probe.
+ *   `node,label` covering every node once, or a 1-D `.npy` array; labels must be 0..C−1 with every
+ *   class present and C ≥ 2 (checkLabels in checks.ts). Without a label file every node is class 0
+ *   (`numClasses` 1): fine for pre-training, meaningless for a probe.
  *
  * The node count is `numNodes` when given, else the largest of: feature rows, label rows, largest
  * edge id + 1. Then the shared preprocessing ({@link assembleGraph}); pass `symmetrize: false` to keep
