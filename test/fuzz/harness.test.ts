@@ -2,6 +2,7 @@
  * The fuzz harness itself: each rule it enforces is seen to fire (a harness that passed everything
  * would make the suites meaningless), and a batch goes on after a job hangs, aborts or exits.
  */
+import os from "node:os";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureDist } from "../helpers/dist.js";
 import { pick, runVariants, violations, type Variant } from "./harness.js";
@@ -37,6 +38,9 @@ describe("fuzz harness", () => {
     expect(out[8]!.code).toBe("ERR_CONFIG");
     const v = violations(out).map((line) => line.split(":")[0]);
     expect(v).toEqual(["hang", "abort", "exit 3", "TypeError", "accepted bad input"]);
+    // Output left behind by a failed CLI run is a violation (here a folder that exists all along).
+    const left = await runVariants([{ name: "leftover", expect: "bad", job: { cli: ["train", "--epochs", "zero"], noOutput: [os.tmpdir()] } }], { timeoutMs: 15_000 });
+    expect(violations(left)).toEqual([`leftover: a failed run left output behind: ${os.tmpdir()}`]);
     // A stack trace in a message is a violation even when the status is fine.
     expect(violations([{ name: "s", expect: "bad", status: "error", code: "ERR_DATA", ms: 1, message: "boom\n    at f (/x.js:1:2)" }])[0]).toContain("a stack trace");
   });

@@ -16,7 +16,7 @@
  * - {@link runVariants} returns one {@link Outcome} per variant; {@link violations} lists every
  *   broken rule: a signal exit, a timeout, a non-WerankError exception (status "crash"), a stack
  *   trace ("    at " lines) in a message or stderr, an unexpected error code, an exit 0 / success
- *   on "bad" input, a failure on "good" input.
+ *   on "bad" input, a failure on "good" input, output left behind by a failed CLI run (`noOutput`).
  * - `WERANK_FUZZ_ROOT=/other/checkout` runs the jobs against that checkout's dist/ (to show a suite
  *   fails on the code before a fix).
  * - Size: {@link fuzzFull} is true under `WERANK_FUZZ=full` (`npm run fuzz`); suites then run at
@@ -45,6 +45,8 @@ export interface ApiJob {
 }
 export interface CliJob {
   cli: string[];
+  /** Paths (e.g. the --run-dir) that must not exist after a failed run: no half-written output. */
+  noOutput?: string[];
 }
 export interface Variant {
   name: string;
@@ -64,11 +66,18 @@ export interface Outcome {
   ms: number;
   codes?: string[];
   cli?: boolean;
+  /** Output a failed CLI run left behind. */
+  leftover?: string[];
 }
 
 export interface RunOptions {
   /** Per-variant limit in ms (default WERANK_FUZZ_TIMEOUT_MS or 15 s: a hang, never a slow but honest load, exceeds it). */
   timeoutMs?: number;
+}
+
+/** A "bad" variant: `werank-native train --dataset DATASET --epochs 1 --run-dir RUN_DIR`, which must fail and leave no RUN_DIR. */
+export function trainOn(name: string, dataset: string, runDir: string): Variant {
+  return { name: `CLI train on ${name}`, expect: "bad", job: { cli: ["train", "--dataset", dataset, "--epochs", "1", "--run-dir", runDir], noOutput: [runDir] } };
 }
 
 /** True under WERANK_FUZZ=full. */
@@ -184,7 +193,8 @@ function runCliJob(job: CliJob, timeoutMs: number): Promise<Omit<Outcome, "name"
       const ms = Math.round(performance.now() - t0);
       const codeMatch = /\b(ERR_[A-Z_]+)\b/.exec(stderr);
       const status: Status = timedOut ? "timeout" : signal ? "signal" : code === 0 ? "ok" : "error";
-      resolve({ status, ms, cli: true, message: stderr, ...(codeMatch ? { code: codeMatch[1] } : {}) });
+      const leftover = status === "ok" ? [] : (job.noOutput ?? []).filter((p) => fs.existsSync(p));
+      resolve({ status, ms, cli: true, message: stderr, ...(codeMatch ? { code: codeMatch[1] } : {}), ...(leftover.length ? { leftover } : {}) });
     });
   });
 }
@@ -215,6 +225,7 @@ export function violations(outcomes: Outcome[]): string[] {
     if (o.message && STACK_LINE.test(o.message)) why.push(`a stack trace in the ${o.cli ? "stderr" : "message"}: ${msg}`);
     if (o.expect === "bad" && o.status === "ok") why.push(o.cli ? "exit 0 on bad input" : "accepted bad input");
     if (o.expect === "good" && o.status !== "ok") why.push(`refused good input: ${msg}`);
+    if (o.leftover) why.push(`a failed run left output behind: ${o.leftover.join(", ")}`);
     if (o.status === "error") {
       const okCodes = o.codes;
       if (o.code === undefined) why.push(`an error without an ERR_ code: ${msg}`);

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll } from "vitest";
 import { createRng, type Rng } from "../../src/data/rng.js";
 import { benchmarkArrays, npy, zip, type ArraySpec, type ZipMember } from "../helpers/npz.js";
-import { fuzzFull, fuzzSuite, type Variant } from "./harness.js";
+import { fuzzFull, fuzzSuite, trainOn, type Variant } from "./harness.js";
 import { flipBits, overwriteBytes, put, specialFiles, truncationOffsets } from "./inputs.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-npz-"));
@@ -126,7 +126,7 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   }
   // The CLI end to end: no stack trace, no signal, a non-zero exit.
   const fifo = specialFiles(tmp, "cli.npz")[0]!.path;
-  const cli = (name: string, p: string): Variant => ({ name: `CLI train on ${name}`, expect: "bad", job: { cli: ["train", "--dataset", p, "--epochs", "1", "--run-dir", path.join(tmp, `run-${k++}`)] } });
+  const cli = (name: string, p: string): Variant => trainOn(name, p, path.join(tmp, `run-${k++}`));
   fixed.push(cli("a FIFO", fifo), cli("labels all 3", patched({ labels: labels(lab.map(() => 3)) })));
   if (fuzzFull) fixed.push(cli("bool adj_indices", patched({ adj_indices: { ...ai, dtype: "|b1", values: Array.from(ai.values as number[], (v) => (v ? 1 : 0)) } })), cli("a truncated archive", file(zip(m).subarray(0, 500))));
   return { fixed, random };

@@ -13,7 +13,7 @@ import { afterAll } from "vitest";
 import { createRng } from "../../src/data/rng.js";
 import { writeOgb, type OgbFixture } from "../helpers/ogb.js";
 import { flipBits, gzipBomb, overwriteBytes, put, specialFiles, truncationOffsets } from "./inputs.js";
-import { fuzzFull, fuzzSuite, type Variant } from "./harness.js";
+import { fuzzFull, fuzzSuite, trainOn, type Variant } from "./harness.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-ogb-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -121,7 +121,7 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
     const text = fs.readFileSync(path.join(basePlain, `${rel}.csv`));
     for (let i = 0; i < 6; i++) random.push({ name: `${rel}.csv byte overwrite #${i}`, expect: "either", job: load(variant({ [`${rel}.csv`]: overwriteBytes(text, rng) }, basePlain)) });
   }
-  const cli = (name: string, dir: string): Variant => ({ name: `CLI train on ${name}`, expect: "bad", job: { cli: ["train", "--dataset", dir, "--epochs", "1", "--run-dir", path.join(tmp, `run-${k++}`)] } });
+  const cli = (name: string, dir: string): Variant => trainOn(name, dir, path.join(tmp, `run-${k++}`));
   fixed.push(cli("a FIFO edge file", fifoDir), cli("an empty test split", variant({ "split/time/test.csv.gz": zlib.gzipSync("") })));
   if (fuzzFull) fixed.push(cli("an empty edge.csv.gz", variant({ "raw/edge.csv.gz": "" })), cli("labels all 3", variant(labelFile(labels.map(() => 3)))));
   return { fixed, random };

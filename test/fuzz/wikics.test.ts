@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 import { createRng } from "../../src/data/rng.js";
-import { fuzzFull, fuzzSuite, type Variant } from "./harness.js";
+import { fuzzFull, fuzzSuite, trainOn, type Variant } from "./harness.js";
 import { overwriteBytes, put, specialFiles, truncationOffsets } from "./inputs.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-wikics-"));
@@ -99,7 +99,7 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   for (const off of truncationOffsets(bytes.length, 110)) random.push({ name: `truncated at byte ${off} of ${bytes.length}`, expect: "bad", job: load(file(bytes.subarray(0, off))) });
   const rng = createRng(41);
   for (let i = 0; i < 80; i++) random.push({ name: `byte overwrite #${i}`, expect: "either", job: load(file(overwriteBytes(bytes, rng))) });
-  const cli = (name: string, p: string): Variant => ({ name: `CLI train on ${name}`, expect: "bad", job: { cli: ["train", "--dataset", p, "--epochs", "1", "--run-dir", path.join(tmp, `run-${k++}`)] } });
+  const cli = (name: string, p: string): Variant => trainOn(name, p, path.join(tmp, `run-${k++}`));
   fixed.push(cli("a FIFO", specialFiles(tmp, "cli.json")[0]!.path), cli("an empty test mask", json((d) => (d["test_mask"] = mask([])))));
   if (fuzzFull) fixed.push(cli("labels all 3", setLabel(() => 3)), cli("a truncated file", file(bytes.subarray(0, 1000))));
   return { fixed, random };
