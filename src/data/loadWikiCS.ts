@@ -140,7 +140,7 @@ export async function loadWikiCS(source: string | Uint8Array, options: LoadWikiC
   let file: string;
   if (typeof source === "string") {
     file = path.resolve(source);
-    // V8 strings hold at most 2^29 - 24 characters; the real data.json is about 110 MB.
+    // V8 strings hold at most 2^29 - 24 characters: a larger file could not be parsed anyway.
     text = readRegularTextFile(file, { what: "WikiCS data.json", maxBytes: MAX_JSON_BYTES });
   } else {
     file = options.file ?? "<data.json>";
