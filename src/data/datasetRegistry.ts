@@ -82,11 +82,37 @@ export function listDatasets(): DatasetInfo[] {
   return Object.values(datasetRegistry);
 }
 
-/** The entry for `name`; an unknown name is ERR_CONFIG with "did you mean". */
+/**
+ * Other spellings of our names, as users type them: PyG's class arguments (Amazon "Photo" /
+ * "Computers", Coauthor "CS" / "Physics") and BGRL's config names ("amazon-photos", "wiki-cs").
+ * Case, "_" and spaces do not matter ("CiteSeer", "coauthor_cs"); see {@link canonicalDatasetName}.
+ */
+export const DATASET_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  "amazon-photos": "amazon-photo",
+  photo: "amazon-photo",
+  computers: "amazon-computers",
+  cs: "coauthor-cs",
+  physics: "coauthor-physics",
+  "coauthor-phy": "coauthor-physics",
+  "wiki-cs": "wikics",
+  arxiv: "ogbn-arxiv",
+});
+
+/** "CiteSeer" -> "citeseer", "wiki-cs" -> "wikics", "Photo" -> "amazon-photo"; undefined when unknown. */
+export function canonicalDatasetName(name: string): string | undefined {
+  if (Object.hasOwn(datasetRegistry, name)) return name;
+  const key = name.trim().toLowerCase().replace(/[_\s]+/g, "-");
+  const squash = (s: string): string => s.replace(/-/g, "");
+  for (const n of Object.keys(datasetRegistry)) if (n === key || squash(n) === squash(key)) return n;
+  for (const [alias, n] of Object.entries(DATASET_ALIASES)) if ((alias === key || squash(alias) === squash(key)) && Object.hasOwn(datasetRegistry, n)) return n;
+  return undefined;
+}
+
+/** The entry for `name` (or an alias of it); an unknown name is ERR_CONFIG with "did you mean". */
 export function datasetInfo(name: string): DatasetInfo {
-  const info = Object.hasOwn(datasetRegistry, name) ? datasetRegistry[name] : undefined;
-  if (!info) throw new ConfigError(unknownName("dataset", name, Object.keys(datasetRegistry)));
-  return info;
+  const canonical = canonicalDatasetName(name);
+  if (canonical === undefined) throw new ConfigError(unknownName("dataset", name, Object.keys(datasetRegistry)));
+  return datasetRegistry[canonical]!;
 }
 
 /** The data directory: the option, else WERANK_DATA_DIR, else ./data (absolute). */

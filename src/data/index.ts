@@ -4,6 +4,8 @@ export {
   datasetRegistry,
   listDatasets,
   datasetInfo,
+  canonicalDatasetName,
+  DATASET_ALIASES,
   locateDataset,
   resolveDataDir,
   type DatasetInfo,

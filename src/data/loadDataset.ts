@@ -17,7 +17,7 @@ import path from "node:path";
 import { ConfigError, unknownName, WerankError } from "../errors.js";
 import { type Graph, undirectedEdgeCount } from "../graph/Graph.js";
 import type { PreprocessOptions } from "./assembleGraph.js";
-import { datasetRegistry, type DatasetFormat, type DatasetLocation, locateDataset, missingDatasetMessage, requireDataset } from "./datasetRegistry.js";
+import { canonicalDatasetName, datasetRegistry, type DatasetFormat, type DatasetLocation, locateDataset, missingDatasetMessage, requireDataset } from "./datasetRegistry.js";
 import { loadNpz, summarizeNpz } from "./loadNpz.js";
 import { loadOgb, summarizeOgb } from "./loadOgb.js";
 import { loadWikiCS } from "./loadWikiCS.js";
@@ -63,12 +63,12 @@ function loadFormat(format: DatasetFormat, file: string, name: string, options: 
 /** Loads a dataset by registry name (or path) into a validated Graph; see the module comment. */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<Graph> {
   if (typeof name !== "string" || name.length === 0) throw new ConfigError(unknownName("dataset", String(name), Object.keys(datasetRegistry)));
-  if (!Object.hasOwn(datasetRegistry, name)) {
+  if (canonicalDatasetName(name) === undefined) {
     const f = formatOfPath(name);
     if (f) return loadFormat(f, name, path.basename(name).replace(/\.(npz|json)$/i, ""), options);
   }
   const loc = requireDataset(name, options.dataDir);
-  return loadFormat(loc.info.format, loc.path, name, options);
+  return loadFormat(loc.info.format, loc.path, loc.info.name, options);
 }
 
 /** One line of `werank-native datasets`. */

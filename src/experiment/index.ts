@@ -6,6 +6,9 @@ export {
   objectiveSchema,
   augmentSchema,
   werankSchema,
+  svmaxSchema,
+  varianceRegSchema,
+  REGULARIZER_TARGETS,
   optimSchema,
   emaSchema,
   trainSchema,
@@ -22,6 +25,7 @@ export { parseValue, parseAssignment, setPath, getPath, applyOverride, deepMerge
 export { RunDir, readJsonl, environmentInfo, type EnvironmentInfo } from "./RunDir.js";
 export { loadGraphForConfig } from "./loadGraphForConfig.js";
 export { buildObjective, encoderSpec } from "./buildObjective.js";
+export { describeRegularizers, regularizerLabel, trainingLabel, runSlug, werankEnabled, type RegularizerDescription } from "./trainingLabel.js";
 export { planSweep, saveSweep, loadSweep, parseGridAxis, trialArgs, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
 export { runLocal, submitSlurm, slurmScript, trialAt, runTrialProcess, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
 export { collectSweep, stat, readSummary, parsePairedOption, type Collected, type CollectedRow, type CollectedRun, type CollectOptions, type PairedComparison, type RunSummary, type Stat } from "./collect.js";

@@ -174,7 +174,7 @@ describe("werank-native train", () => {
     const c = cli(["compare", a, b, "--out", out]);
     expect(c.code, c.stderr).toBe(0);
     const cmp = fs.readFileSync(out, "utf8");
-    expect(cmp).toContain("bgrl + WERank 0.01");
+    expect(cmp).toContain("bgrl + WERank (encoder, alpha 0.01, gram smaller)");
     expect(cmp.match(/<tr><td>/g)).toHaveLength(2);
     expect(cmp).toContain('data-figure="compare-rank-representation"');
     expect(cli(["report", path.join(tmp, "nope")]).code).toBe(2);

@@ -93,7 +93,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(cfg.objective.d0).toBeNull();
     expect(cfg.objective.projectorHidden).toBeNull();
     expect(cfg.objective.barlowLambda).toBeNull();
-    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false });
+    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false, gram: "smaller" });
     expect(cfg.encoder).toEqual({
       type: "gcn",
       layers: [256, 128],
@@ -123,7 +123,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(cfg.ema).toEqual({ momentum: 0.99, schedule: "cosine" });
     expect(cfg.augment).toEqual({ dropEdge: [0.2, 0.2], dropFeature: [0.2, 0.2], featureDropout: 0 });
     expect(cfg.svmax.lambda).toBe(0);
-    expect(cfg.varianceReg).toEqual({ weight: 0, gamma: 1 });
+    expect(cfg.varianceReg).toEqual({ weight: 0, gamma: 1, on: "embedding" });
   });
 
   it("dataset: the embedded synthetic graph", () => {

@@ -5,6 +5,7 @@ import { compareCommand } from "./compare.js";
 import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
@@ -17,6 +18,7 @@ export const COMMANDS: Command[] = [
   evalCommand,
   reportCommand,
   compareCommand,
+  exportCommand,
   sweepCommand,
   reproduceCommand,
   collectCommand,
