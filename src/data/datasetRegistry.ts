@@ -1,7 +1,10 @@
 /**
  * The named datasets werank-native knows, where their files go under a data directory, and where
  * to download them. A dataset is found in the per-dataset folder layout (`<dir>/<name>/<file>`, as
- * in ../shared/data), flat (`<dir>/<file>`), or PyG's (`<dir>/<name>/raw/<file>`).
+ * in ../shared/data), flat (`<dir>/<file>`), or PyG's (`<dir>/<name>/raw/<file>`). The Planetoid
+ * versions (`cora-planetoid`, `citeseer-planetoid`, `pubmed-planetoid`: the `ind.<name>.*` pickles
+ * of the GCN/GRACE/DGI code and PyG's `Planetoid`, with the public split) are found by their
+ * `ind.<name>.x` file, in `<name>/planetoid/`, `planetoid/`, PyG's `<Name>/raw/` or the folder itself.
  *
  * The data directory is, in order: the `dataDir` option (`--data-dir`), `WERANK_DATA_DIR`, `./data`.
  *
@@ -16,7 +19,7 @@ import path from "node:path";
 import { readEnv } from "../env.js";
 import { ConfigError, DataError, unknownName } from "../errors.js";
 
-export type DatasetFormat = "npz" | "wikics" | "ogb" | "synthetic";
+export type DatasetFormat = "npz" | "wikics" | "ogb" | "planetoid" | "synthetic";
 
 export interface DatasetInfo {
   name: string;
@@ -43,6 +46,18 @@ function npz(name: string, fileName: string, description: string): DatasetInfo {
   };
 }
 
+function planetoid(prefix: string, pygName: string, description: string): DatasetInfo {
+  const x = `ind.${prefix}.x`;
+  return {
+    name: `${prefix}-planetoid`,
+    format: "planetoid",
+    fileName: `ind.${prefix}.{x,tx,allx,y,ty,ally,graph,test.index}`,
+    candidates: [`${prefix}/planetoid/${x}`, `planetoid/${x}`, `${pygName}/raw/${x}`, `${prefix}/raw/${x}`, `${prefix}/${x}`, x],
+    origin: `https://github.com/kimiyoung/planetoid/tree/master/data (the ind.${prefix}.* files; PyG's Planetoid downloads the same)`,
+    description,
+  };
+}
+
 /** Every named dataset. */
 export const datasetRegistry: Readonly<Record<string, DatasetInfo>> = Object.freeze({
   cora: npz("cora", "cora.npz", "Cora citation graph (gnn-benchmark version): 2,708 nodes, 7 classes, bag-of-words features"),
@@ -51,6 +66,9 @@ export const datasetRegistry: Readonly<Record<string, DatasetInfo>> = Object.fre
   "amazon-photo": npz("amazon-photo", "amazon_electronics_photo.npz", "Amazon Photo co-purchase graph: 7,650 nodes, 8 classes"),
   "coauthor-cs": npz("coauthor-cs", "ms_academic_cs.npz", "Coauthor CS co-authorship graph: 18,333 nodes, 15 classes"),
   "coauthor-physics": npz("coauthor-physics", "ms_academic_phy.npz", "Coauthor Physics co-authorship graph: 34,493 nodes, 5 classes"),
+  "cora-planetoid": planetoid("cora", "Cora", "Cora, Planetoid version (GCN/GRACE/DGI files): 2,708 nodes, 7 classes, public split 140/500/1000"),
+  "citeseer-planetoid": planetoid("citeseer", "CiteSeer", "CiteSeer, Planetoid version: 3,327 nodes (15 padded as PyG), 6 classes, public split 120/500/1000"),
+  "pubmed-planetoid": planetoid("pubmed", "PubMed", "PubMed, Planetoid version: 19,717 nodes, 3 classes, public split 60/500/1000"),
   wikics: {
     name: "wikics",
     format: "wikics",

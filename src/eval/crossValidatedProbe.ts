@@ -26,7 +26,7 @@ import { ArgumentError } from "../errors.js";
 import type { Split } from "../graph/Graph.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
-import { checkEmbeddings, fitOne, summarizeSplits, resolve, targetTensor, type ProbeOptions, type ProbeResult, type ProbeSplitResult, type ProbeTargets } from "./linearProbe.js";
+import { checkEmbeddings, fitOne, summarizeSplits, resolve, targetTensor, type ProbeOptions, type ProbeResult, type ProbeSplitResult, type ProbeTargets, type Resolved } from "./linearProbe.js";
 
 export interface CrossValidatedProbeOptions extends ProbeOptions {
   /** Repeats with fresh train/test splits (default 20). */
@@ -51,7 +51,44 @@ function shuffled(ids: Int32Array, seed: number): Int32Array {
   return p;
 }
 
-const sorted = (a: Int32Array): Int32Array => a.sort();
+/** @internal */
+export const sorted = (a: Int32Array): Int32Array => a.sort();
+
+/**
+ * @internal The repeats of a cross-validated probe: per repeat k a seeded permutation, its first
+ * `nTrain` nodes to train and the rest to test; the mean validation accuracy of every C over
+ * `foldsOf(train, k)` (each fold = one native call for the grid), the first best C (GridSearchCV's
+ * tie rule), then a refit with it on the whole train part, scored on the test part.
+ */
+export function repeatedCvProbe(
+  embeddings: Tensor,
+  targets: ProbeTargets,
+  r: Resolved,
+  o: { repeats: number; nTrain: number; seed: number; name: string },
+  foldsOf: (train: Int32Array, k: number) => Split[],
+): ProbeResult {
+  const n = embeddings.shape[0]!;
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const empty = new Int32Array(0);
+  const { results, multilabel } = tidy(() => {
+    const { t, multilabel } = targetTensor(targets, n);
+    const out: ProbeSplitResult[] = [];
+    for (let k = 0; k < o.repeats; k++) {
+      const perm = shuffled(all, deriveSeed(o.seed, k));
+      const train = perm.subarray(0, o.nTrain);
+      const folds = foldsOf(train, k);
+      const valSum = new Float64Array(r.settings.cGrid.length);
+      for (const fold of folds) fitOne(embeddings, t, multilabel, fold, r).grid.forEach((g, i) => (valSum[i]! += g.val));
+      let best = 0;
+      for (let i = 1; i < valSum.length; i++) if (valSum[i]! > valSum[best]!) best = i;
+      const split: Split = { name: `${o.name}-${k}`, train: sorted(train.slice()), val: empty, test: sorted(perm.slice(o.nTrain)) };
+      const { coef: _coef, ...rest } = fitOne(embeddings, t, multilabel, split, { ...r, settings: { ...r.settings, cGrid: [r.settings.cGrid[best]!] } });
+      out.push({ ...rest, val: valSum[best]! / folds.length });
+    }
+    return { results: out, multilabel };
+  });
+  return summarizeSplits(results, multilabel, r);
+}
 
 /** Linear-probe accuracy under BGRL's cross-validated protocol (see the module comment). */
 export function crossValidatedProbe(embeddings: Tensor, targets: ProbeTargets, options: CrossValidatedProbeOptions = {}): ProbeResult & { protocol: "bgrl" } {
@@ -70,30 +107,12 @@ export function crossValidatedProbe(embeddings: Tensor, targets: ProbeTargets, o
   const nTrain = n - nTest;
   const nVal = Math.ceil(0.5 * nTrain);
   if (nTrain < 2 || nTrain - nVal < 1) throw new ArgumentError(`crossValidatedProbe: ${n} nodes leave no room for a train part of ${frac}`);
-  const all = Int32Array.from({ length: n }, (_, i) => i);
   const empty = new Int32Array(0);
-  const { results, multilabel } = tidy(() => {
-    const { t, multilabel } = targetTensor(targets, n);
-    const out: ProbeSplitResult[] = [];
-    for (let k = 0; k < repeats; k++) {
-      const perm = shuffled(all, deriveSeed(seed, k));
-      const train = perm.subarray(0, nTrain);
-      const test = sorted(perm.slice(nTrain));
-      // Mean validation accuracy of every C over the folds (each fold = one native call for the grid).
-      const valSum = new Float64Array(r.settings.cGrid.length);
-      for (let f = 0; f < folds; f++) {
-        const fp = shuffled(train, deriveSeed(deriveSeed(seed, k), 1000 + f));
-        const fold: Split = { name: `cv-${k}-${f}`, train: sorted(fp.slice(nVal)), val: sorted(fp.slice(0, nVal)), test: empty };
-        fitOne(embeddings, t, multilabel, fold, r).grid.forEach((g, i) => (valSum[i]! += g.val));
-      }
-      let best = 0;
-      for (let i = 1; i < valSum.length; i++) if (valSum[i]! > valSum[best]!) best = i;
-      const c = r.settings.cGrid[best]!;
-      const refit = fitOne(embeddings, t, multilabel, { name: `bgrl-${k}`, train: sorted(train.slice()), val: empty, test }, { ...r, settings: { ...r.settings, cGrid: [c] } });
-      const { coef: _coef, ...rest } = refit;
-      out.push({ ...rest, val: valSum[best]! / folds });
-    }
-    return { results: out, multilabel };
-  });
-  return { protocol: "bgrl", ...summarizeSplits(results, multilabel, r) };
+  const result = repeatedCvProbe(embeddings, targets, r, { repeats, nTrain, seed, name: "bgrl" }, (train, k) =>
+    Array.from({ length: folds }, (_, f): Split => {
+      const fp = shuffled(train, deriveSeed(deriveSeed(seed, k), 1000 + f));
+      return { name: `cv-${k}-${f}`, train: sorted(fp.slice(nVal)), val: sorted(fp.slice(0, nVal)), test: empty };
+    }),
+  );
+  return { protocol: "bgrl", ...result };
 }

@@ -17,3 +17,4 @@ export {
 export { probeSplits, probeGraph, PROBE_PROTOCOLS, type ProbeProtocol, type ProbeGraphOptions } from "./probeSplits.js";
 export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";
 export { crossValidatedProbe, type CrossValidatedProbeOptions } from "./crossValidatedProbe.js";
+export { graceProbe, GRACE_C_GRID, type GraceProbeOptions } from "./graceProbe.js";

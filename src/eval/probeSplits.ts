@@ -4,7 +4,8 @@
  *   from the data layer's randomSplits (pass the graph's labels there for stratified splits);
  * - "public": the dataset's own splits, `graph.publicSplits` (WikiCS: 20, OGB: 1);
  * - "bgrl": BGRL's own code: 20% train with C chosen by 5-fold cross-validation, refit, 80% test
- *   ({@link crossValidatedProbe}).
+ *   ({@link crossValidatedProbe});
+ * - "grace": GRACE's code: 10% train with C by 5-fold CV, refit, 90% test, 3 repeats ({@link graceProbe}).
  *
  * @example
  * ```ts
@@ -17,15 +18,16 @@ import { ArgumentError, DataError, unknownName } from "../errors.js";
 import type { Graph, Split } from "../graph/Graph.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { crossValidatedProbe } from "./crossValidatedProbe.js";
+import { graceProbe } from "./graceProbe.js";
 import { linearProbe, type ProbeOptions, type ProbeResult } from "./linearProbe.js";
 import { randomSplits, type RandomSplitOptions } from "../data/randomSplits.js";
 
-export type ProbeProtocol = "random" | "public" | "bgrl";
-export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ["random", "public", "bgrl"];
+export type ProbeProtocol = "random" | "public" | "bgrl" | "grace";
+export const PROBE_PROTOCOLS: readonly ProbeProtocol[] = ["random", "public", "bgrl", "grace"];
 
 /** The splits of a protocol for a graph. */
 export function probeSplits(graph: Pick<Graph, "name" | "numNodes" | "publicSplits">, protocol: ProbeProtocol, options: RandomSplitOptions = {}): Split[] {
-  if (protocol === "bgrl") throw new ArgumentError("probeSplits: the 'bgrl' protocol draws its cross-validation folds itself; use probeGraph or crossValidatedProbe");
+  if (protocol === "bgrl" || protocol === "grace") throw new ArgumentError(`probeSplits: the '${protocol}' protocol draws its cross-validation folds itself; use probeGraph`);
   if (protocol === "random") return randomSplits(graph.numNodes, { numSplits: 20, ...options });
   if (protocol === "public") {
     const s = graph.publicSplits;
@@ -51,6 +53,10 @@ export function probeGraph(embeddings: Tensor, graph: Graph, options: ProbeGraph
   if (protocol === "bgrl") {
     const { splits: o, protocol: _p, ...rest } = options;
     return crossValidatedProbe(embeddings, targets, { numClasses, ...rest, repeats: o?.numSplits ?? 20, seed: o?.seed ?? 0, trainFraction: o?.train !== undefined && o.val !== undefined ? o.train + o.val : 0.2 });
+  }
+  if (protocol === "grace") {
+    const { splits: o, protocol: _p, ...rest } = options;
+    return graceProbe(embeddings, targets, { numClasses, ...rest, repeats: o?.numSplits ?? 3, seed: o?.seed ?? 0, trainFraction: o?.train ?? 0.1 });
   }
   const splits = probeSplits(graph, protocol, options.splits);
   return { protocol, ...linearProbe(embeddings, targets, splits, { numClasses, ...options }) };

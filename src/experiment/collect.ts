@@ -69,6 +69,8 @@ export interface PairedComparison {
 
 export interface CollectedRow {
   params: Record<string, unknown>;
+  /** What the configuration trains (objective and regularizers, src/experiment/trainingLabel.ts). */
+  label: string;
   seeds: number[];
   accuracy: Stat;
   erankRepresentation: Stat;
@@ -188,12 +190,15 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
   const write = o.write ?? true;
   const plan = loadSweep(dir);
   const pairedOn = o.paired !== undefined ? parsePairedOption(o.paired, plan) : undefined;
-  const groups = new Map<string, { params: Record<string, unknown>; seeds: number[]; s: RunSummary[]; runs: Map<string, CollectedRun>; missing: Map<string, string> }>();
+  const groups = new Map<
+    string,
+    { params: Record<string, unknown>; label: string | undefined; seeds: number[]; s: RunSummary[]; runs: Map<string, CollectedRun>; missing: Map<string, string> }
+  >();
   const missing: Collected["missing"] = [];
   const runs: CollectedRun[] = [];
   for (const t of plan.trials) {
     const key = JSON.stringify(t.params);
-    if (!groups.has(key)) groups.set(key, { params: t.params, seeds: [], s: [], runs: new Map(), missing: new Map() });
+    if (!groups.has(key)) groups.set(key, { params: t.params, label: t.label, seeds: [], s: [], runs: new Map(), missing: new Map() });
     const g = groups.get(key)!;
     const seeds = trialSeeds(t.dir, t.seed);
     const s = readSummary(t.dir);
@@ -204,6 +209,8 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
     }
     g.seeds.push(t.seed);
     g.s.push(s);
+    // Sweeps planned before trials carried labels: the runs' own summaries say what they trained.
+    if (g.label === undefined && typeof s.label === "string") g.label = s.label;
     const run: CollectedRun = { id: t.id, params: t.params, ...seeds, accuracy: s.probe.mean, erankRepresentation: s.effectiveRank.representation, erankEmbedding: s.effectiveRank.embedding };
     g.runs.set(seedKey(seeds), run);
     runs.push(run);
@@ -211,6 +218,7 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
   const paired = pairedOn ? pairGroups(groups, pairedOn) : new Map<string, PairedComparison>();
   const rows: CollectedRow[] = [...groups.entries()].map(([k, g]) => ({
     params: g.params,
+    label: g.label ?? "?",
     seeds: g.seeds,
     accuracy: stat(g.s.map((s) => s.probe.mean)),
     erankRepresentation: stat(g.s.map((s) => s.effectiveRank.representation)),
@@ -219,9 +227,10 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
     ...(paired.has(k) ? { paired: paired.get(k)! } : {}),
   }));
   const keys = plan.grid.map((a) => a.key);
-  const head = [...keys, "runs", "accuracy (%)", "eff. rank repr.", "eff. rank emb.", "s/epoch"];
+  const head = [...keys, "trained", "runs", "accuracy (%)", "eff. rank repr.", "eff. rank emb.", "s/epoch"];
   const body = rows.map((r) => [
     ...keys.map((k) => JSON.stringify(r.params[k])),
+    r.label,
     String(r.accuracy.n),
     fmt(r.accuracy, 100),
     fmt(r.erankRepresentation, 1, 1),
@@ -233,10 +242,11 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
     (missing.length ? `\n\n${missing.length} trial(s) without results: ${missing.map((m) => `${m.id} (${m.reason})`).join(", ")}\n` : "\n");
   if (pairedOn) markdown += pairedMarkdown(rows, keys, pairedOn);
   const pairedCsv = pairedOn ? ["paired_n", "delta_accuracy_mean", "delta_accuracy_ci95_lo", "delta_accuracy_ci95_hi", "delta_erank_repr_mean", "delta_erank_repr_ci95_lo", "delta_erank_repr_ci95_hi", "unpaired_seeds"] : [];
-  const csvHead = [...keys, "runs", "accuracy_mean", "accuracy_std", "erank_repr_mean", "erank_repr_std", "erank_emb_mean", "erank_emb_std", "seconds_per_epoch_mean", ...pairedCsv];
+  const csvHead = [...keys, "trained", "runs", "accuracy_mean", "accuracy_std", "erank_repr_mean", "erank_repr_std", "erank_emb_mean", "erank_emb_std", "seconds_per_epoch_mean", ...pairedCsv];
   const csvRows = rows.map((r) =>
     [
       ...keys.map((k) => JSON.stringify(r.params[k])),
+      r.label,
       r.accuracy.n,
       r.accuracy.mean,
       r.accuracy.std,
@@ -266,12 +276,12 @@ function pairedCsvCells(p: PairedComparison | undefined): (string | number)[] {
 }
 
 function pairedMarkdown(rows: readonly CollectedRow[], keys: readonly string[], on: { key: string; value: unknown }): string {
-  const head = [...keys, "seed pairs", "Δ accuracy (points)", "95 % CI", "Δ eff. rank repr.", "95 % CI", "Δ eff. rank emb."];
+  const head = [...keys, "trained", "seed pairs", "Δ accuracy (points)", "95 % CI", "Δ eff. rank repr.", "95 % CI", "Δ eff. rank emb."];
   const body = rows
     .filter((r) => r.paired)
     .map((r) => {
       const p = r.paired!;
-      return [...keys.map((k) => JSON.stringify(r.params[k])), String(p.accuracy.n), signed(p.accuracy.mean, 100, 2), ciText(p.accuracy, 100, 2), signed(p.erankRepresentation.mean, 1, 1), ciText(p.erankRepresentation, 1, 1), signed(p.erankEmbedding.mean, 1, 1)];
+      return [...keys.map((k) => JSON.stringify(r.params[k])), r.label, String(p.accuracy.n), signed(p.accuracy.mean, 100, 2), ciText(p.accuracy, 100, 2), signed(p.erankRepresentation.mean, 1, 1), ciText(p.erankRepresentation, 1, 1), signed(p.erankEmbedding.mean, 1, 1)];
     });
   const unpaired = rows.flatMap((r) => (r.paired?.unpaired ?? []).map((u) => `${keys.map((k) => `${k}=${JSON.stringify(r.params[k])}`).join(" ")} seed ${u.seed}: ${u.reason}`));
   return [

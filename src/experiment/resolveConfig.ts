@@ -186,36 +186,56 @@ function checkDatasetName(name: string, flag: string | undefined): string {
   if (canonical !== undefined) return canonical;
   if (/[\\/.]/.test(name) && fs.existsSync(name)) return name;
   const where = flag ? `--${flag} (dataset.name)` : "dataset.name";
-  throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file or an OGB folder`);
+  throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`);
 }
 
 /** Merges all sources and validates them into a full Config. */
 export function resolveConfig(sources: ConfigSources = {}): Config {
-  let raw: Record<string, unknown> = {};
+  // `user` holds what the sources other than the preset set (to tell a preset's value from a chosen one).
+  let user: Record<string, unknown> = {};
   const fileData = (sources.files ?? []).map(readConfigFile);
   for (const d of fileData) rejectPrototypeKeys(d);
   rejectPrototypeKeys(sources.overrides);
   const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
-  if (presetName) raw = deepMerge(raw, presetConfig(presetName) as Record<string, unknown>);
-  for (const d of fileData) raw = deepMerge(raw, d);
-  if (sources.overrides) raw = deepMerge(raw, sources.overrides as Record<string, unknown>);
-  if (sources.noAugment) raw = deepMerge(raw, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
+  for (const d of fileData) user = deepMerge(user, d);
+  if (sources.overrides) user = deepMerge(user, sources.overrides as Record<string, unknown>);
+  if (sources.noAugment) user = deepMerge(user, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
   const flagOf: Record<string, string> = {};
   for (const [flag, value] of Object.entries(sources.flags ?? {})) {
     const key = SHORT_FLAGS[flag];
     if (!key) throw new ConfigError(`Unknown flag --${flag}`);
-    if (value !== undefined) raw = setPath(raw, key.split("."), value);
+    if (value !== undefined) user = setPath(user, key.split("."), value);
     if (value !== undefined) flagOf[key] = flag;
   }
   for (const a of sources.set ?? []) {
-    raw = applyOverride(raw, a);
+    user = applyOverride(user, a);
     delete flagOf[a.slice(0, a.indexOf("=")).trim()]; // --set wins over the flag
   }
-  if (presetName) raw.preset = presetName;
+  const preset = presetName ? (presetConfig(presetName) as Record<string, unknown>) : {};
+  const raw = deepMerge(preset, user);
+  if (presetName) {
+    raw.preset = presetName;
+    scalePresetWarmup(raw, preset, user);
+  }
   const r = configSchema.safeParse(raw);
   if (!r.success) throw configError(r.error.issues, raw, flagOf);
   r.data.dataset.name = checkDatasetName(r.data.dataset.name, flagOf["dataset.name"]);
   return r.data;
+}
+
+/**
+ * A preset shortened (or lengthened) by `--epochs` keeps its schedule's shape: when the epochs differ
+ * from the preset's and the warm-up is not set explicitly, the warm-up is scaled by the same factor
+ * (BGRL: 1,000 of 10,000 epochs, so `--epochs 500` warms up for 50). Without this a short run would be
+ * all warm-up. Writes `raw.optim.warmupEpochs`; a no-op when the preset has no warm-up of its own.
+ */
+function scalePresetWarmup(raw: Record<string, unknown>, preset: Record<string, unknown>, user: Record<string, unknown>): void {
+  const presetEpochs = getPath(preset, ["train", "epochs"]);
+  const presetWarmup = getPath(preset, ["optim", "warmupEpochs"]);
+  const epochs = getPath(raw, ["train", "epochs"]);
+  if (typeof presetEpochs !== "number" || typeof presetWarmup !== "number" || typeof epochs !== "number") return;
+  if (getPath(user, ["optim", "warmupEpochs"]) !== undefined || epochs === presetEpochs || !(epochs > 0)) return;
+  setPath(raw, ["optim", "warmupEpochs"], Math.round((presetWarmup * epochs) / presetEpochs));
 }
 
 /** The defaults (the main job's config). */

@@ -69,7 +69,7 @@ export const COMPARISON_COLUMNS: readonly { title: string; numeric: boolean }[] 
   { title: "accuracy (%)", numeric: true },
   { title: "eff. rank repr.", numeric: true },
   { title: "eff. rank emb.", numeric: true },
-  { title: "RDM", numeric: true },
+  { title: "RDM (target − online)", numeric: true },
   { title: "epochs", numeric: true },
   { title: "s / epoch", numeric: true },
   { title: "directory", numeric: false },

@@ -89,15 +89,17 @@ export function effectiveRankFigure(run: RunData): VegaLiteSpec | undefined {
   return lineChart({ title: "Effective rank over training", x: "epoch", y: "effective rank", points, markers: run.spectra.length < 30, seriesTitle: "output (branch)" });
 }
 
-/** The RDM paper's quantity: erank(online) - erank(target) over training. */
+/** The RDM paper's quantity: erank(target) - erank(online) over training (positive when the target branch has the higher rank). */
 export function rankDifferentialFigure(run: RunData): VegaLiteSpec | undefined {
   const pts: Point[] = [];
   for (const s of run.spectra) {
-    if (s.rankDifferential.embeddings !== null) pts.push({ x: epochOf(s), y: s.rankDifferential.embeddings, series: "embedding: predictor output - target" });
-    if (s.rankDifferential.representations !== null) pts.push({ x: epochOf(s), y: s.rankDifferential.representations, series: "representation: online - target encoder" });
+    // Format 1 logged online - target: flip it to the paper's sign.
+    const sign = s.version < 2 ? -1 : 1;
+    if (s.rankDifferential.embeddings !== null) pts.push({ x: epochOf(s), y: sign * s.rankDifferential.embeddings, series: "embedding: target - predictor output" });
+    if (s.rankDifferential.representations !== null) pts.push({ x: epochOf(s), y: sign * s.rankDifferential.representations, series: "representation: target encoder - online" });
   }
   if (pts.length === 0) return undefined;
-  return lineChart({ title: "Rank differential (RDM): online minus target effective rank", x: "epoch", y: "effective-rank difference", points: pts, markers: run.spectra.length < 30, seriesTitle: "" });
+  return lineChart({ title: "Rank differential (RDM): target minus online effective rank", x: "epoch", y: "effective-rank difference", points: pts, markers: run.spectra.length < 30, seriesTitle: "" });
 }
 
 /**
@@ -122,7 +124,8 @@ export function spectrumFigure(run: RunData): VegaLiteSpec | undefined {
   }
   if (points.length === 0) return undefined;
   return lineChart({
-    title: `Covariance spectra, ${shown.map(label).join(" → ")} (relative to the largest, log scale)`,
+    // Format 1 logged the covariance of the outputs as they are, not DirectCLR's l2-normalized rows.
+    title: `Covariance spectra of the ${last.version < 2 ? "unnormalized" : "l2-normalized (DirectCLR Fig. 2)"} outputs, ${shown.map(label).join(" → ")} (relative to the largest, log scale)`,
     x: "singular value index",
     y: "singular value / largest",
     points,
@@ -146,14 +149,18 @@ export function weightSpectraFigure(run: RunData): VegaLiteSpec | undefined {
   return lineChart({ title: "Weight singular values over training (log scale)", x: "index", y: "singular value", points, logY: true, seriesTitle: "epoch", sequential: true, columns: 3, width: 240, height: 170 });
 }
 
-/** Alignment matrices A = V_{l+1}^T U_l of the last diagnostics, when they were logged. */
+/** Alignment matrices A = V_{l+1}^T U_l of the last diagnostics: whole, or their logged leading block (the top singular directions). */
 export function alignmentFigure(run: RunData): VegaLiteSpec | undefined {
   const last = run.spectra[run.spectra.length - 1];
   const mats = (last?.alignment ?? []).filter((a) => a.matrix);
   if (mats.length === 0) return undefined;
   return hconcat(
     `Alignment matrices at epoch ${epochOf(last!)}`,
-    mats.slice(0, 3).map((a) => heatmap({ title: `${a.to} vs ${a.from}`, matrix: a.matrix!, diverging: true, size: 200 })),
+    mats.slice(0, 3).map((a) => {
+      const [rows, cols] = [a.matrix!.length, a.matrix![0]?.length ?? 0];
+      const part = rows < a.shape[0] || cols < a.shape[1] ? ` (top ${rows}×${cols} of ${a.shape[0]}×${a.shape[1]})` : "";
+      return heatmap({ title: `${a.to} vs ${a.from}${part}`, matrix: a.matrix!, diverging: true, size: 200 });
+    }),
   );
 }
 
@@ -184,7 +191,7 @@ export function compareSpectrumFigure(runs: readonly RunData[], kind: "represent
     const d = last && (kind === "representation" ? last.representations.online : last.embeddings.online);
     d?.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v, series: runLabel(r) }));
   }
-  return points.length ? lineChart({ title: `Final ${kind} spectrum (log scale)`, x: "singular value index", y: "singular value", points, logY: true, seriesTitle: "run" }) : undefined;
+  return points.length ? lineChart({ title: `Final ${kind} covariance spectrum, l2-normalized rows (log scale)`, x: "index", y: "covariance eigenvalue", points, logY: true, seriesTitle: "run" }) : undefined;
 }
 
 /** Probe accuracy over the evaluations of each run (mean ± std), when some run evaluated more than once. */

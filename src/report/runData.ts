@@ -13,7 +13,9 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError, DataError } from "../errors.js";
 import type { CollapseReport } from "../metrics/collapseReport.js";
+import { configSchema } from "../experiment/config.js";
 import { MAX_RUN_FILE_BYTES, readJsonl } from "../experiment/RunDir.js";
+import { trainingLabel } from "../experiment/trainingLabel.js";
 import { readRegularTextFile } from "../util/regularFile.js";
 import type { EpochEvent, EvalEvent, TrainSummary, WarningEvent } from "../train/Trainer.js";
 
@@ -131,11 +133,11 @@ export function readRun(dir: string): RunData {
   return run;
 }
 
-/** A short label for a run in comparisons: objective, WERank alpha, augmentation. */
+/** A short label for a run in comparisons: objective and regularizers (src/experiment/trainingLabel.ts), augmentation. */
 export function runLabel(run: RunData): string {
-  const c = run.config as { objective?: { name?: string }; werank?: { alpha?: number }; augment?: { dropEdge?: number[]; dropFeature?: number[] }; dataset?: { name?: string } } | undefined;
-  if (!c) return run.name;
-  const alpha = c.werank?.alpha ?? 0;
-  const aug = [...(c.augment?.dropEdge ?? []), ...(c.augment?.dropFeature ?? [])].every((p) => p === 0) ? " (no augment)" : "";
-  return `${c.objective?.name ?? "?"}${alpha > 0 ? ` + WERank ${alpha}` : ""}${aug}`;
+  if (!run.config) return run.name;
+  const c = configSchema.safeParse(run.config);
+  if (!c.success) return run.name;
+  const aug = [...c.data.augment.dropEdge, ...c.data.augment.dropFeature].every((p) => p === 0) ? " (no augment)" : "";
+  return `${trainingLabel(c.data)}${aug}`;
 }

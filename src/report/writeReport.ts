@@ -62,13 +62,13 @@ function summaryTable(run: RunData): string {
   const rows: [string, string][] = [
     ["status", s.status],
     ["dataset", s.dataset],
-    ["objective", `${s.objective}${s.werankAlpha > 0 ? ` + WERank (alpha ${s.werankAlpha})` : ""}`],
+    ["objective", s.label],
     ["epochs", `${s.epochsRun} / ${s.epochs}`],
     ["linear-probe accuracy", `${pct(s.probe.mean)} ± ${pct(s.probe.std)} % (${s.probe.splits} ${s.probe.protocol} splits, ${s.probe.solver})`],
     ["effective rank: representation", num(s.effectiveRank.representation)],
     ["effective rank: embedding", num(s.effectiveRank.embedding)],
     ["effective rank: target representation", num(s.effectiveRank.target)],
-    ["rank differential (RDM, embedding)", num(s.rankDifferential, 2)],
+    ["rank differential (RDM, embedding: erank target - erank online)", num(s.rankDifferential, 2)],
     ["mean pairwise cosine (embedding)", num(s.meanPairwiseCosine, 3)],
     ["seconds per epoch", num(s.secondsPerEpoch, 4)],
     ["device", s.device],
@@ -110,7 +110,7 @@ export async function renderReport(run: RunData): Promise<string> {
     `<details><summary>env.json</summary><pre>${esc(JSON.stringify(run.env ?? {}, null, 2))}</pre></details>`,
   ];
   const s = run.summary;
-  const title = s ? `${s.objective}${s.werankAlpha > 0 ? " + WERank" : ""} on ${s.dataset}` : run.name;
+  const title = s ? `${s.label} on ${s.dataset}` : run.name;
   return page(title, `werank-native run report · ${run.dir}`, parts.join("\n"));
 }
 

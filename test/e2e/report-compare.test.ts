@@ -82,9 +82,9 @@ describe("compare", () => {
     const r = runCli(["compare", a, b, "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
-    expect(lines[0]).toMatch(/^run\s+dataset\s+accuracy \(%\)\s+eff\. rank repr\.\s+eff\. rank emb\.\s+RDM\s+epochs\s+s \/ epoch\s+directory$/);
+    expect(lines[0]).toMatch(/^run\s+dataset\s+accuracy \(%\)\s+eff\. rank repr\.\s+eff\. rank emb\.\s+RDM \(target − online\)\s+epochs\s+s \/ epoch\s+directory$/);
     const sa = JSON.parse(fs.readFileSync(path.join(a, "summary.json"), "utf8"));
-    const row = lines.find((l) => l.startsWith("bgrl + WERank 0.01"))!;
+    const row = lines.find((l) => l.startsWith("bgrl + WERank (encoder, alpha 0.01, gram smaller)"))!;
     expect(row).toContain(`${(100 * sa.probe.mean).toFixed(2)} ± ${(100 * sa.probe.std).toFixed(2)}`);
     expect(row).toContain(sa.effectiveRank.representation.toFixed(1));
     expect(row).toMatch(/\s5\s/); // epochs
@@ -100,7 +100,7 @@ describe("compare", () => {
     const r = runCli(["compare", a, b, "--json", "--out", path.join(tmp, "cmp2.html")]);
     expect(r.code, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout) as { rows: { label: string; status: string; accuracy: { mean: number; std: number; splits: number }; effectiveRank: { representation: number }; epochs: number; secondsPerEpoch: number }[]; html: string };
-    expect(j.rows.map((x) => x.label)).toEqual(["bgrl + WERank 0.01", "bgrl"]);
+    expect(j.rows.map((x) => x.label)).toEqual(["bgrl + WERank (encoder, alpha 0.01, gram smaller)", "bgrl"]);
     const sa = JSON.parse(fs.readFileSync(path.join(a, "summary.json"), "utf8"));
     expect(j.rows[0]!.accuracy).toEqual({ mean: sa.probe.mean, std: sa.probe.std, splits: 2 });
     expect(j.rows[0]!.effectiveRank.representation).toBe(sa.effectiveRank.representation);

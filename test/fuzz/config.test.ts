@@ -16,8 +16,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { createRng } from "../../src/data/rng.js";
 import { defaultConfig } from "../../src/experiment/resolveConfig.js";
-import { ensureDist } from "../helpers/dist.js";
-import { fuzzFull, pick, runVariants, tally, violations, type Variant } from "./harness.js";
+import { fuzzSuite, type Variant } from "./harness.js";
 import { flipBits, put, specialFiles, truncationOffsets } from "./inputs.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-config-"));
@@ -94,23 +93,22 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   return { fixed, random };
 }
 
-describe("config file fuzz", () => {
-  it(`config files never crash, hang, print a stack or pass bad values (${fuzzFull ? "full" : "sampled"})`, async () => {
-    ensureDist();
+fuzzSuite("config file", () => {
+  const { fixed, random } = buildVariants();
+  // Through the CLI too: exit 2, not 0, and no stack (one process each, so only a few).
+  const cliCases: [string, string][] = [
+    ["--config /dev/zero", "/dev/zero"],
+    ["--config a FIFO", specialFiles(tmp, "cli.yaml")[0]!.path],
+    ["--config with rdmSigma -1", put(tmp, "cli-sigma.yaml", "objective: { rdmSigma: -1 }\n")],
+    ["--config with a constructor key", put(tmp, "cli-ctor.yaml", "constructor: 1\n")],
+  ];
+  for (const [name, f] of cliCases) fixed.push({ name: `train ${name}`, expect: "bad", codes: ["ERR_CONFIG"], job: { cli: ["train", "--config", f, "--print-config"] } });
+  return { fixed, random };
+}, { sample: 30, seed: 15 });
+
+describe("config fuzz size", () => {
+  it("has at least 200 variants for WERANK_FUZZ=full", () => {
     const { fixed, random } = buildVariants();
     expect(fixed.length + random.length).toBeGreaterThanOrEqual(200);
-    const variants = [...fixed, ...pick(random, fuzzFull ? random.length : 30, 15)];
-    // Through the CLI too: exit 2, not 0, and no stack (one process each, so only a few).
-    const cliCases: [string, string][] = [
-      ["--config /dev/zero", "/dev/zero"],
-      ["--config a FIFO", specialFiles(tmp, "cli.yaml")[0]!.path],
-      ["--config with rdmSigma -1", put(tmp, "cli-sigma.yaml", "objective: { rdmSigma: -1 }\n")],
-      ["--config with a constructor key", put(tmp, "cli-ctor.yaml", "constructor: 1\n")],
-    ];
-    const cli: Variant[] = cliCases.map(([name, f]) => ({ name: `train ${name}`, expect: "bad", codes: ["ERR_CONFIG"], job: { cli: ["train", "--config", f, "--print-config"] } }));
-    const outcomes = await runVariants([...variants, ...cli]);
-    console.log("[fuzz config]", JSON.stringify(tally(outcomes)));
-    expect(violations(outcomes)).toEqual([]);
-    expect(outcomes.length).toBeGreaterThanOrEqual(fuzzFull ? 200 : 30);
-  }, 600_000);
+  });
 });

@@ -16,9 +16,13 @@
  * - {@link runVariants} returns one {@link Outcome} per variant; {@link violations} lists every
  *   broken rule: a signal exit, a timeout, a non-WerankError exception (status "crash"), a stack
  *   trace ("    at " lines) in a message or stderr, an unexpected error code, an exit 0 / success
- *   on "bad" input, a failure on "good" input.
+ *   on "bad" input, a failure on "good" input, output left behind by a failed CLI run (`noOutput`).
+ * - `WERANK_FUZZ_ROOT=/other/checkout` runs the jobs against that checkout's dist/ (to show a suite
+ *   fails on the code before a fix).
  * - Size: {@link fuzzFull} is true under `WERANK_FUZZ=full` (`npm run fuzz`); suites then run at
  *   least 200 variants per input kind, otherwise a seeded subset of at least 30 ({@link pick}).
+ *   {@link fuzzSuite} wraps all of this in one vitest test: `fixed` variants always run, `random`
+ *   ones all under WERANK_FUZZ=full and a seeded sample otherwise.
  *
  * @example
  * ```ts
@@ -30,8 +34,9 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/data/rng.js";
-import { CLI, ROOT } from "../helpers/dist.js";
+import { CLI, ensureDist, ROOT } from "../helpers/dist.js";
 
 export interface ApiJob {
   module: string;
@@ -40,6 +45,8 @@ export interface ApiJob {
 }
 export interface CliJob {
   cli: string[];
+  /** Paths (e.g. the --run-dir) that must not exist after a failed run: no half-written output. */
+  noOutput?: string[];
 }
 export interface Variant {
   name: string;
@@ -59,11 +66,18 @@ export interface Outcome {
   ms: number;
   codes?: string[];
   cli?: boolean;
+  /** Output a failed CLI run left behind. */
+  leftover?: string[];
 }
 
 export interface RunOptions {
-  /** Per-variant limit in ms (default 15 s: a hang, never a slow but honest load, exceeds it). */
+  /** Per-variant limit in ms (default WERANK_FUZZ_TIMEOUT_MS or 15 s: a hang, never a slow but honest load, exceeds it). */
   timeoutMs?: number;
+}
+
+/** A "bad" variant: `werank-native train --dataset DATASET --epochs 1 --run-dir RUN_DIR`, which must fail and leave no RUN_DIR. */
+export function trainOn(name: string, dataset: string, runDir: string): Variant {
+  return { name: `CLI train on ${name}`, expect: "bad", job: { cli: ["train", "--dataset", dataset, "--epochs", "1", "--run-dir", runDir], noOutput: [runDir] } };
 }
 
 /** True under WERANK_FUZZ=full. */
@@ -161,7 +175,8 @@ async function runApiJobs(jobs: ApiJob[], timeoutMs: number): Promise<Omit<Outco
 function runCliJob(job: CliJob, timeoutMs: number): Promise<Omit<Outcome, "name" | "expect">> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...job.cli], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WERANK_NUM_THREADS: "1", NO_COLOR: "1" } });
+    const cli = process.env.WERANK_FUZZ_ROOT ? path.join(process.env.WERANK_FUZZ_ROOT, "dist", "cli", "main.js") : CLI;
+    const child = spawn(process.execPath, [cli, ...job.cli], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WERANK_NUM_THREADS: "1", NO_COLOR: "1" } });
     let stderr = "";
     let timedOut = false;
     child.stdout.resume();
@@ -178,14 +193,15 @@ function runCliJob(job: CliJob, timeoutMs: number): Promise<Omit<Outcome, "name"
       const ms = Math.round(performance.now() - t0);
       const codeMatch = /\b(ERR_[A-Z_]+)\b/.exec(stderr);
       const status: Status = timedOut ? "timeout" : signal ? "signal" : code === 0 ? "ok" : "error";
-      resolve({ status, ms, cli: true, message: stderr, ...(codeMatch ? { code: codeMatch[1] } : {}) });
+      const leftover = status === "ok" ? [] : (job.noOutput ?? []).filter((p) => fs.existsSync(p));
+      resolve({ status, ms, cli: true, message: stderr, ...(codeMatch ? { code: codeMatch[1] } : {}), ...(leftover.length ? { leftover } : {}) });
     });
   });
 }
 
 /** Runs every variant (API jobs batched, CLI jobs one child each); one outcome per variant, in order. */
 export async function runVariants(variants: Variant[], options: RunOptions = {}): Promise<Outcome[]> {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? (Number(process.env.WERANK_FUZZ_TIMEOUT_MS) || 15_000);
   const api = variants.map((v, i) => [v, i] as const).filter(([v]) => !isCli(v.job));
   const results: Omit<Outcome, "name" | "expect">[] = new Array(variants.length);
   const apiOut = await runApiJobs(api.map(([v]) => v.job as ApiJob), timeoutMs);
@@ -209,6 +225,7 @@ export function violations(outcomes: Outcome[]): string[] {
     if (o.message && STACK_LINE.test(o.message)) why.push(`a stack trace in the ${o.cli ? "stderr" : "message"}: ${msg}`);
     if (o.expect === "bad" && o.status === "ok") why.push(o.cli ? "exit 0 on bad input" : "accepted bad input");
     if (o.expect === "good" && o.status !== "ok") why.push(`refused good input: ${msg}`);
+    if (o.leftover) why.push(`a failed run left output behind: ${o.leftover.join(", ")}`);
     if (o.status === "error") {
       const okCodes = o.codes;
       if (o.code === undefined) why.push(`an error without an ERR_ code: ${msg}`);
@@ -227,4 +244,29 @@ export function tally(outcomes: Outcome[]): Record<string, number> {
     t[k] = (t[k] ?? 0) + 1;
   }
   return t;
+}
+
+/** The `n` slowest variants as "name: ms", for logs. */
+export function slowest(outcomes: Outcome[], n = 5): string[] {
+  return [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, n).map((o) => `${o.name}: ${o.ms} ms`);
+}
+
+/**
+ * One vitest test running a suite's variants: all `fixed` ones, plus all `random` ones under
+ * WERANK_FUZZ=full or a seeded sample of `sample` of them otherwise; asserts the variant counts
+ * (200 / 30) and no {@link violations}, and logs the {@link tally}.
+ */
+export function fuzzSuite(label: string, build: () => { fixed: Variant[]; random: Variant[] }, options: { sample: number; seed: number }): void {
+  describe(`${label} fuzz suite`, () => {
+    beforeAll(() => ensureDist());
+
+    it("every variant ends cleanly: no signal, hang, stack trace or success on bad data", async () => {
+      const { fixed, random } = build();
+      const variants = [...fixed, ...(fuzzFull ? random : pick(random, options.sample, options.seed))];
+      expect(variants.length).toBeGreaterThanOrEqual(fuzzFull ? 200 : 30);
+      const outcomes = await runVariants(variants);
+      console.log(`${label} fuzz (${fuzzFull ? "full" : "subset"}):`, JSON.stringify(tally(outcomes)), "slowest:", slowest(outcomes));
+      expect(violations(outcomes)).toEqual([]);
+    });
+  });
 }

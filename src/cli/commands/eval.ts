@@ -87,7 +87,7 @@ Examples:
           `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${trainer.epoch})\n` +
             `  linear probe accuracy  ${(100 * probe.mean).toFixed(2)} ± ${(100 * probe.std).toFixed(2)} %  (${probe.splits.length} ${config.eval.protocol} splits, ${probe.solver})\n` +
             `  effective rank         representation ${result.effectiveRank.representation?.toFixed(1)}, embedding ${result.effectiveRank.embedding?.toFixed(1)}\n` +
-            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)}\n` : "") +
+            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)} (erank target - erank online embedding)\n` : "") +
             diagnostics.warnings.map((w) => `  warning: ${w}\n`).join("") +
             `  written                ${path.join(runDir, `eval-${path.basename(checkpoint)}.json`)}\n`,
         );

@@ -4,12 +4,14 @@ import YAML from "yaml";
 import { ConfigError } from "../../errors.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
+import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
 import { resolveDevice, Trainer, type TrainSummary } from "../../train/Trainer.js";
 import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
+import { trainingSchedule } from "../../train/trainingSchedule.js";
 import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
@@ -37,15 +39,15 @@ function printSummary(s: TrainSummary): void {
   const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : "–");
   const lines = [
     "",
-    `${s.status === "completed" ? "Finished" : "Interrupted"}: ${s.objective}${s.werankAlpha > 0 ? ` + WERank (alpha ${s.werankAlpha})` : ""} on ${s.dataset}, ${s.epochsRun}/${s.epochs} epochs on ${s.device} in ${s.seconds.toFixed(1)} s (${(1000 * s.secondsPerEpoch).toFixed(1)} ms/epoch)`,
+    `${s.status === "completed" ? "Finished" : "Interrupted"}: ${s.label} on ${s.dataset}, ${s.epochsRun}/${s.epochs} epochs on ${s.device} in ${s.seconds.toFixed(1)} s (${(1000 * s.secondsPerEpoch).toFixed(1)} ms/epoch)`,
   ];
   if (s.status === "completed") {
     lines.push(
       `  linear probe accuracy   ${pct(s.probe.mean)} ± ${pct(s.probe.std)} %  (${s.probe.splits} ${s.probe.protocol} splits, ${s.probe.solver} logistic regression)`,
       `  effective rank          representation ${s.effectiveRank.representation.toFixed(1)}, embedding ${s.effectiveRank.embedding.toFixed(1)}${s.effectiveRank.target !== null ? `, target ${s.effectiveRank.target.toFixed(1)}` : ""}`,
     );
-    if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (online - target embedding)`);
-    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)}`);
+    if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (erank of the target embedding - erank of the online embedding)`);
+    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)} (online embedding, uncentred)`);
   }
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.runDir) {
@@ -110,7 +112,7 @@ Examples:
     let runDir: RunDir;
     if (resumeDir) runDir = new RunDir(resumeDir);
     else {
-      const name = config.output.name ?? `${config.objective.name}${config.werank.alpha > 0 ? "+werank" : ""}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
+      const name = config.output.name ?? `${runSlug(config)}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
       runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, name);
     }
     if (!resumeFrom) {
@@ -146,10 +148,12 @@ Examples:
     try {
       if (!json) {
         process.stdout.write(
-          `Training ${config.objective.name}${config.werank.alpha > 0 ? ` + WERank (alpha ${config.werank.alpha})` : ""} on ${graph.name} ` +
+          `Training ${trainingLabel(config)} on ${graph.name} ` +
             `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs\n  run directory ${runDir.dir}\n`,
         );
       }
+      const schedule = trainingSchedule(config);
+      process.stdout.write((json ? JSON.stringify(schedule.event) : schedule.line) + "\n");
       progress.start(trainer.epoch);
       const it = trainer.fit();
       let r = await it.next();

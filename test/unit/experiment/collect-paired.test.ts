@@ -96,7 +96,7 @@ describe("collectSweep --paired", () => {
     expect(p2.accuracy.mean).toBeCloseTo(-0.055, 12);
     expect(p2.unpaired).toEqual([{ seed: "2/7", reason: "this run no summary.json (failed or still running)" }]);
     expect(c.markdown).toMatch(/Paired by seed against werank\.alpha = 0/);
-    expect(c.markdown).toMatch(/\| 0\.1 \| 3 \| \+2\.00 \| \[−0\.48, \+4\.48\] \|/);
+    expect(c.markdown).toMatch(/\| 0\.1 \| \? \| 3 \| \+2\.00 \| \[−0\.48, \+4\.48\] \|/); // "?": these summaries carry no training label
     expect(c.markdown).toMatch(/1 seed\(s\) without a partner.*seed 2\/7/);
     expect(c.csv.split("\n")[0]).toContain("delta_accuracy_ci95_lo");
   });
