@@ -52,8 +52,7 @@ const metricSchemas: Record<string, z.ZodType> = {
 const summarySchema = z.looseObject({
   status: z.enum(["completed", "interrupted"]),
   dataset: z.string(),
-  objective: z.string(),
-  werankAlpha: z.number(),
+  label: z.string(),
   epochs: z.number(),
   epochsRun: z.number(),
   secondsPerEpoch: num,
