@@ -30,6 +30,7 @@ import { DataError } from "../errors.js";
 import type { CsrFeatures, Graph, Split } from "../graph/Graph.js";
 import { readRegularFile, readRegularTextFile } from "../util/regularFile.js";
 import { assembleGraph, type PreprocessOptions } from "./assembleGraph.js";
+import { checkLabels } from "./checks.js";
 import { latin1, type PyObject, type PyTuple, type PyValue, readPickle } from "./pickle.js";
 
 export interface LoadPlanetoidOptions extends PreprocessOptions {
@@ -215,6 +216,8 @@ export async function loadPlanetoid(dir: string, options: LoadPlanetoidOptions =
   labels.set(ally.labels);
   testIndex.forEach((id, j) => (labels[id] = ty.labels[j]!));
   const padded = n - a - t;
+  // Every class of the one-hot width must have a node, as for the other formats (src/data/checks.ts).
+  const numClasses = checkLabels(labels, `${fileOf("ally")} and ${fileOf("ty")} (labels)`);
 
   // Edges from the adjacency dict {node: [neighbours]}.
   const g = p.graph!;
@@ -252,7 +255,7 @@ export async function loadPlanetoid(dir: string, options: LoadPlanetoidOptions =
       dst,
       features,
       labels,
-      numClasses: ally.classes,
+      numClasses,
       publicSplits: [split],
       provenance: { format: "planetoid", files: files.map((f) => path.resolve(f)), preprocessing: [`planetoid-test-reorder(test=${t})`, ...(padded > 0 ? [`pad-missing-test-ids(count=${padded}, zero features, label 0)`] : [])] },
     },
