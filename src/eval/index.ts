@@ -14,6 +14,7 @@ export {
   type ProbeSettings,
   type ProbeResult,
 } from "./linearProbe.js";
-export { probeSplits, probeGraph, PROBE_PROTOCOLS, type ProbeProtocol, type ProbeGraphOptions } from "./probeSplits.js";
+export { probeSplits, probeGraph, bgrlUsesPresetSplits, PROBE_PROTOCOLS, type ProbeProtocol, type ProbeGraphOptions } from "./probeSplits.js";
 export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";
-export { crossValidatedProbe, type CrossValidatedProbeOptions } from "./crossValidatedProbe.js";
+export { crossValidatedProbe, bgrlSplits, type CrossValidatedProbeOptions, type BgrlRepeatSplit } from "./crossValidatedProbe.js";
+export { presetSplitsProbe } from "./presetSplitsProbe.js";

@@ -189,8 +189,12 @@ function checkSplit(s: Split, i: number): void {
   if (s.train.length === 0) throw new DataError(`linearProbe: expected a non-empty train split but split '${s.name ?? i}' has 0 nodes`);
 }
 
-/** @internal the whole C grid of one split in one native call. */
-export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved): ProbeFit {
+/**
+ * @internal the whole C grid of one split in one native call. `onGrid`, when given, sees the
+ * coefficients of every C (weight [G, K, D], intercept [G, K] float64, ascending C) inside the call's
+ * tidy scope, e.g. to score the validation rows with another rule.
+ */
+export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved, onGrid?: (weight: Tensor, intercept: Tensor) => void): ProbeFit {
   const N = loadNative();
   return tidy(() => {
     const idx = (a: Int32Array): number => (a.length === 0 ? -1 : tensor(a)._h);
@@ -200,6 +204,7 @@ export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, 
     const stats = new Tensor(hs).toTypedArray() as Float64Array;
     const wT = new Tensor(hw);
     const bT = new Tensor(hb);
+    onGrid?.(wT, bT);
     const nTrain = split.train.length;
     const grid: ProbeGridPoint[] = r.settings.cGrid.map((_, g) => {
       const row = stats.subarray(g * 9, g * 9 + 9);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createRng, crossValidatedProbe, deriveSeed, fitProbe, manualSeed, memory, randn, tensor, tidy, type Split, type Tensor } from "../../src/index.js";
+import { bgrlSplits, createRng, crossValidatedProbe, deriveSeed, fitProbe, manualSeed, memory, randn, tensor, tidy, type Split, type Tensor } from "../../src/index.js";
 
 let base = 0;
 beforeEach(() => {
@@ -37,8 +37,27 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     expect(r.mean).toBe(1);
   });
 
-  it("refits on the whole 20% with the C of the best mean cross-validation accuracy (one repeat rebuilt by hand)", () => {
+  /** Rows of `val` whose one-vs-rest prediction {k : w_k.x + b_k > 0} is exactly {label}, from one fit's coefficients (plain loops). */
+  function subsetCorrect(xs: Float32Array, d: number, y: Int32Array, val: Int32Array, coef: { classes: number; weight: Float64Array; intercept: Float64Array }): number {
+    let ok = 0;
+    for (const i of val) {
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += xs[i * d + j]! ** 2;
+      norm = Math.max(Math.sqrt(norm), 1e-12);
+      let exact = true;
+      for (let k = 0; k < coef.classes; k++) {
+        let z = coef.intercept[k]!;
+        for (let j = 0; j < d; j++) z += (coef.weight[k * d + j]! * xs[i * d + j]!) / norm;
+        if (z > 0 !== (y[i] === k)) exact = false;
+      }
+      if (exact) ok++;
+    }
+    return ok;
+  }
+
+  it("selects C by the mean fold SUBSET accuracy of one-vs-rest predictions, then refits on the whole 20% (one repeat rebuilt by hand)", () => {
     const { x, y } = blobs(200, 6, 4, 1.2, 2);
+    const xs = x.toTypedArray() as Float32Array;
     const grid = [0.01, 0.1, 1, 10];
     const r = crossValidatedProbe(x, y, { repeats: 2, seed: 5, cGrid: grid });
     // Rebuild repeat 0: n_test = ceil(0.8 * 200) = 160, n_train = 40, each fold validates on 20.
@@ -48,8 +67,11 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     const sum = new Float64Array(grid.length);
     for (let f = 0; f < 5; f++) {
       const fp = shuffled(train, deriveSeed(deriveSeed(5, 0), 1000 + f));
-      const split: Split = { name: "f", train: fp.slice(20).sort(), val: fp.slice(0, 20).sort(), test: new Int32Array(0) };
-      fitProbe(x, y, split, { solver: "ovr", cGrid: grid }).grid.forEach((g, i) => (sum[i]! += g.val));
+      const val = fp.slice(0, 20).sort();
+      grid.forEach((c, i) => {
+        const fit = fitProbe(x, y, { name: "f", train: fp.slice(20).sort(), val, test: new Int32Array(0) }, { solver: "ovr", cGrid: [c] });
+        sum[i]! += subsetCorrect(xs, 6, y, val, fit.coef) / 20;
+      });
     }
     let best = 0;
     for (let i = 1; i < grid.length; i++) if (sum[i]! > sum[best]!) best = i;
@@ -64,10 +86,44 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     expect(r.mean).toBeCloseTo((r.splits[0]!.test + r.splits[1]!.test) / 2, 12);
   });
 
+  it("picks another C than argmax accuracy would: with stronger regularization the classes rank right but rows get no class or two", () => {
+    const { x, y } = blobs(200, 6, 4, 3, 1);
+    const grid = [2 ** -8, 2 ** -6, 2 ** -4, 2 ** -2, 1, 4, 16];
+    const r = crossValidatedProbe(x, y, { repeats: 1, seed: 3, cGrid: grid });
+    const [rep] = bgrlSplits(200, { repeats: 1, seed: 3 });
+    const argmaxVal = grid.map((c) => rep!.folds.reduce((a, f) => a + fitProbe(x, y, { name: "f", train: f.train, val: f.val, test: new Int32Array(0) }, { solver: "ovr", cGrid: [c] }).val, 0));
+    x.dispose();
+    // The old rule (mean argmax accuracy over the folds) prefers C = 4 ...
+    let old = 0;
+    for (let i = 1; i < grid.length; i++) if (argmaxVal[i]! > argmaxVal[old]!) old = i;
+    expect(grid[old]).toBe(4);
+    // ... sklearn's scorer (subset accuracy) C = 16.
+    expect(r.splits[0]!.bestC).toBe(16);
+  });
+
+  it("uses the splits of bgrlSplits: sklearn's sizes, disjoint, seeded", () => {
+    const reps = bgrlSplits(101, { repeats: 2, seed: 4 });
+    expect(reps).toHaveLength(2);
+    for (const rep of reps) {
+      expect(rep.test.length).toBe(81); // ceil(0.8 * 101)
+      expect(rep.train.length).toBe(20);
+      expect(new Set([...rep.train, ...rep.test]).size).toBe(101);
+      expect(rep.folds).toHaveLength(5);
+      for (const f of rep.folds) {
+        expect(f.val.length).toBe(10); // ceil(0.5 * 20)
+        expect(f.train.length).toBe(10);
+        expect([...f.train, ...f.val].sort((a, b) => a - b)).toEqual([...rep.train]);
+      }
+    }
+    expect(bgrlSplits(101, { repeats: 2, seed: 4 })).toEqual(reps);
+    expect(bgrlSplits(101, { repeats: 1, seed: 5 })[0]!.train).not.toEqual(reps[0]!.train);
+  });
+
   it("rejects impossible settings", () => {
     const { x, y } = blobs(20, 3, 2, 1, 3);
     expect(() => crossValidatedProbe(x, y, { repeats: 0 })).toThrow(/repeats/);
     expect(() => crossValidatedProbe(x, y, { trainFraction: 1.5 })).toThrow(/train fraction/);
+    expect(() => crossValidatedProbe(x, y, { solver: "multinomial" })).toThrow(/one-vs-rest/);
     x.dispose();
   });
 });
