@@ -21,6 +21,8 @@ export { presetConfig, PRESET_NAMES, presetSource, WERANK_PRESET_ALPHA } from ".
 export { parseValue, parseAssignment, setPath, getPath, applyOverride, deepMerge } from "./overrides.js";
 export { RunDir, readJsonl, environmentInfo, type EnvironmentInfo } from "./RunDir.js";
 export { loadGraphForConfig } from "./loadGraphForConfig.js";
+export { locateCheckpoint } from "./locateCheckpoint.js";
+export { embedRun, type EmbedRunOptions, type EmbedRunResult } from "./embedRun.js";
 export { buildObjective, encoderSpec } from "./buildObjective.js";
 export { planSweep, saveSweep, loadSweep, parseGridAxis, trialArgs, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
 export { runLocal, submitSlurm, slurmScript, trialAt, runTrialProcess, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
