@@ -12,6 +12,9 @@
  *     is selected (the first in ascending C on ties, as GridSearchCV's rank);
  *     the refit on the whole 20% with that C predicts the 80% by argmax of predict_proba (= argmax
  *     of the decision values), scored by plain accuracy.
+ *   Every fit is liblinear's: its trust-region Newton method stopped by scikit-learn's tol = 1e-4
+ *   (optimizer "liblinear", native/eval/probe.cc). That optimum is approximate, and near-ties of the
+ *   fold scores at large C follow it: a tightly converged fit selects another C in some repeats.
  *
  * Selecting C by argmax accuracy on the folds instead (this module before, and the other protocols)
  * favours weaker regularization and overstates weakly trained embeddings by up to ~2 points on Cora.
@@ -136,7 +139,7 @@ export function crossValidatedProbe(embeddings: Tensor, targets: ProbeTargets, o
   if (options.solver !== undefined && options.solver !== "ovr") {
     throw new ArgumentError(`crossValidatedProbe: BGRL's protocol is one-vs-rest logistic regression (liblinear) but received solver '${options.solver}'`);
   }
-  const r = resolve({ ...options, solver: "ovr" });
+  const r = resolve({ optimizer: "liblinear", ...options, solver: "ovr" });
   const n = embeddings.shape[0]!;
   const reps = bgrlSplits(n, options);
   const { results, multilabel } = tidy(() => {

@@ -8,7 +8,8 @@
  *   (= argmax of the one-vs-rest decision values); a C replaces the current one only when its
  *   validation accuracy is strictly larger (starting from 0), and the split reports the test accuracy
  *   of that C's model. So: the first C of the best validation accuracy, and a test accuracy of 0 when
- *   no C reaches a validation accuracy above 0 (BGRL's code never assigns one then).
+ *   no C reaches a validation accuracy above 0 (BGRL's code never assigns one then). Fits use
+ *   liblinear's optimizer with scikit-learn's tolerance (see crossValidatedProbe).
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export function presetSplitsProbe(embeddings: Tensor, targets: ProbeTargets, spl
   if (options.solver !== undefined && options.solver !== "ovr") {
     throw new ArgumentError(`presetSplitsProbe: BGRL's protocol is one-vs-rest logistic regression (liblinear) but received solver '${options.solver}'`);
   }
-  const res = linearProbe(embeddings, targets, splits, { ...options, solver: "ovr" });
+  const res = linearProbe(embeddings, targets, splits, { optimizer: "liblinear", ...options, solver: "ovr" });
   const perSplit = res.splits.map((s) => (s.val > 0 ? s : { ...s, test: 0 }));
   return { protocol: "bgrl", ...summarizeSplits(perSplit, res.metric === "microF1", res) };
 }

@@ -69,13 +69,13 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
       const fp = shuffled(train, deriveSeed(deriveSeed(5, 0), 1000 + f));
       const val = fp.slice(0, 20).sort();
       grid.forEach((c, i) => {
-        const fit = fitProbe(x, y, { name: "f", train: fp.slice(20).sort(), val, test: new Int32Array(0) }, { solver: "ovr", cGrid: [c] });
+        const fit = fitProbe(x, y, { name: "f", train: fp.slice(20).sort(), val, test: new Int32Array(0) }, { solver: "ovr", optimizer: "liblinear", cGrid: [c] });
         sum[i]! += subsetCorrect(xs, 6, y, val, fit.coef) / 20;
       });
     }
     let best = 0;
     for (let i = 1; i < grid.length; i++) if (sum[i]! > sum[best]!) best = i;
-    const refit = fitProbe(x, y, { name: "r", train: train.slice().sort(), val: new Int32Array(0), test }, { solver: "ovr", cGrid: [grid[best]!] });
+    const refit = fitProbe(x, y, { name: "r", train: train.slice().sort(), val: new Int32Array(0), test }, { solver: "ovr", optimizer: "liblinear", cGrid: [grid[best]!] });
     x.dispose();
     expect(r.splits[0]!.bestC).toBe(grid[best]);
     expect(r.splits[0]!.test).toBeCloseTo(refit.test, 12);
@@ -91,7 +91,7 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     const grid = [2 ** -8, 2 ** -6, 2 ** -4, 2 ** -2, 1, 4, 16];
     const r = crossValidatedProbe(x, y, { repeats: 1, seed: 3, cGrid: grid });
     const [rep] = bgrlSplits(200, { repeats: 1, seed: 3 });
-    const argmaxVal = grid.map((c) => rep!.folds.reduce((a, f) => a + fitProbe(x, y, { name: "f", train: f.train, val: f.val, test: new Int32Array(0) }, { solver: "ovr", cGrid: [c] }).val, 0));
+    const argmaxVal = grid.map((c) => rep!.folds.reduce((a, f) => a + fitProbe(x, y, { name: "f", train: f.train, val: f.val, test: new Int32Array(0) }, { solver: "ovr", optimizer: "liblinear", cGrid: [c] }).val, 0));
     x.dispose();
     // The old rule (mean argmax accuracy over the folds) prefers C = 4 ...
     let old = 0;
@@ -117,6 +117,22 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     }
     expect(bgrlSplits(101, { repeats: 2, seed: 4 })).toEqual(reps);
     expect(bgrlSplits(101, { repeats: 1, seed: 5 })[0]!.train).not.toEqual(reps[0]!.train);
+  });
+
+  it("the liblinear optimizer (TRON, tol 1e-4) lands near the tightly converged one-vs-rest optimum, in few Newton steps; ovr only", () => {
+    const { x, y } = blobs(300, 6, 3, 1.5, 11);
+    const split: Split = { name: "s", train: Int32Array.from({ length: 200 }, (_, i) => i), val: new Int32Array(0), test: Int32Array.from({ length: 100 }, (_, i) => 200 + i) };
+    const tight = fitProbe(x, y, split, { solver: "ovr", cGrid: [1], tolGrad: 1e-10, tolChange: 0 });
+    const lib = fitProbe(x, y, split, { solver: "ovr", optimizer: "liblinear", cGrid: [1] });
+    expect(() => fitProbe(x, y, split, { solver: "multinomial", optimizer: "liblinear" })).toThrow(/one-vs-rest/);
+    x.dispose();
+    const scale = Math.max(...tight.coef.weight.map(Math.abs));
+    const err = Math.max(...lib.coef.weight.map((w, i) => Math.abs(w - tight.coef.weight[i]!)), ...lib.coef.intercept.map((b, i) => Math.abs(b - tight.coef.intercept[i]!)));
+    expect(err / scale).toBeLessThan(1e-2);
+    expect(err / scale).toBeGreaterThan(0); // approximate: stopped at liblinear's tolerance, not at the optimum
+    expect(lib.converged).toBe(true);
+    expect(lib.iterations).toBeLessThanOrEqual(100);
+    expect(Math.abs(lib.test - tight.test)).toBeLessThanOrEqual(0.02);
   });
 
   it("rejects impossible settings", () => {
