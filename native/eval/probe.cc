@@ -22,6 +22,7 @@
 // ||grad|| <= eps ||grad(0)||, eps = tol max(min(#pos, #neg), 1) / n (liblinear's train_one), or after
 // maxIter accepted steps (sklearn's max_iter = 100). Its approximate optimum is what BGRL's protocol
 // scores, so matching scikit-learn's C selection needs the same approximation, not a tighter one.
+#include <ATen/Parallel.h>
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
@@ -386,25 +387,36 @@ FitResult fit_liblinear(const Problem& p, double C, at::Tensor& W, at::Tensor& b
   at::Tensor Xb = at::cat({p.X.cpu(), at::ones({n, 1}, p.X.options().device(at::kCPU))}, 1).contiguous();
   at::Tensor T = p.T.cpu().contiguous();
   at::Tensor Wc = at::empty({K, d}, at::kDouble), bc = at::empty({K}, at::kDouble);
-  FitResult r;
-  r.converged = true;
-  std::vector<double> y(n), w(d + 1);
-  for (int64_t k = 0; k < K; ++k) {
-    int64_t pos = 0;
-    const auto Tk = T.select(1, k).contiguous();
-    const double* t = Tk.data_ptr<double>();
-    for (int64_t i = 0; i < n; ++i) {
-      y[i] = t[i] > 0.5 ? 1.0 : -1.0;
-      pos += t[i] > 0.5;
+  // The classes are independent binary problems: fitted in parallel, each with its own buffers.
+  std::vector<int64_t> iters(K);
+  std::vector<char> ok(K);
+  const double* Xp = Xb.data_ptr<double>();
+  const double* Tp = T.data_ptr<double>();
+  double* Wp = Wc.data_ptr<double>();
+  double* bp = bc.data_ptr<double>();
+  at::parallel_for(0, K, 1, [&](int64_t k0, int64_t k1) {
+    std::vector<double> y(n), w(d + 1);
+    for (int64_t k = k0; k < k1; ++k) {
+      int64_t pos = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const bool positive = Tp[i * K + k] > 0.5;
+        y[i] = positive ? 1.0 : -1.0;
+        pos += positive;
+      }
+      const double eps = o.tron_tol * static_cast<double>(std::max<int64_t>(std::min(pos, n - pos), 1)) / static_cast<double>(n);
+      TronLR f(Xp, y.data(), n, d + 1, C);
+      const auto [it, converged] = tron(f, w, eps, o.tron_max_iter);
+      iters[k] = it;
+      ok[k] = converged;
+      std::copy(w.begin(), w.begin() + d, Wp + k * d);
+      bp[k] = w[d];
     }
-    const double eps = o.tron_tol * static_cast<double>(std::max<int64_t>(std::min(pos, n - pos), 1)) / static_cast<double>(n);
-    TronLR f(Xb.data_ptr<double>(), y.data(), n, d + 1, C);
-    const auto [iters, ok] = tron(f, w, eps, o.tron_max_iter);
-    r.iterations = std::max(r.iterations, iters);
-    r.evals += iters;
-    r.converged = r.converged && ok;
-    std::copy(w.begin(), w.begin() + d, Wc[k].data_ptr<double>());
-    bc.data_ptr<double>()[k] = w[d];
+  });
+  FitResult r;
+  r.converged = std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
+  for (int64_t k = 0; k < K; ++k) {
+    r.iterations = std::max(r.iterations, iters[k]);
+    r.evals += iters[k];
   }
   W = Wc.to(p.X.device());
   b = bc.to(p.X.device());
