@@ -71,14 +71,17 @@ function shuffled(ids: Int32Array, seed: number): Int32Array {
   return p;
 }
 
-const sorted = (a: Int32Array): Int32Array => a.sort();
+/** @internal */
+export const sorted = (a: Int32Array): Int32Array => a.sort();
 
-/**
- * The splits {@link crossValidatedProbe} uses for `n` nodes (seeded; the same for the same options):
- * sklearn's sizes, n_test = ceil((1 - trainFraction) n), n_train = n - n_test, and per fold
- * n_val = ceil(0.5 n_train).
- */
-export function bgrlSplits(n: number, options: Pick<CrossValidatedProbeOptions, "repeats" | "trainFraction" | "folds" | "seed"> = {}): BgrlRepeatSplit[] {
+/** Repeat k's seeded permutation of the n nodes: the first nTrain train (in permutation order), the rest test (sorted). */
+function repeatSplit(n: number, nTrain: number, seed: number, k: number): { train: Int32Array; test: Int32Array } {
+  const perm = shuffled(Int32Array.from({ length: n }, (_, i) => i), deriveSeed(seed, k));
+  return { train: perm.subarray(0, nTrain), test: sorted(perm.slice(nTrain)) };
+}
+
+/** BGRL's sizes and folds for n nodes (sklearn: n_test = ceil(0.8 n); ShuffleSplit(test_size=0.5): n_val = ceil(0.5 n_train)). */
+function bgrlPlan(n: number, options: Pick<CrossValidatedProbeOptions, "repeats" | "trainFraction" | "folds" | "seed">): { repeats: number; nTrain: number; seed: number; foldsOf: (train: Int32Array, k: number) => Split[] } {
   const repeats = options.repeats ?? 20;
   const frac = options.trainFraction ?? 0.2;
   const folds = options.folds ?? 5;
@@ -90,18 +93,24 @@ export function bgrlSplits(n: number, options: Pick<CrossValidatedProbeOptions, 
   const nTrain = n - nTest;
   const nVal = Math.ceil(0.5 * nTrain);
   if (nTrain < 2 || nTrain - nVal < 1) throw new ArgumentError(`crossValidatedProbe: ${n} nodes leave no room for a train part of ${frac}`);
-  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const empty = new Int32Array(0);
+  const foldsOf = (train: Int32Array, k: number): Split[] =>
+    Array.from({ length: folds }, (_, f): Split => {
+      const fp = shuffled(train, deriveSeed(deriveSeed(seed, k), 1000 + f));
+      return { name: `cv-${k}-${f}`, train: sorted(fp.slice(nVal)), val: sorted(fp.slice(0, nVal)), test: empty };
+    });
+  return { repeats, nTrain, seed, foldsOf };
+}
+
+/**
+ * The splits {@link crossValidatedProbe} uses for `n` nodes (seeded; the same for the same options):
+ * node ids (sorted) of each repeat's train and test parts and of the folds inside the train part.
+ */
+export function bgrlSplits(n: number, options: Pick<CrossValidatedProbeOptions, "repeats" | "trainFraction" | "folds" | "seed"> = {}): BgrlRepeatSplit[] {
+  const { repeats, nTrain, seed, foldsOf } = bgrlPlan(n, options);
   return Array.from({ length: repeats }, (_, k) => {
-    const perm = shuffled(all, deriveSeed(seed, k));
-    const train = perm.subarray(0, nTrain);
-    return {
-      train: sorted(train.slice()),
-      test: sorted(perm.slice(nTrain)),
-      folds: Array.from({ length: folds }, (_, f) => {
-        const fp = shuffled(train, deriveSeed(deriveSeed(seed, k), 1000 + f));
-        return { train: sorted(fp.slice(nVal)), val: sorted(fp.slice(0, nVal)) };
-      }),
-    };
+    const { train, test } = repeatSplit(n, nTrain, seed, k);
+    return { train: sorted(train.slice()), test, folds: foldsOf(train, k).map((f) => ({ train: f.train, val: f.val })) };
   });
 }
 
@@ -120,17 +129,48 @@ function subsetCorrect(xn: Tensor, labels: Tensor, val: Int32Array, weight: Tens
   });
 }
 
-/** The mean fold score of every C (sklearn's per-fold scores, summed in fold order, then divided). */
-function foldScores(x: Tensor, xn: Tensor, t: Tensor, multilabel: boolean, rep: BgrlRepeatSplit, k: number, r: Resolved): Float64Array {
-  const sum = new Float64Array(r.settings.cGrid.length);
+/**
+ * @internal The repeats of a cross-validated probe: per repeat k a seeded permutation, its first
+ * `nTrain` nodes to train and the rest to test; the mean validation score of every C over
+ * `foldsOf(train, k)` (each fold = one native call for the grid; sklearn's per-fold scores summed in
+ * fold order, then divided), the first best C (GridSearchCV's tie rule), then a refit with it on the
+ * whole train part, scored on the test part. The fold score is argmax accuracy, or with
+ * `subsetAccuracy` (single-label targets) the subset accuracy of the one-vs-rest predictions.
+ */
+export function repeatedCvProbe(
+  embeddings: Tensor,
+  targets: ProbeTargets,
+  r: Resolved,
+  o: { repeats: number; nTrain: number; seed: number; name: string; subsetAccuracy?: boolean },
+  foldsOf: (train: Int32Array, k: number) => Split[],
+): ProbeResult {
+  const n = embeddings.shape[0]!;
   const empty = new Int32Array(0);
-  rep.folds.forEach((f, i) => {
-    const fold: Split = { name: `cv-${k}-${i}`, train: f.train, val: f.val, test: empty };
-    const subset: { correct?: Float64Array } = {};
-    const fit = fitOne(x, t, multilabel, fold, r, multilabel ? undefined : (w, b) => (subset.correct = subsetCorrect(xn, t, f.val, w, b)));
-    fit.grid.forEach((g, c) => (sum[c]! += subset.correct ? subset.correct[c]! / f.val.length : g.val));
+  const { results, multilabel } = tidy(() => {
+    const { t, multilabel } = targetTensor(targets, n);
+    const subset = o.subsetAccuracy === true && !multilabel;
+    const x64 = subset ? embeddings.to("float64") : undefined;
+    const xn = x64 && r.settings.normalize ? x64.normalize(2, 1, 1e-12) : x64; // the rows the native fit sees
+    const out: ProbeSplitResult[] = [];
+    for (let k = 0; k < o.repeats; k++) {
+      const { train, test } = repeatSplit(n, o.nTrain, o.seed, k);
+      const folds = foldsOf(train, k);
+      const val = new Float64Array(r.settings.cGrid.length);
+      for (const fold of folds) {
+        const scored: { correct?: Float64Array } = {};
+        const fit = fitOne(embeddings, t, multilabel, fold, r, xn ? (w, b) => (scored.correct = subsetCorrect(xn, t, fold.val, w, b)) : undefined);
+        fit.grid.forEach((g, c) => (val[c]! += scored.correct ? scored.correct[c]! / fold.val.length : g.val));
+      }
+      for (let c = 0; c < val.length; c++) val[c]! /= folds.length;
+      let best = 0;
+      for (let i = 1; i < val.length; i++) if (val[i]! > val[best]!) best = i;
+      const split: Split = { name: `${o.name}-${k}`, train: sorted(train.slice()), val: empty, test };
+      const { coef: _coef, ...rest } = fitOne(embeddings, t, multilabel, split, { ...r, settings: { ...r.settings, cGrid: [r.settings.cGrid[best]!] } });
+      out.push({ ...rest, val: val[best]! });
+    }
+    return { results: out, multilabel };
   });
-  return sum.map((s) => s / rep.folds.length);
+  return summarizeSplits(results, multilabel, r);
 }
 
 /** Linear-probe accuracy under BGRL's cross-validated protocol (see the module comment). */
@@ -140,22 +180,6 @@ export function crossValidatedProbe(embeddings: Tensor, targets: ProbeTargets, o
     throw new ArgumentError(`crossValidatedProbe: BGRL's protocol is one-vs-rest logistic regression (liblinear) but received solver '${options.solver}'`);
   }
   const r = resolve({ optimizer: "liblinear", ...options, solver: "ovr" });
-  const n = embeddings.shape[0]!;
-  const reps = bgrlSplits(n, options);
-  const { results, multilabel } = tidy(() => {
-    const { t, multilabel } = targetTensor(targets, n);
-    const x64 = embeddings.to("float64");
-    const xn = r.settings.normalize ? x64.normalize(2, 1, 1e-12) : x64; // the rows the native fit sees
-    const out: ProbeSplitResult[] = reps.map((rep, k) => {
-      const val = foldScores(embeddings, xn, t, multilabel, rep, k, r);
-      let best = 0;
-      for (let i = 1; i < val.length; i++) if (val[i]! > val[best]!) best = i;
-      const c = r.settings.cGrid[best]!;
-      const refit = fitOne(embeddings, t, multilabel, { name: `bgrl-${k}`, train: rep.train, val: new Int32Array(0), test: rep.test }, { ...r, settings: { ...r.settings, cGrid: [c] } });
-      const { coef: _coef, ...rest } = refit;
-      return { ...rest, val: val[best]! };
-    });
-    return { results: out, multilabel };
-  });
-  return { protocol: "bgrl", ...summarizeSplits(results, multilabel, r) };
+  const { repeats, nTrain, seed, foldsOf } = bgrlPlan(embeddings.shape[0]!, options);
+  return { protocol: "bgrl", ...repeatedCvProbe(embeddings, targets, r, { repeats, nTrain, seed, name: "bgrl", subsetAccuracy: true }, foldsOf) };
 }

@@ -20,3 +20,4 @@ export { probeSplits, probeGraph, bgrlUsesPresetSplits, PROBE_PROTOCOLS, type Pr
 export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";
 export { crossValidatedProbe, bgrlSplits, type CrossValidatedProbeOptions, type BgrlRepeatSplit } from "./crossValidatedProbe.js";
 export { presetSplitsProbe } from "./presetSplitsProbe.js";
+export { graceProbe, GRACE_C_GRID, type GraceProbeOptions } from "./graceProbe.js";

@@ -19,7 +19,7 @@ const OPTIONS = {
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
-  help: `werank-native eval RUN_DIR [--checkpoint NAME] [--protocol random|public|bgrl] [--set eval.KEY=VALUE ...] [--json]
+  help: `werank-native eval RUN_DIR [--checkpoint NAME] [--protocol random|public|bgrl|grace] [--set eval.KEY=VALUE ...] [--json]
 werank-native eval RUN_DIR/checkpoints/NAME
 
 Loads the run's config.json and a checkpoint (default: final; e.g. interrupt, epoch-1000), then
@@ -74,7 +74,7 @@ Examples:
           `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${trainer.epoch})\n` +
             `  linear probe accuracy  ${(100 * probe.mean).toFixed(2)} ± ${(100 * probe.std).toFixed(2)} %  (${probe.splits.length} ${config.eval.protocol} splits, ${probe.solver})\n` +
             `  effective rank         representation ${result.effectiveRank.representation?.toFixed(1)}, embedding ${result.effectiveRank.embedding?.toFixed(1)}\n` +
-            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)}\n` : "") +
+            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)} (erank target - erank online embedding)\n` : "") +
             diagnostics.warnings.map((w) => `  warning: ${w}\n`).join("") +
             `  written                ${path.join(runDir, `eval-${path.basename(checkpoint)}.json`)}\n`,
         );

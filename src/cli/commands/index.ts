@@ -6,6 +6,7 @@ import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
 import { embedCommand } from "./embed.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
@@ -19,6 +20,7 @@ export const COMMANDS: Command[] = [
   embedCommand,
   reportCommand,
   compareCommand,
+  exportCommand,
   sweepCommand,
   reproduceCommand,
   collectCommand,
