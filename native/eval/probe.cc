@@ -15,7 +15,7 @@
 // or the step changes by less than tolChange, or maxIter iterations; analytic gradients in float64.
 // Grid values are fitted in ascending C, each warm-started from the previous solution (the problem
 // is strictly convex in W, so the optimum does not depend on the start).
-// Optimizer "liblinear" (ovr only): instead of L-BFGS to a tight tolerance, each class is fitted as
+// Optimizer "liblinear" (ovr and multilabel): instead of L-BFGS to a tight tolerance, each class is fitted as
 // scikit-learn's LogisticRegression(solver='liblinear') fits it: liblinear's trust-region Newton
 // method (TRON, Lin & More 1999; liblinear's tron.cpp as vendored by scikit-learn) on
 // C sum_i log(1 + exp(-y_i w.[x_i, 1])) + 0.5 ||w||^2 from w = 0, stopped when
@@ -90,7 +90,8 @@ Options read_options(const Napi::CallbackInfo& info, size_t i) {
   }
   o.tron_tol = opt_num(obj, "liblinearTol", o.tron_tol);
   o.tron_max_iter = static_cast<int64_t>(opt_num(obj, "liblinearMaxIter", static_cast<double>(o.tron_max_iter)));
-  WN_CHECK(!o.liblinear || o.mode == Mode::kOvr, "ERR_ARGUMENT", "probeFit: the liblinear optimizer fits one-vs-rest classifiers (mode ovr) only");
+  WN_CHECK(!o.liblinear || o.mode != Mode::kMultinomial, "ERR_ARGUMENT",
+           "probeFit: the liblinear optimizer fits one binary classifier per class or label (modes ovr, multilabel), not multinomial");
   WN_CHECK(o.tron_tol > 0 && o.tron_max_iter >= 1, "ERR_ARGUMENT", "probeFit: expected liblinearTol > 0 and liblinearMaxIter >= 1");
   WN_CHECK(o.max_iter >= 1, "ERR_ARGUMENT", "probeFit: expected maxIter >= 1 but received ", o.max_iter);
   WN_CHECK(o.tol_grad >= 0 && o.tol_change >= 0, "ERR_ARGUMENT", "probeFit: expected non-negative tolerances but received tolGrad ",
@@ -381,7 +382,7 @@ std::pair<int64_t, bool> tron(TronLR& f, std::vector<double>& w, double eps, int
   return {iter - 1, converged};
 }
 
-/// All classes of one C with TRON (one-vs-rest): W [K, d], b [K] on the rows of p.
+/// All classes (or labels) of one C with TRON, one binary problem each: W [K, d], b [K] on the rows of p.
 FitResult fit_liblinear(const Problem& p, double C, at::Tensor& W, at::Tensor& b, const Options& o) {
   const int64_t n = p.X.size(0), d = p.X.size(1), K = p.T.size(1);
   at::Tensor Xb = at::cat({p.X.cpu(), at::ones({n, 1}, p.X.options().device(at::kCPU))}, 1).contiguous();

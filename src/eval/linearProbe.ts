@@ -40,7 +40,7 @@ export type ProbeSolver = "multinomial" | "ovr";
 export const PROBE_SOLVERS: readonly ProbeSolver[] = ["multinomial", "ovr"];
 
 /**
- * How each fit is optimized: "lbfgs" to a tight tolerance (the optimum), or "liblinear" (ovr only):
+ * How each fit is optimized: "lbfgs" to a tight tolerance (the optimum), or "liblinear" (ovr, and multi-label targets):
  * liblinear's trust-region Newton method with scikit-learn's defaults (tol 1e-4, 100 iterations), an
  * approximate optimum exactly as LogisticRegression(solver='liblinear') returns it (the `bgrl` protocol).
  */
@@ -80,7 +80,7 @@ export interface ProbeOptions {
   warmStart?: boolean;
   /** Number of classes (default: max label + 1). */
   numClasses?: number;
-  /** "lbfgs" (default) or "liblinear" (ovr only; see {@link ProbeOptimizer}). */
+  /** "lbfgs" (default) or "liblinear" (solver ovr; see {@link ProbeOptimizer}). */
   optimizer?: ProbeOptimizer;
 }
 

@@ -135,6 +135,21 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     expect(Math.abs(lib.test - tight.test)).toBeLessThanOrEqual(0.02);
   });
 
+  it("scores multi-label targets (micro-F1 on the folds and the test part) with the same liblinear fits", () => {
+    const { x, y } = blobs(200, 6, 3, 3, 13);
+    // Label l is on when the class is l, and label 3 when the class is 0 or 1: 4 labels.
+    const data = new Uint8Array(200 * 4);
+    y.forEach((c, i) => {
+      data[i * 4 + c] = 1;
+      data[i * 4 + 3] = c < 2 ? 1 : 0;
+    });
+    const r = crossValidatedProbe(x, { numLabels: 4, data }, { repeats: 2 });
+    x.dispose();
+    expect(r.metric).toBe("microF1");
+    expect(r.settings.optimizer).toBe("liblinear");
+    expect(r.mean).toBeGreaterThan(0.8);
+  });
+
   it("rejects impossible settings", () => {
     const { x, y } = blobs(20, 3, 2, 1, 3);
     expect(() => crossValidatedProbe(x, y, { repeats: 0 })).toThrow(/repeats/);
