@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bgrlSplits, createRng, crossValidatedProbe, deriveSeed, fitProbe, manualSeed, memory, randn, tensor, tidy, type Split, type Tensor } from "../../src/index.js";
+import { bgrlSplits, crossValidatedProbe, deriveSeed, fitProbe, manualSeed, memory, type Split } from "../../src/index.js";
+import { blobs, shuffled, subsetCorrect } from "../helpers/probe.js";
 
 let base = 0;
 beforeEach(() => {
@@ -7,25 +8,6 @@ beforeEach(() => {
   base = memory().tensors;
 });
 afterEach(() => expect(memory().tensors).toBe(base));
-
-function blobs(n: number, d: number, k: number, sep: number, seed: number): { x: Tensor; y: Int32Array } {
-  const rng = createRng(seed);
-  const y = Int32Array.from({ length: n }, () => rng.int(k));
-  const means = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) means[i * d + y[i]!] = sep;
-  return { x: tidy(() => randn([n, d]).add(tensor(means, { shape: [n, d] }))), y };
-}
-
-/** Fisher-Yates with the protocol's own generator (mirrors crossValidatedProbe). */
-function shuffled(ids: Int32Array, seed: number): Int32Array {
-  const rng = createRng(seed);
-  const p = Int32Array.from(ids);
-  for (let i = p.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
-}
 
 describe("crossValidatedProbe (BGRL's evaluation)", () => {
   it("reaches 100% on separable data", () => {
@@ -37,23 +19,6 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     expect(r.mean).toBe(1);
   });
 
-  /** Rows of `val` whose one-vs-rest prediction {k : w_k.x + b_k > 0} is exactly {label}, from one fit's coefficients (plain loops). */
-  function subsetCorrect(xs: Float32Array, d: number, y: Int32Array, val: Int32Array, coef: { classes: number; weight: Float64Array; intercept: Float64Array }): number {
-    let ok = 0;
-    for (const i of val) {
-      let norm = 0;
-      for (let j = 0; j < d; j++) norm += xs[i * d + j]! ** 2;
-      norm = Math.max(Math.sqrt(norm), 1e-12);
-      let exact = true;
-      for (let k = 0; k < coef.classes; k++) {
-        let z = coef.intercept[k]!;
-        for (let j = 0; j < d; j++) z += (coef.weight[k * d + j]! * xs[i * d + j]!) / norm;
-        if (z > 0 !== (y[i] === k)) exact = false;
-      }
-      if (exact) ok++;
-    }
-    return ok;
-  }
 
   it("selects C by the mean fold SUBSET accuracy of one-vs-rest predictions, then refits on the whole 20% (one repeat rebuilt by hand)", () => {
     const { x, y } = blobs(200, 6, 4, 1.2, 2);
