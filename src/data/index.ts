@@ -34,5 +34,6 @@ export {
   type FeatureFormat,
 } from "./features.js";
 export { parseNpy, type NpyArray, type NpyDType } from "./npy.js";
+export { encodeNpy } from "./encodeNpy.js";
 export { readNumberTable, parseNumberTable, type NumberTable, type TableOptions } from "./numberTable.js";
 export { createRng, deriveSeed, type Rng } from "./rng.js";

@@ -10,10 +10,11 @@
  *     then a refit on the whole 10% with that C, scored on the 90%
  *     (micro-F1 of the argmax predictions, which is accuracy for single-label nodes).
  *
- * Embeddings are l2-normalized and the classifier is one-vs-rest logistic regression, as GRACE's.
- * One difference: sklearn scores the CV folds by exact match of the per-class thresholded
- * predictions, here by argmax accuracy (the rule GRACE's test score uses). Mean ± population std over
- * the repeats (np.std), as GRACE prints.
+ * Embeddings are l2-normalized and the classifier is one-vs-rest logistic regression fitted as liblinear
+ * fits it (GRACE's LogisticRegression(solver='liblinear')). As in sklearn with one-hot targets, the CV
+ * folds are scored by subset accuracy (each class thresholded at 0 on its own; a node counts only when
+ * exactly its class is predicted), the test part by argmax accuracy. Mean ± population std over the
+ * repeats (np.std), as GRACE prints.
  *
  * @example
  * ```ts
@@ -51,7 +52,7 @@ export function kFoldBounds(n: number, k: number): number[] {
 /** Linear-probe accuracy under GRACE's protocol (see the module comment). */
 export function graceProbe(embeddings: Tensor, targets: ProbeTargets, options: GraceProbeOptions = {}): ProbeResult & { protocol: "grace" } {
   checkEmbeddings(embeddings);
-  const r = resolve({ solver: "ovr", cGrid: GRACE_C_GRID, ...options });
+  const r = resolve({ optimizer: "liblinear", cGrid: GRACE_C_GRID, ...options, solver: "ovr" });
   const repeats = options.repeats ?? 3;
   const frac = options.trainFraction ?? 0.1;
   const folds = options.folds ?? 5;
@@ -64,7 +65,7 @@ export function graceProbe(embeddings: Tensor, targets: ProbeTargets, options: G
   if (nTrain < folds) throw new ArgumentError(`graceProbe: ${n} nodes give a train part of ${nTrain}, fewer than the ${folds} folds`);
   const empty = new Int32Array(0);
   const bounds = kFoldBounds(nTrain, folds);
-  const result = repeatedCvProbe(embeddings, targets, r, { repeats, nTrain, seed, name: "grace" }, (train, k) =>
+  const result = repeatedCvProbe(embeddings, targets, r, { repeats, nTrain, seed, name: "grace", subsetAccuracy: true }, (train, k) =>
     Array.from({ length: folds }, (_, f): Split => {
       const fit = Int32Array.from([...train.subarray(0, bounds[f]), ...train.subarray(bounds[f + 1]!)]);
       return { name: `grace-cv-${k}-${f}`, train: sorted(fit), val: sorted(train.slice(bounds[f], bounds[f + 1])), test: empty };

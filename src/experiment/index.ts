@@ -25,6 +25,8 @@ export { PUBLISHED_BGRL, PUBLISHED_GRACE, type PublishedResult, type PublishedBg
 export { parseValue, parseAssignment, setPath, getPath, applyOverride, deepMerge } from "./overrides.js";
 export { RunDir, readJsonl, environmentInfo, type EnvironmentInfo } from "./RunDir.js";
 export { loadGraphForConfig } from "./loadGraphForConfig.js";
+export { locateCheckpoint } from "./locateCheckpoint.js";
+export { embedRun, type EmbedRunOptions, type EmbedRunResult } from "./embedRun.js";
 export { buildObjective, encoderSpec } from "./buildObjective.js";
 export { describeRegularizers, regularizerLabel, trainingLabel, runSlug, werankEnabled, type RegularizerDescription } from "./trainingLabel.js";
 export { planSweep, saveSweep, loadSweep, parseGridAxis, trialArgs, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";

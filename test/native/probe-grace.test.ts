@@ -5,7 +5,8 @@
  * did not exist before (eval.protocol "grace" was an invalid value).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GRACE_C_GRID, createRng, deriveSeed, fitProbe, graceProbe, manualSeed, memory, probeGraph, randn, tensor, tidy, type Graph, type Split, type Tensor } from "../../src/index.js";
+import { GRACE_C_GRID, deriveSeed, fitProbe, graceProbe, manualSeed, memory, probeGraph, type Graph, type Split } from "../../src/index.js";
+import { blobs, shuffled, subsetCorrect } from "../helpers/probe.js";
 import { kFoldBounds } from "../../src/eval/graceProbe.js";
 
 let base = 0;
@@ -14,25 +15,6 @@ beforeEach(() => {
   base = memory().tensors;
 });
 afterEach(() => expect(memory().tensors).toBe(base));
-
-function blobs(n: number, d: number, k: number, sep: number, seed: number): { x: Tensor; y: Int32Array } {
-  const rng = createRng(seed);
-  const y = Int32Array.from({ length: n }, () => rng.int(k));
-  const means = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) means[i * d + y[i]!] = sep;
-  return { x: tidy(() => randn([n, d]).add(tensor(means, { shape: [n, d] }))), y };
-}
-
-/** Fisher-Yates with the protocol's own generator (mirrors crossValidatedProbe's shuffle). */
-function shuffled(ids: Int32Array, seed: number): Int32Array {
-  const rng = createRng(seed);
-  const p = Int32Array.from(ids);
-  for (let i = p.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
-}
 
 describe("graceProbe (GRACE's evaluation)", () => {
   it("KFold folds: sklearn's sizes (the first n % k folds one larger), consecutive", () => {
@@ -43,8 +25,9 @@ describe("graceProbe (GRACE's evaluation)", () => {
     expect(GRACE_C_GRID.at(-1)).toBe(2 ** 9);
   });
 
-  it("refits on the whole 10% with the C of the best mean KFold accuracy (one repeat rebuilt by hand)", () => {
+  it("refits on the whole 10% with the C of the best mean KFold subset accuracy (one repeat rebuilt by hand)", () => {
     const { x, y } = blobs(300, 6, 3, 1.5, 2);
+    const xs = x.toTypedArray() as Float32Array;
     const grid = [0.01, 0.1, 1, 10];
     const r = graceProbe(x, y, { seed: 5, cGrid: grid });
     // n_test = ceil(0.9 * 300) = 270, n_train = 30: five consecutive folds of 6.
@@ -55,11 +38,14 @@ describe("graceProbe (GRACE's evaluation)", () => {
     for (let f = 0; f < 5; f++) {
       const val = train.slice(6 * f, 6 * f + 6).sort();
       const fit = Int32Array.from([...train.slice(0, 6 * f), ...train.slice(6 * f + 6)]).sort();
-      fitProbe(x, y, { name: "f", train: fit, val, test: new Int32Array(0) }, { solver: "ovr", cGrid: grid }).grid.forEach((g, i) => (sum[i]! += g.val));
+      grid.forEach((c, i) => {
+        const one = fitProbe(x, y, { name: "f", train: fit, val, test: new Int32Array(0) }, { solver: "ovr", optimizer: "liblinear", cGrid: [c] });
+        sum[i]! += subsetCorrect(xs, 6, y, val, one.coef) / val.length;
+      });
     }
     let best = 0;
     for (let i = 1; i < grid.length; i++) if (sum[i]! > sum[best]!) best = i;
-    const refit = fitProbe(x, y, { name: "r", train: train.slice().sort(), val: new Int32Array(0), test } satisfies Split, { solver: "ovr", cGrid: [grid[best]!] });
+    const refit = fitProbe(x, y, { name: "r", train: train.slice().sort(), val: new Int32Array(0), test } satisfies Split, { solver: "ovr", optimizer: "liblinear", cGrid: [grid[best]!] });
     x.dispose();
     expect(r.protocol).toBe("grace");
     expect(r.solver).toBe("ovr");

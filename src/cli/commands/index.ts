@@ -4,6 +4,7 @@ import { collectCommand } from "./collect.js";
 import { compareCommand } from "./compare.js";
 import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
+import { embedCommand } from "./embed.js";
 import { evalCommand } from "./eval.js";
 import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
@@ -16,6 +17,7 @@ import { toyCommand } from "./toy.js";
 export const COMMANDS: Command[] = [
   trainCommand,
   evalCommand,
+  embedCommand,
   reportCommand,
   compareCommand,
   exportCommand,

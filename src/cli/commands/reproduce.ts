@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ConfigError, unknownName } from "../../errors.js";
+import { bgrlUsesPresetSplits } from "../../eval/probeSplits.js";
 import { PUBLISHED_BGRL, PUBLISHED_GRACE, type PublishedResult } from "../../experiment/published.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
@@ -27,7 +28,8 @@ werank-native reproduce grace --dataset cora|citeseer|pubmed [--werank ALPHA] [-
 Runs the dataset's BGRL preset (encoder, optimizer, epochs, augmentations, EMA schedule) with the
 published evaluation protocol, once per model seed (train.seed = 0..N-1), and prints the mean ± std
 over seeds of the linear-probe accuracy next to the published BGRL number (with augmentation) or
-BGRL's weak-augmentation number (--no-augment). Each seed writes a run directory under
+BGRL's weak-augmentation number (--no-augment). Each seed is also scored with BGRL's own evaluation
+code (eval protocol bgrl: random 20%/80% repeats; WikiCS and ogbn-arxiv: their official splits). Each seed writes a run directory under
 <output.dir>/reproduce-bgrl-<dataset>[...]/seed-<i>; results.md and results.json summarize them.
 
 Published (%):  with augmentation            without augmentation
@@ -77,6 +79,7 @@ Examples:
     const tag = `reproduce-${method}-${dataset}${werank > 0 ? `-werank${werank}` : ""}${noAugment ? "-noaug" : ""}`;
     const root = RunDir.create(base.output.dir, tag);
     const graph = await loadGraphForConfig(base);
+    const presetSplits = bgrlUsesPresetSplits(graph);
     const summaries: TrainSummary[] = [];
     const cvAcc: number[] = [];
     const cvStd: number[] = [];
@@ -111,11 +114,11 @@ Examples:
           if (config.output.report) await writeReport(rd.dir);
           continue;
         }
-        // BGRL's own evaluation code as well (20% train, C by 5-fold CV, refit): see crossValidatedProbe.
+        // BGRL's own evaluation code as well: crossValidatedProbe, or presetSplitsProbe on WikiCS / OGB.
         const cv = trainer.evaluate({ protocol: "bgrl", classifier: "ovr" });
         cvAcc.push(cv.mean);
         cvStd.push(cv.std);
-        rd.writeJson("eval-bgrl-protocol.json", { protocol: "bgrl", mean: cv.mean, std: cv.std, repeats: cv.splits.length, perRepeat: cv.splits.map((x) => ({ bestC: x.bestC, test: x.test })) });
+        rd.writeJson("eval-bgrl-protocol.json", { protocol: "bgrl", splits: presetSplits ? "official" : "random-20-80", mean: cv.mean, std: cv.std, repeats: cv.splits.length, perRepeat: cv.splits.map((x) => ({ split: x.split, bestC: x.bestC, test: x.test })) });
         say(`  seed ${seed}: BGRL's evaluation protocol ${(100 * cv.mean).toFixed(2)} ± ${(100 * cv.std).toFixed(2)} %`);
         if (config.output.report) await writeReport(rd.dir);
       } finally {
@@ -156,8 +159,10 @@ Examples:
       `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
       `| ${dataset} | BGRL${werank > 0 ? ` + WERank ${werank}` : ""}${noAugment ? ", no augmentation" : ""} | ${acc.mean.toFixed(2)} ± ${(done.length > 1 ? acc.std : splitStd.mean).toFixed(2)} | ${accCv.mean.toFixed(2)} ± ${(done.length > 1 ? accCv.std : result.accuracyBgrlProtocol.meanRepeatStd).toFixed(2)} | ${pub ? `${pub.mean.toFixed(2)} ± ${pub.std.toFixed(2)}` : "–"} | ${result.differenceBgrlProtocol !== null ? result.differenceBgrlProtocol.toFixed(2) : "–"} | ${result.effectiveRank.representation.toFixed(1)} | ${done.length} | ${base.train.epochs} | ${(result.wallSeconds / 60).toFixed(1)} min |`,
       "",
-      done.length > 1 ? "± is the standard deviation over model seeds." : `± is the standard deviation over the probe's ${base.eval.splits} splits (BGRL's protocol: over as many repeats; one model seed).`,
-      "BGRL's protocol: 20% train with C chosen by 5-fold cross-validation and a refit, 80% test (their logistic_regression_eval.py).",
+      done.length > 1 ? "± is the standard deviation over model seeds." : `± is the standard deviation over the probe's splits (BGRL's protocol: over its ${presetSplits ? "official splits" : "repeats"}; one model seed).`,
+      presetSplits
+        ? `BGRL's protocol: the dataset's ${graph.publicSplits!.length} official split(s), C chosen on each validation set (their logistic_regression_eval.py, fit_logistic_regression_preset_splits).`
+        : "BGRL's protocol: 20% train with C chosen by 5-fold cross-validation (subset accuracy, liblinear) and a refit, 80% test (their logistic_regression_eval.py, fit_logistic_regression).",
       "",
     ].join("\n");
     atomicWriteFile(root.path("results.md"), md);
