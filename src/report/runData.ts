@@ -52,7 +52,8 @@ const metricSchemas: Record<string, z.ZodType> = {
 const summarySchema = z.looseObject({
   status: z.enum(["completed", "interrupted"]),
   dataset: z.string(),
-  label: z.string(),
+  // Runs written before the label existed (summaries had werankAlpha) get theirs from config.json.
+  label: z.string().optional(),
   epochs: z.number(),
   epochsRun: z.number(),
   secondsPerEpoch: num,
@@ -129,6 +130,7 @@ export function readRun(dir: string): RunData {
   if (!run.config && !run.summary && run.epochs.length === 0 && run.spectra.length === 0) {
     throw new ConfigError(`${abs} is not a run directory (no config.json, summary.json, metrics.jsonl or spectra.jsonl)`);
   }
+  if (run.summary && typeof run.summary.label !== "string") run.summary.label = runLabel(run);
   return run;
 }
 

@@ -82,6 +82,16 @@ describe("hostile files", () => {
     expectClean(cli(["report", fifoRun]), 1, /ERR_DATA.*FIFO/);
   });
 
+  it("report and compare still read a summary written before summaries had a label (werankAlpha)", () => {
+    const summary = { status: "completed", dataset: "synthetic", werankAlpha: 0, epochs: 1, epochsRun: 1, secondsPerEpoch: 0.1, probe: { mean: 0.8, std: 0.01, splits: 2, protocol: "random", solver: "ovr" }, effectiveRank: { representation: 9, embedding: 5, target: null }, rankDifferential: null, meanPairwiseCosine: 0.5, warnings: [], device: "cpu" };
+    const dir = run("old-summary", { "summary.json": JSON.stringify(summary) });
+    const r = spawnSync(process.execPath, [CLI, "report", dir], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "report.html"), "utf8")).toContain("bgrl on synthetic");
+    const c = spawnSync(process.execPath, [CLI, "compare", dir, dir, "--out", path.join(tmp, "old.html")], { encoding: "utf8", timeout: 60_000 });
+    expect(c.status, c.stderr).toBe(0);
+  });
+
   it("collect lists a trial with a malformed summary.json or a FIFO instead of crashing", () => {
     const dir = path.join(tmp, "sweep");
     const trials = ["status-only", "fifo", "good"].map((id, index) => ({ index, id, params: { "werank.alpha": index }, seed: 0, dir: path.join(dir, "trials", id), set: [] }));
