@@ -32,4 +32,3 @@ export { describeRegularizers, regularizerLabel, trainingLabel, runSlug, werankE
 export { planSweep, saveSweep, loadSweep, parseGridAxis, trialArgs, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
 export { runLocal, submitSlurm, slurmScript, trialAt, runTrialProcess, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
 export { collectSweep, stat, readSummary, parsePairedOption, type Collected, type CollectedRow, type CollectedRun, type CollectOptions, type PairedComparison, type RunSummary, type Stat } from "./collect.js";
-export { pairedDifference, studentTQuantile, studentTCdf, type PairedDifference } from "./pairedDifference.js";
