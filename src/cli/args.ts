@@ -5,7 +5,12 @@
 import { parseArgs } from "node:util";
 import { ConfigError, closest } from "../errors.js";
 
-export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+/**
+ * A command's options as util.parseArgs takes them, plus what `--help` prints for each (see
+ * commandHelp): `arg` names a string option's value (default VALUE), `help` is its description
+ * (may span lines), `group` a heading to list it under (default "Options").
+ */
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string; arg?: string; help?: string; group?: string }>;
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;

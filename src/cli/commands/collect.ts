@@ -1,11 +1,17 @@
 import { collectSweep } from "../../experiment/collect.js";
 import { ConfigError } from "../../errors.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, type OptionSpec } from "../args.js";
 import { EXIT, type Command } from "../command.js";
+
+const OPTIONS: OptionSpec = {
+  json: { type: "boolean", help: "the rows and the missing trials as one JSON object" },
+  csv: { type: "boolean", help: "print CSV instead of the Markdown table" },
+};
 
 export const collectCommand: Command = {
   name: "collect",
   summary: "aggregate a sweep's summaries into a table (mean ± std per configuration)",
+  options: OPTIONS,
   help: `werank-native collect SWEEP_DIR [--json] [--csv]
 
 Reads SWEEP_DIR/sweep.json and every trial's summary.json, groups trials by their grid values
@@ -16,7 +22,7 @@ Examples:
   werank-native collect sweeps/20261122-120000
   werank-native collect sweeps/werank --csv`,
   run(args) {
-    const p = parseCommandArgs("collect", args, { json: { type: "boolean" }, csv: { type: "boolean" } }, true);
+    const p = parseCommandArgs("collect", args, OPTIONS, true);
     const dir = p.positionals[0];
     if (!dir) throw new ConfigError("collect: SWEEP_DIR is missing (werank-native collect SWEEP_DIR)");
     const c = collectSweep(dir);

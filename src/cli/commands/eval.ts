@@ -10,10 +10,10 @@ import { parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  checkpoint: { type: "string" },
-  set: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  "data-dir": { type: "string" },
+  checkpoint: { type: "string", arg: "NAME", help: "the checkpoint of RUN_DIR/checkpoints to load (default: final)" },
+  set: { type: "string", multiple: true, arg: "eval.KEY=VALUE", help: "change the probe protocol (eval.* keys only)" },
+  json: { type: "boolean", help: "one JSON object on stdout instead of the text" },
+  "data-dir": { type: "string", arg: "DIR", help: "where the run's dataset lives, if not where it was trained" },
 } as const;
 
 /** A run directory and checkpoint from RUN_DIR, RUN_DIR/checkpoints/NAME or a checkpoint path. */
@@ -35,6 +35,7 @@ function locate(target: string, name: string | undefined): { runDir: string; che
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
+  options: OPTIONS,
   help: `werank-native eval RUN_DIR [--checkpoint NAME] [--set eval.KEY=VALUE ...] [--json]
 werank-native eval RUN_DIR/checkpoints/NAME
 

@@ -9,6 +9,7 @@ import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
+import { referenceBlasWarning } from "../../blasInfo.js";
 import { Trainer, type TrainEvent, type TrainSummary } from "../../train/Trainer.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
@@ -17,10 +18,10 @@ import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 
 const OPTIONS = {
   ...CONFIG_OPTIONS,
-  json: { type: "boolean" },
-  "run-dir": { type: "string" },
-  resume: { type: "string" },
-  "print-config": { type: "boolean" },
+  json: { type: "boolean", help: 'JSONL events on stdout, ending with one {"type":"summary", ...} line' },
+  "run-dir": { type: "string", arg: "DIR", help: "write into DIR exactly (default: <output.dir>/<name>-<timestamp>)" },
+  resume: { type: "string", arg: "RUN_DIR", help: "continue an interrupted run from its newest checkpoint (same trajectory)" },
+  "print-config": { type: "boolean", help: "print the resolved configuration (every key, defaults filled in) as YAML and exit" },
 } as const;
 
 /** The newest checkpoint of a run: the interrupt one, else the highest epoch. */
@@ -59,6 +60,7 @@ function printSummary(s: TrainSummary): void {
 export const trainCommand: Command = {
   name: "train",
   summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
+  options: OPTIONS,
   help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR]
 
 Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
@@ -66,11 +68,6 @@ under two minutes on two cores), then evaluates the frozen encoder with the line
 computes collapse diagnostics and writes a run directory:
   config.json (resolved config)   env.json (versions, device, git sha, data provenance)
   metrics.jsonl   spectra.jsonl   checkpoints/*.safetensors (+ .json)   summary.json   report.html
-
-  --json            JSONL events on stdout, ending with one {"type":"summary", ...} line
-  --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>)
-  --resume RUN_DIR  continue an interrupted run from its newest checkpoint (same trajectory)
-  --print-config    print the resolved configuration (every key, defaults filled in) as YAML and exit
 Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C exits at once.
 
 ${CONFIG_HELP}
@@ -99,6 +96,7 @@ Examples:
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
     }
+    warnIfReferenceBlas();
     // Load (and validate) the data before creating anything: a bad dataset leaves no empty run directory.
     const graph = await loadGraphForConfig(config);
     let runDir: RunDir;
@@ -192,4 +190,10 @@ function precisionNote(p: MatmulPrecision, device: string): string {
   if (device !== "cpu") return `, TF32 products (matmul precision ${p})`;
   if (p === "high") return ", float32 products (matmul precision high changes only CUDA)";
   return info().bf16Matmul ? ", bfloat16 products (matmul precision medium)" : ", float32 products (this CPU has no native bfloat16)";
+}
+
+/** On stderr (stdout may be JSONL): LibTorch on the reference BLAS trains about 25x slower (issue 14). */
+function warnIfReferenceBlas(): void {
+  const w = referenceBlasWarning();
+  if (w) process.stderr.write(`warning: ${w}\n`);
 }
