@@ -66,6 +66,9 @@ else
   log "$(node scripts/torch-config.cjs --check)"
 fi
 
+# ---- an optimized BLAS ----------------------------------------------------------------------------
+source scripts/select-blas.sh
+
 # ---- what the tests use -------------------------------------------------------------------------
 if [ "$FOR_TESTS" = 1 ]; then
   if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
@@ -93,5 +96,18 @@ else
   log "compiling TypeScript"
   npx --no-install tsc -p tsconfig.json
 fi
-chmod +x dist/cli/main.js   # the package's bin (npx werank-native)
+chmod +x dist/cli/main.js   # the package's bin
+
+# ---- werank-native on PATH ----------------------------------------------------------------------------
+# npm link: a symlink to this checkout's bin in npm's global bin folder (on PATH wherever npm is), no
+# download, no scripts. Skipped when it already points here; a hint when the global folder is not writable.
+GLOBAL=$(npm prefix -g 2>/dev/null || true)
+if [ "$(readlink -f "$GLOBAL/bin/werank-native" 2>/dev/null)" = "$(pwd -P)/dist/cli/main.js" ]; then
+  log "werank-native is on PATH ($GLOBAL/bin/werank-native)"
+elif [ -n "$GLOBAL" ] && [ -w "$GLOBAL/bin" ] && { [ -w "$GLOBAL/lib/node_modules" ] || [ -w "$GLOBAL/lib" ]; }; then
+  log "npm link (werank-native on PATH in $GLOBAL/bin)"
+  npm link --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+else
+  log "werank-native is not on PATH ($GLOBAL is not writable). Possible solutions: sudo npm link --ignore-scripts (here), or npm link with npm's prefix in your home (npm config set prefix ~/.local), or run node $(pwd)/dist/cli/main.js"
+fi
 log "ready"

@@ -127,9 +127,9 @@ export function referenceBlasWarning(b: LoadedBlas = loadedBlas()): string | nul
     `about 20x slower than an optimized one.\n` +
     `Possible solutions:\n` +
     `  - run 'bash scripts/bootstrap.sh' in the werank-native checkout (installs and selects OpenBLAS)\n` +
-    `  - apt-get install libopenblas0-pthread, then\n` +
-    `    update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\n` +
-    `    update-alternatives --set liblapack.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3\n` +
+    `  - as root: apt-get install libopenblas0-openmp, then\n` +
+    `    update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3\n` +
+    `    update-alternatives --set liblapack.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-openmp/liblapack.so.3\n` +
     `  - check with 'werank-native info' (BLAS line)`
   );
 }
