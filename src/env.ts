@@ -24,7 +24,7 @@ export interface WerankEnv {
 /** Default of WERANK_HOST_CACHE_MB. */
 export const DEFAULT_HOST_CACHE_MB = 2048;
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
+export function readEnv(env: Record<string, string | undefined> = process.env): WerankEnv {
   const n = env.WERANK_NUM_THREADS ? Number(env.WERANK_NUM_THREADS) : undefined;
   return {
     dataDir: env.WERANK_DATA_DIR || undefined,
