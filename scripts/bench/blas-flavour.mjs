@@ -8,7 +8,7 @@
 // loader takes its libblas.so.3/liblapack.so.3 before the system's alternative (nothing system-wide is
 // changed); blasInfo() confirms from /proc/self/maps which library was loaded. Per flavour and thread
 // count: the float32 GEMM rate (1024^3, best of 3) and the quickstart's training (default config:
-// BGRL + WERank on the synthetic graph) for --epochs epochs, median ms/epoch from its JSON events.
+// BGRL + WERank on the synthetic graph) for --epochs epochs: median wall and CPU ms per epoch after 3.
 //
 //   node scripts/bench/blas-flavour.mjs [--epochs 30] [--threads 1,2] [--flavours reference,openblas-pthread,...] [--json-out FILE]
 import { spawnSync } from "node:child_process";
@@ -44,20 +44,36 @@ function run(args, flavour, n) {
   return r.stdout;
 }
 
+// The quickstart's training in a worker: wall and CPU (user + system, all threads) time of each epoch.
+// CPU time shows oversubscription (threads spinning or fighting over cores) even on a busy machine,
+// where wall times are noisy.
+const WORKER = `
+import * as wn from "./dist/index.js";
+const config = wn.resolveConfig({ set: ["train.epochs=${epochs}", "eval.splits=1", "output.report=false"] });
+const trainer = new wn.Trainer({ config, graph: await wn.loadGraphForConfig(config) });
+const wall = [], cpu = [];
+let t = process.hrtime.bigint(), c = process.cpuUsage();
+for await (const ev of trainer.fit()) {
+  if (ev.type !== "epoch") continue;
+  const c2 = process.cpuUsage(), t2 = process.hrtime.bigint();
+  wall.push(Number(t2 - t) / 1e6); cpu.push((c2.user - c.user + c2.system - c.system) / 1e3);
+  t = process.hrtime.bigint(); c = process.cpuUsage();
+}
+trainer.dispose();
+console.log(JSON.stringify({ blas: wn.blasInfo(), wall, cpu }));
+`;
+
 const rows = [];
 for (const f of flavours) {
   for (const n of threads) {
-    const b = JSON.parse(run(["-e", 'import("./dist/index.js").then((m) => console.log(JSON.stringify(m.blasInfo())))'], f, n));
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), "blas-flavour-"));
-    const events = run(["dist/cli/main.js", "train", "--epochs", String(epochs), "--json", "--run-dir", out, "--set", "output.report=false", "--set", "eval.splits=1"], f, n)
-      .trim().split("\n").map((l) => JSON.parse(l));
-    fs.rmSync(out, { recursive: true, force: true });
-    const ms = events.filter((e) => e.type === "epoch").slice(3).map((e) => 1000 * e.seconds); // after warm-up
-    rows.push({ flavour: f, threads: n, loaded: `${b.implementation}${b.flavour ? `-${b.flavour}` : ""}`, gflops: b.gflops, msPerEpoch: median(ms) });
-    console.error(`${f} x${n}: ${b.gflops.toFixed(1)} GFLOP/s, ${median(ms).toFixed(1)} ms/epoch`);
+    const r = JSON.parse(run(["--input-type=module", "-e", WORKER], f, n).trim().split("\n").pop());
+    const b = r.blas;
+    const row = { flavour: f, threads: n, loaded: `${b.implementation}${b.flavour ? `-${b.flavour}` : ""}`, gflops: b.gflops, msPerEpoch: median(r.wall.slice(3)), cpuMsPerEpoch: median(r.cpu.slice(3)) };
+    rows.push(row);
+    console.error(`${f} x${n}: ${b.gflops.toFixed(1)} GFLOP/s, ${row.msPerEpoch.toFixed(1)} ms/epoch, CPU ${row.cpuMsPerEpoch.toFixed(1)} ms/epoch`);
   }
 }
-console.log(`| BLAS (LD_LIBRARY_PATH) | loaded (blasInfo) | threads | sgemm 1024^3 GFLOP/s | quickstart ms/epoch (median of ${epochs - 3}) |`);
-console.log("| --- | --- | ---: | ---: | ---: |");
-for (const r of rows) console.log(`| ${r.flavour} | ${r.loaded} | ${r.threads} | ${r.gflops.toFixed(1)} | ${r.msPerEpoch.toFixed(1)} |`);
+console.log(`| BLAS (LD_LIBRARY_PATH) | loaded (blasInfo) | threads | sgemm 1024^3 GFLOP/s | quickstart epoch, wall ms | quickstart epoch, CPU ms |`);
+console.log("| --- | --- | ---: | ---: | ---: | ---: |");
+for (const r of rows) console.log(`| ${r.flavour} | ${r.loaded} | ${r.threads} | ${r.gflops.toFixed(1)} | ${r.msPerEpoch.toFixed(1)} | ${r.cpuMsPerEpoch.toFixed(1)} |`);
 writeJsonIfAsked({ epochs, rows, cpus: os.cpus().length, cpu: os.cpus()[0]?.model });
