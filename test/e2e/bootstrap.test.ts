@@ -36,11 +36,11 @@ describe("scripts/bootstrap.sh", () => {
       fs.symlinkSync(path.join(dir, blasTarget.replace(/^blas$/, "lapack"), "liblapack.so.3"), path.join(dir, "liblapack.so.3"));
       const stub = path.join(dir, "update-alternatives");
       fs.writeFileSync(stub, `#!/bin/sh\necho "$@" >> "${dir}/calls"\nname=$3; name=\${name%%-*}; ln -sfn "$4" "${dir}/$name"\n`, { mode: 0o755 });
-      const run = () =>
+      const run = (torchLibDir?: string) =>
         spawnSync("bash", ["-c", `set -euo pipefail; log() { echo "[bootstrap] $*"; }; apt_install() { echo "apt_install $*" >> "${dir}/calls"; return 1; }; source scripts/select-blas.sh`], {
           cwd: ROOT,
           encoding: "utf8",
-          env: { ...process.env, BLAS_LIBDIR: dir, UPDATE_ALTERNATIVES: stub },
+          env: { ...process.env, BLAS_LIBDIR: dir, UPDATE_ALTERNATIVES: stub, ...(torchLibDir ? { BLAS_TORCH_LIBDIR: torchLibDir } : {}) },
           timeout: 30_000,
         });
       const calls = () => (fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8") : "");
@@ -70,6 +70,18 @@ describe("scripts/bootstrap.sh", () => {
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain(`BLAS: ${f.dir}/openblas-pthread/libblas.so.3`);
       expect(f.calls()).toBe("");
+      fs.rmSync(f.dir, { recursive: true, force: true });
+    });
+
+    it("leaves the system alone for a LibTorch that does not link libblas.so.3", () => {
+      const f = fakeSystem("blas", true);
+      const torch = fs.mkdtempSync(path.join(os.tmpdir(), "werank-torchlib-"));
+      fs.copyFileSync(process.execPath, path.join(torch, "libtorch_cpu.so")); // an ELF file without libblas.so.3
+      const r = f.run(torch);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe("");
+      expect(f.calls()).toBe("");
+      fs.rmSync(torch, { recursive: true, force: true });
       fs.rmSync(f.dir, { recursive: true, force: true });
     });
 
