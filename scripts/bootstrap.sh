@@ -110,4 +110,4 @@ elif [ -n "$GLOBAL" ] && [ -w "$GLOBAL/bin" ] && { [ -w "$GLOBAL/lib/node_module
 else
   log "werank-native is not on PATH ($GLOBAL is not writable). Possible solutions: sudo npm link --ignore-scripts (here), or npm link with npm's prefix in your home (npm config set prefix ~/.local), or run node $(pwd)/dist/cli/main.js"
 fi
-log "ready"
+log "ready after ${SECONDS} s of set-up"
