@@ -15,11 +15,21 @@
 // or the step changes by less than tolChange, or maxIter iterations; analytic gradients in float64.
 // Grid values are fitted in ascending C, each warm-started from the previous solution (the problem
 // is strictly convex in W, so the optimum does not depend on the start).
+// Optimizer "liblinear" (ovr and multilabel): instead of L-BFGS to a tight tolerance, each class is fitted as
+// scikit-learn's LogisticRegression(solver='liblinear') fits it: liblinear's trust-region Newton
+// method (TRON, Lin & More 1999; liblinear's tron.cpp as vendored by scikit-learn) on
+// C sum_i log(1 + exp(-y_i w.[x_i, 1])) + 0.5 ||w||^2 from w = 0, stopped when
+// ||grad|| <= eps ||grad(0)||, eps = tol max(min(#pos, #neg), 1) / n (liblinear's train_one), or after
+// maxIter accepted steps (sklearn's max_iter = 100). Its approximate optimum is what BGRL's protocol
+// scores, so matching scikit-learn's C selection needs the same approximation, not a tighter one.
+#include <ATen/Parallel.h>
 #include <torch/optim/lbfgs.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "common/binding.h"
 
@@ -38,6 +48,9 @@ struct Options {
   int64_t history = 20;
   bool normalize = true;
   bool warm_start = true;
+  bool liblinear = false;     // TRON per class (see the header)
+  double tron_tol = 1e-4;     // sklearn's LogisticRegression tol
+  int64_t tron_max_iter = 100;  // sklearn's LogisticRegression max_iter
 };
 
 double opt_num(const Napi::Object& o, const char* key, double fallback) {
@@ -69,6 +82,17 @@ Options read_options(const Napi::CallbackInfo& info, size_t i) {
   if (!n.IsUndefined()) o.normalize = n.ToBoolean().Value();
   Napi::Value w = obj.Get("warmStart");
   if (!w.IsUndefined()) o.warm_start = w.ToBoolean().Value();
+  Napi::Value opt = obj.Get("optimizer");
+  if (opt.IsString()) {
+    const std::string s = opt.As<Napi::String>().Utf8Value();
+    if (s == "liblinear") o.liblinear = true;
+    else if (s != "lbfgs") fail("ERR_ARGUMENT", "probeFit: unknown optimizer '", s, "'. Valid choices: lbfgs, liblinear");
+  }
+  o.tron_tol = opt_num(obj, "liblinearTol", o.tron_tol);
+  o.tron_max_iter = static_cast<int64_t>(opt_num(obj, "liblinearMaxIter", static_cast<double>(o.tron_max_iter)));
+  WN_CHECK(!o.liblinear || o.mode != Mode::kMultinomial, "ERR_ARGUMENT",
+           "probeFit: the liblinear optimizer fits one binary classifier per class or label (modes ovr, multilabel), not multinomial");
+  WN_CHECK(o.tron_tol > 0 && o.tron_max_iter >= 1, "ERR_ARGUMENT", "probeFit: expected liblinearTol > 0 and liblinearMaxIter >= 1");
   WN_CHECK(o.max_iter >= 1, "ERR_ARGUMENT", "probeFit: expected maxIter >= 1 but received ", o.max_iter);
   WN_CHECK(o.tol_grad >= 0 && o.tol_change >= 0, "ERR_ARGUMENT", "probeFit: expected non-negative tolerances but received tolGrad ",
            o.tol_grad, ", tolChange ", o.tol_change);
@@ -200,13 +224,217 @@ FitResult fit(const Problem& p, at::Tensor& W, at::Tensor& b, const Options& o) 
   return r;
 }
 
+
+/// One binary L2-regularized logistic regression, liblinear's primal problem and TRON solver.
+/// X: n x m row-major (the last column the constant 1 of the intercept), y: +-1.
+class TronLR {
+ public:
+  TronLR(const double* X, const double* y, int64_t n, int64_t m, double C) : X_(X), y_(y), n_(n), m_(m), C_(C), z_(n), D_(n) {}
+
+  /// f(w) = 0.5 ||w||^2 + C sum_i log(1 + exp(-y_i z_i)), z = X w (kept for grad).
+  double fun(const std::vector<double>& w) {
+    Xv(w.data(), z_.data());
+    double f = 0;
+    for (int64_t j = 0; j < m_; ++j) f += w[j] * w[j];
+    f /= 2.0;
+    for (int64_t i = 0; i < n_; ++i) {
+      const double yz = y_[i] * z_[i];
+      f += yz >= 0 ? C_ * std::log(1 + std::exp(-yz)) : C_ * (-yz + std::log(1 + std::exp(yz)));
+    }
+    return f;
+  }
+  /// Gradient at the w of the last fun() call; also the Hessian's diagonal weights D.
+  void grad(const std::vector<double>& w, std::vector<double>& g) {
+    std::vector<double> t(n_);
+    for (int64_t i = 0; i < n_; ++i) {
+      const double s = 1 / (1 + std::exp(-y_[i] * z_[i]));
+      D_[i] = s * (1 - s);
+      t[i] = C_ * (s - 1) * y_[i];
+    }
+    XTv(t.data(), g.data());
+    for (int64_t j = 0; j < m_; ++j) g[j] += w[j];
+  }
+  /// Hessian-vector product at the w of the last grad() call.
+  void Hv(const std::vector<double>& s, std::vector<double>& Hs) {
+    std::vector<double> t(n_);
+    Xv(s.data(), t.data());
+    for (int64_t i = 0; i < n_; ++i) t[i] *= C_ * D_[i];
+    XTv(t.data(), Hs.data());
+    for (int64_t j = 0; j < m_; ++j) Hs[j] += s[j];
+  }
+
+ private:
+  void Xv(const double* v, double* out) const {
+    for (int64_t i = 0; i < n_; ++i) {
+      const double* r = X_ + i * m_;
+      double acc = 0;
+      for (int64_t j = 0; j < m_; ++j) acc += r[j] * v[j];
+      out[i] = acc;
+    }
+  }
+  void XTv(const double* v, double* out) const {
+    std::fill(out, out + m_, 0.0);
+    for (int64_t i = 0; i < n_; ++i) {
+      const double* r = X_ + i * m_;
+      const double a = v[i];
+      for (int64_t j = 0; j < m_; ++j) out[j] += a * r[j];
+    }
+  }
+  const double* X_;
+  const double* y_;
+  int64_t n_, m_;
+  double C_;
+  std::vector<double> z_, D_;
+};
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0;
+  for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+double nrm2(const std::vector<double>& a) { return std::sqrt(dot(a, a)); }
+void axpy(double alpha, const std::vector<double>& x, std::vector<double>& y) {
+  for (size_t i = 0; i < x.size(); ++i) y[i] += alpha * x[i];
+}
+
+/// Truncated conjugate gradient in the trust region (liblinear's TRON::trcg): s ~ -H^-1 g, ||s|| <= delta; r = -g - H s.
+int trcg(TronLR& f, double delta, const std::vector<double>& g, std::vector<double>& s, std::vector<double>& r) {
+  const size_t n = g.size();
+  std::vector<double> d(n), Hd(n);
+  for (size_t i = 0; i < n; ++i) {
+    s[i] = 0;
+    r[i] = -g[i];
+    d[i] = r[i];
+  }
+  const double cgtol = 0.1 * nrm2(g);
+  int cg_iter = 0;
+  double rTr = dot(r, r);
+  while (true) {
+    if (nrm2(r) <= cgtol) break;
+    cg_iter++;
+    f.Hv(d, Hd);
+    double alpha = rTr / dot(d, Hd);
+    axpy(alpha, d, s);
+    if (nrm2(s) > delta) {
+      // Back to the boundary of the trust region along d.
+      axpy(-alpha, d, s);
+      const double std_ = dot(s, d), sts = dot(s, s), dtd = dot(d, d), dsq = delta * delta;
+      const double rad = std::sqrt(std_ * std_ + dtd * (dsq - sts));
+      alpha = std_ >= 0 ? (dsq - sts) / (std_ + rad) : (rad - std_) / dtd;
+      axpy(alpha, d, s);
+      axpy(-alpha, Hd, r);
+      break;
+    }
+    axpy(-alpha, Hd, r);
+    const double rnewTrnew = dot(r, r);
+    const double beta = rnewTrnew / rTr;
+    for (size_t i = 0; i < n; ++i) d[i] = r[i] + beta * d[i];
+    rTr = rnewTrnew;
+  }
+  return cg_iter;
+}
+
+/// liblinear's TRON::tron from w = 0; returns the accepted iterations and whether the gradient test stopped it.
+std::pair<int64_t, bool> tron(TronLR& f, std::vector<double>& w, double eps, int64_t max_iter) {
+  const double eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75;
+  const double sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
+  const size_t n = w.size();
+  std::vector<double> s(n), r(n), w_new(n), g(n);
+  std::fill(w.begin(), w.end(), 0.0);
+  double f_val = f.fun(w);
+  f.grad(w, g);
+  double delta = nrm2(g);
+  const double gnorm1 = delta;
+  double gnorm = gnorm1;
+  bool search = !(gnorm <= eps * gnorm1);
+  bool converged = !search;
+  int64_t iter = 1;
+  while (iter <= max_iter && search) {
+    trcg(f, delta, g, s, r);
+    w_new = w;
+    axpy(1.0, s, w_new);
+    const double gs = dot(g, s);
+    const double prered = -0.5 * (gs - dot(s, r));
+    const double fnew = f.fun(w_new);
+    const double actred = f_val - fnew;
+    const double snorm = nrm2(s);
+    if (iter == 1) delta = std::min(delta, snorm);
+    const double alpha = fnew - f_val - gs <= 0 ? sigma3 : std::max(sigma1, -0.5 * (gs / (fnew - f_val - gs)));
+    if (actred < eta0 * prered) delta = std::min(std::max(alpha, sigma1) * snorm, sigma2 * delta);
+    else if (actred < eta1 * prered) delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma2 * delta));
+    else if (actred < eta2 * prered) delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma3 * delta));
+    else delta = std::max(delta, std::min(alpha * snorm, sigma3 * delta));
+    if (actred > eta0 * prered) {
+      iter++;
+      w = w_new;
+      f_val = fnew;
+      f.grad(w, g);  // z of fun(w_new) = z at the new w
+      gnorm = nrm2(g);
+      if (gnorm <= eps * gnorm1) {
+        converged = true;
+        break;
+      }
+    }
+    if (f_val < -1.0e+32) break;
+    if (std::fabs(actred) <= 0 && prered <= 0) break;
+    if (std::fabs(actred) <= 1.0e-12 * std::fabs(f_val) && std::fabs(prered) <= 1.0e-12 * std::fabs(f_val)) break;
+  }
+  return {iter - 1, converged};
+}
+
+/// All classes (or labels) of one C with TRON, one binary problem each: W [K, d], b [K] on the rows of p.
+FitResult fit_liblinear(const Problem& p, double C, at::Tensor& W, at::Tensor& b, const Options& o) {
+  const int64_t n = p.X.size(0), d = p.X.size(1), K = p.T.size(1);
+  at::Tensor Xb = at::cat({p.X.cpu(), at::ones({n, 1}, p.X.options().device(at::kCPU))}, 1).contiguous();
+  at::Tensor T = p.T.cpu().contiguous();
+  at::Tensor Wc = at::empty({K, d}, at::kDouble), bc = at::empty({K}, at::kDouble);
+  // The classes are independent binary problems: fitted in parallel, each with its own buffers.
+  std::vector<int64_t> iters(K);
+  std::vector<char> ok(K);
+  const double* Xp = Xb.data_ptr<double>();
+  const double* Tp = T.data_ptr<double>();
+  double* Wp = Wc.data_ptr<double>();
+  double* bp = bc.data_ptr<double>();
+  at::parallel_for(0, K, 1, [&](int64_t k0, int64_t k1) {
+    std::vector<double> y(n), w(d + 1);
+    for (int64_t k = k0; k < k1; ++k) {
+      int64_t pos = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const bool positive = Tp[i * K + k] > 0.5;
+        y[i] = positive ? 1.0 : -1.0;
+        pos += positive;
+      }
+      const double eps = o.tron_tol * static_cast<double>(std::max<int64_t>(std::min(pos, n - pos), 1)) / static_cast<double>(n);
+      TronLR f(Xp, y.data(), n, d + 1, C);
+      const auto [it, converged] = tron(f, w, eps, o.tron_max_iter);
+      iters[k] = it;
+      ok[k] = converged;
+      std::copy(w.begin(), w.begin() + d, Wp + k * d);
+      bp[k] = w[d];
+    }
+  });
+  FitResult r;
+  r.converged = std::all_of(ok.begin(), ok.end(), [](char c) { return c != 0; });
+  for (int64_t k = 0; k < K; ++k) {
+    r.iterations = std::max(r.iterations, iters[k]);
+    r.evals += iters[k];
+  }
+  W = Wc.to(p.X.device());
+  b = bc.to(p.X.device());
+  at::Tensor gW, gb;
+  r.loss = loss_grad(p, W, b, gW, gb);
+  r.grad_max = std::max(gW.abs().max().item<double>(), gb.abs().max().item<double>());
+  return r;
+}
+
 }  // namespace
 
 /// probeFit(X, labels, train, val, test, cGrid, options) -> [stats, W, b]
 ///   X: [N, D] floating embeddings; labels: [N] integer class ids, or [N, L] 0/1 (mode "multilabel");
 ///   train/val/test: 1-d integer node ids (val/test may be -1 = none; val is needed when the grid has
 ///   more than one value); cGrid: array of C > 0 (sorted ascending here);
-///   options: { mode, numClasses, maxIter, tolGrad, tolChange, historySize, normalize, warmStart }.
+///   options: { mode, numClasses, maxIter, tolGrad, tolChange, historySize, normalize, warmStart,
+///   optimizer ("lbfgs" | "liblinear"), liblinearTol, liblinearMaxIter }.
 ///   stats: float64 [G, 9] per C (ascending): C, train, val, test metric (accuracy or micro-F1; NaN for
 ///   an empty split), iterations, function evaluations, converged (0/1), final objective, max|grad|.
 ///   W: float64 [G, K, D], b: float64 [G, K] (coefficients on the normalized embeddings).
@@ -302,7 +530,7 @@ WN_EXPORT(probeFit) {
     p.lambda = 1.0 / (cs[g] * static_cast<double>(p.X.size(0)));
     W = W.detach().clone();
     b = b.detach().clone();
-    const FitResult r = fit(p, W, b, o);
+    const FitResult r = o.liblinear ? fit_liblinear(p, cs[g], W, b, o) : fit(p, W, b, o);
     torch::NoGradGuard ng;
     st[g][0] = cs[g];
     st[g][1] = score(p.X, p.y, p.T, p, W, b);

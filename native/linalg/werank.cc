@@ -25,7 +25,7 @@ struct GramFn : public torch::autograd::Function<GramFn> {
 
 }  // namespace
 
-/// werank(weights: Int32Array, alphas: Float64Array, squared, gram 0 = smaller, 1 = W^T W)
+/// werank(weights: Int32Array, alphas: Float64Array, squared, gram 0 = smaller, 1 = W^T W, 2 = W W^T)
 ///   -> [total (0-d, differentiable), perLayer (float64 [L], detached, unweighted)]
 WN_EXPORT(werank) {
   const std::vector<at::Tensor> ws = arg_tensors(info, 0);
@@ -33,7 +33,8 @@ WN_EXPORT(werank) {
   auto alphas = info[1].As<Napi::Float64Array>();
   const bool squared = arg_bool(info, 2);
   const int32_t gram = arg_present(info, 3) ? arg_int(info, 3) : 0;
-  WN_CHECK(gram == 0 || gram == 1, "ERR_ARGUMENT", "werank: expected gram 0 (smaller) or 1 (W^T W) but received ", gram);
+  WN_CHECK(gram == 0 || gram == 1 || gram == 2, "ERR_ARGUMENT", "werank: expected gram 0 (smaller), 1 (W^T W) or 2 (W W^T) but received ",
+           gram);
   WN_CHECK(!ws.empty(), "ERR_ARGUMENT", "werank: expected at least one weight but received none");
   WN_CHECK(alphas.ElementLength() == ws.size(), "ERR_ARGUMENT", "werank: expected one alpha per weight (", ws.size(),
            ") but received ", alphas.ElementLength());
@@ -54,8 +55,9 @@ WN_EXPORT(werank) {
   for (const at::Tensor& w0 : ws) {
     // Convolution kernels [out, in, k...] act as [out, in * k...] matrices.
     const at::Tensor w = (w0.dim() == 2 ? w0 : w0.reshape({w0.size(0), -1})).to(dtype);
-    const bool wide = w.size(0) <= w.size(1);
-    at::Tensor g = GramFn::apply(w, !(gram == 1 || !wide));
+    // rows = W W^T [out, out]: the smaller Gram of a wide (out <= in) weight, or asked for by gram 2.
+    const bool rows = gram == 2 || (gram == 0 && w.size(0) <= w.size(1));
+    at::Tensor g = GramFn::apply(w, rows);
     // G - I without materializing I: GramFn's backward does not need its output, so the diagonal may
     // be shifted in place (autograd records it through the view).
     g.diagonal().sub_(1);

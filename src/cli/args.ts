@@ -17,9 +17,32 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** A value that starts with "-" but is a number (-1, -0.5, -.5, -1e-3, -Infinity), not an option. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
+/**
+ * `--epochs -3` as `--epochs=-3`: util.parseArgs reads a value starting with "-" as an option
+ * ("argument is ambiguous"), so a negative number after a string option is attached to it here and
+ * reaches validation, which accepts or refuses it with the usual message.
+ */
+export function attachNegativeNumbers(args: readonly string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") return [...out, ...args.slice(i)];
+    const name = a.startsWith("--") && !a.includes("=") ? a.slice(2) : undefined;
+    const next = args[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === "string" && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export function parseCommandArgs(command: string, args: string[], options: OptionSpec, allowPositionals = false): Parsed {
   try {
-    const r = parseArgs({ args, options, allowPositionals, strict: true });
+    const r = parseArgs({ args: attachNegativeNumbers(args, options), options, allowPositionals, strict: true });
     return { values: r.values as Parsed["values"], positionals: r.positionals };
   } catch (e) {
     const msg = (e as Error).message;

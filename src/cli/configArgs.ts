@@ -9,7 +9,7 @@ const SHORT_FLAG_HELP: Record<string, { arg: string; help?: string }> = {
   dataset: { arg: "NAME" },
   "data-dir": { arg: "DIR", help: "dataset.dataDir (default: WERANK_DATA_DIR, else ./data)" },
   objective: { arg: "NAME" },
-  werank: { arg: "ALPHA", help: "werank.alpha (0 = off)" },
+  werank: { arg: "ALPHA", help: "werank.alpha (0 = off unless werank.perLayer is set)" },
   epochs: { arg: "N" },
   device: { arg: "DEV", help: "train.device (auto|cpu|cuda[:i])" },
   "matmul-precision": { arg: "P", help: "train.matmulPrecision (highest|high|medium: medium = bfloat16\nproducts on CPUs with bf16, see 'werank-native info')" },
@@ -23,7 +23,12 @@ const SHORT_FLAG_HELP: Record<string, { arg: string; help?: string }> = {
 const GROUP = "Configuration";
 
 export const CONFIG_OPTIONS: OptionSpec = {
-  preset: { type: "string", arg: "NAME", help: "a published setting, e.g. amazon-computers, coauthor-cs+werank", group: GROUP },
+  preset: {
+    type: "string",
+    arg: "NAME",
+    help: "a published setting, each also as NAME+werank (--epochs scales its warm-up):\nBGRL: amazon-computers, amazon-photo, coauthor-cs, coauthor-physics, wikics,\nogbn-arxiv (BGRL's paper), cora (ours); GRACE: grace-cora, grace-citeseer, grace-pubmed",
+    group: GROUP,
+  },
   config: { type: "string", multiple: true, arg: "FILE", help: "YAML or JSON config file", group: GROUP },
   set: { type: "string", multiple: true, arg: "KEY=VALUE", help: "any config key, e.g. --set objective.tau=0.5 --set encoder.layers=512,256", group: GROUP },
   "no-augment": { type: "boolean", help: "no edge dropping or feature masking", group: GROUP },
@@ -34,7 +39,10 @@ export const CONFIG_OPTIONS: OptionSpec = {
 
 /** The paragraph before the option list of the commands that take CONFIG_OPTIONS. */
 export const CONFIG_HELP = `Configuration options (listed below) are merged lowest priority first: defaults, --preset,
---config files, short flags (--dataset, --epochs, ...), --set.`;
+--config files, short flags (--dataset, --epochs, ...), --set.
+Regularizers (through --set): werank.perLayer=A1,A2 werank.layers=encoder|predictor|projector|all...
+  werank.squared=true werank.gram=smaller|wtw|wwt (wtw: the paper's literal W^T W, floor sqrt(in - out) on wide layers)
+  svmax.lambda=L varianceReg.weight=W, each with .on=embedding|representation (both views, averaged)`;
 
 export function configSources(p: Parsed): ConfigSources {
   const flags: Record<string, unknown> = {};

@@ -1,7 +1,10 @@
 /**
  * The named datasets werank-native knows, where their files go under a data directory, and where
  * to download them. A dataset is found in the per-dataset folder layout (`<dir>/<name>/<file>`, as
- * in ../shared/data), flat (`<dir>/<file>`), or PyG's (`<dir>/<name>/raw/<file>`).
+ * in ../shared/data), flat (`<dir>/<file>`), or PyG's (`<dir>/<name>/raw/<file>`). The Planetoid
+ * versions (`cora-planetoid`, `citeseer-planetoid`, `pubmed-planetoid`: the `ind.<name>.*` pickles
+ * of the GCN/GRACE/DGI code and PyG's `Planetoid`, with the public split) are found by their
+ * `ind.<name>.x` file, in `<name>/planetoid/`, `planetoid/`, PyG's `<Name>/raw/` or the folder itself.
  *
  * The data directory is, in order: the `dataDir` option (`--data-dir`), `WERANK_DATA_DIR`, `./data`.
  *
@@ -16,7 +19,7 @@ import path from "node:path";
 import { readEnv } from "../env.js";
 import { ConfigError, DataError, unknownName } from "../errors.js";
 
-export type DatasetFormat = "npz" | "wikics" | "ogb" | "synthetic";
+export type DatasetFormat = "npz" | "wikics" | "ogb" | "planetoid" | "synthetic";
 
 export interface DatasetInfo {
   name: string;
@@ -43,6 +46,18 @@ function npz(name: string, fileName: string, description: string): DatasetInfo {
   };
 }
 
+function planetoid(prefix: string, pygName: string, description: string): DatasetInfo {
+  const x = `ind.${prefix}.x`;
+  return {
+    name: `${prefix}-planetoid`,
+    format: "planetoid",
+    fileName: `ind.${prefix}.{x,tx,allx,y,ty,ally,graph,test.index}`,
+    candidates: [`${prefix}/planetoid/${x}`, `planetoid/${x}`, `${pygName}/raw/${x}`, `${prefix}/raw/${x}`, `${prefix}/${x}`, x],
+    origin: `https://github.com/kimiyoung/planetoid/tree/master/data (the ind.${prefix}.* files; PyG's Planetoid downloads the same)`,
+    description,
+  };
+}
+
 /** Every named dataset. */
 export const datasetRegistry: Readonly<Record<string, DatasetInfo>> = Object.freeze({
   cora: npz("cora", "cora.npz", "Cora citation graph (gnn-benchmark version): 2,708 nodes, 7 classes, bag-of-words features"),
@@ -51,6 +66,9 @@ export const datasetRegistry: Readonly<Record<string, DatasetInfo>> = Object.fre
   "amazon-photo": npz("amazon-photo", "amazon_electronics_photo.npz", "Amazon Photo co-purchase graph: 7,650 nodes, 8 classes"),
   "coauthor-cs": npz("coauthor-cs", "ms_academic_cs.npz", "Coauthor CS co-authorship graph: 18,333 nodes, 15 classes"),
   "coauthor-physics": npz("coauthor-physics", "ms_academic_phy.npz", "Coauthor Physics co-authorship graph: 34,493 nodes, 5 classes"),
+  "cora-planetoid": planetoid("cora", "Cora", "Cora, Planetoid version (GCN/GRACE/DGI files): 2,708 nodes, 7 classes, public split 140/500/1000"),
+  "citeseer-planetoid": planetoid("citeseer", "CiteSeer", "CiteSeer, Planetoid version: 3,327 nodes (15 padded as PyG), 6 classes, public split 120/500/1000"),
+  "pubmed-planetoid": planetoid("pubmed", "PubMed", "PubMed, Planetoid version: 19,717 nodes, 3 classes, public split 60/500/1000"),
   wikics: {
     name: "wikics",
     format: "wikics",
@@ -82,11 +100,37 @@ export function listDatasets(): DatasetInfo[] {
   return Object.values(datasetRegistry);
 }
 
-/** The entry for `name`; an unknown name is ERR_CONFIG with "did you mean". */
+/**
+ * Other spellings of our names, as users type them: PyG's class arguments (Amazon "Photo" /
+ * "Computers", Coauthor "CS" / "Physics") and BGRL's config names ("amazon-photos", "wiki-cs").
+ * Case, "_" and spaces do not matter ("CiteSeer", "coauthor_cs"); see {@link canonicalDatasetName}.
+ */
+export const DATASET_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  "amazon-photos": "amazon-photo",
+  photo: "amazon-photo",
+  computers: "amazon-computers",
+  cs: "coauthor-cs",
+  physics: "coauthor-physics",
+  "coauthor-phy": "coauthor-physics",
+  "wiki-cs": "wikics",
+  arxiv: "ogbn-arxiv",
+});
+
+/** "CiteSeer" -> "citeseer", "wiki-cs" -> "wikics", "Photo" -> "amazon-photo"; undefined when unknown. */
+export function canonicalDatasetName(name: string): string | undefined {
+  if (Object.hasOwn(datasetRegistry, name)) return name;
+  const key = name.trim().toLowerCase().replace(/[_\s]+/g, "-");
+  const squash = (s: string): string => s.replace(/-/g, "");
+  for (const n of Object.keys(datasetRegistry)) if (n === key || squash(n) === squash(key)) return n;
+  for (const [alias, n] of Object.entries(DATASET_ALIASES)) if ((alias === key || squash(alias) === squash(key)) && Object.hasOwn(datasetRegistry, n)) return n;
+  return undefined;
+}
+
+/** The entry for `name` (or an alias of it); an unknown name is ERR_CONFIG with "did you mean". */
 export function datasetInfo(name: string): DatasetInfo {
-  const info = Object.hasOwn(datasetRegistry, name) ? datasetRegistry[name] : undefined;
-  if (!info) throw new ConfigError(unknownName("dataset", name, Object.keys(datasetRegistry)));
-  return info;
+  const canonical = canonicalDatasetName(name);
+  if (canonical === undefined) throw new ConfigError(unknownName("dataset", name, Object.keys(datasetRegistry)));
+  return datasetRegistry[canonical]!;
 }
 
 /** The data directory: the option, else WERANK_DATA_DIR, else ./data (absolute). */

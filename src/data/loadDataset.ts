@@ -1,8 +1,9 @@
 /**
  * `loadDataset(name)`: the one entry point the trainer and the CLI use. A registry name
  * ({@link datasetRegistry}) is looked up under the data directory and loaded with its format's
- * loader; "synthetic" is generated; a path to an `.npz` file, a WikiCS-style `.json` file or an OGB
- * folder is loaded directly.
+ * loader; "synthetic" is generated; a path to an `.npz` file, a WikiCS-style `.json` file, an OGB
+ * folder, or a Planetoid folder (one holding `ind.<name>.x` and its seven siblings) or its
+ * `ind.<name>.x` file is loaded directly.
  *
  * @example
  * ```ts
@@ -17,9 +18,10 @@ import path from "node:path";
 import { ConfigError, unknownName, WerankError } from "../errors.js";
 import { type Graph, undirectedEdgeCount } from "../graph/Graph.js";
 import type { PreprocessOptions } from "./assembleGraph.js";
-import { datasetRegistry, type DatasetFormat, type DatasetLocation, locateDataset, missingDatasetMessage, requireDataset } from "./datasetRegistry.js";
+import { canonicalDatasetName, datasetRegistry, type DatasetFormat, type DatasetLocation, locateDataset, missingDatasetMessage, requireDataset } from "./datasetRegistry.js";
 import { loadNpz, summarizeNpz } from "./loadNpz.js";
 import { loadOgb, summarizeOgb } from "./loadOgb.js";
+import { loadPlanetoid, planetoidPrefixes } from "./loadPlanetoid.js";
 import { loadWikiCS } from "./loadWikiCS.js";
 import { SYNTHETIC_DEFAULTS, type SyntheticParams, syntheticGraph } from "./syntheticGraph.js";
 
@@ -40,7 +42,8 @@ function formatOfPath(p: string): DatasetFormat | undefined {
   } catch {
     return undefined;
   }
-  if (st.isDirectory()) return fs.existsSync(path.join(p, "raw")) ? "ogb" : undefined;
+  if (st.isDirectory()) return fs.existsSync(path.join(p, "raw")) ? "ogb" : planetoidPrefixes(p).length > 0 ? "planetoid" : undefined;
+  if (/(^|[\\/])ind\.[^\\/]+\.x$/.test(p)) return "planetoid";
   if (/\.npz$/i.test(p)) return "npz";
   if (/\.json$/i.test(p)) return "wikics";
   return undefined;
@@ -55,20 +58,29 @@ function loadFormat(format: DatasetFormat, file: string, name: string, options: 
       return loadWikiCS(file, { ...pre, name });
     case "ogb":
       return loadOgb(file, { ...pre, name, ...(splitScheme !== undefined ? { splitScheme } : {}) });
+    case "planetoid":
+      return loadPlanetoidPath(file, name, pre);
     case "synthetic":
       return Promise.resolve(syntheticGraph(options.synthetic, pre));
   }
 }
 
+/** A Planetoid folder (named after its file prefix), or its `ind.<prefix>.x` file (named `name`). */
+function loadPlanetoidPath(file: string, name: string, pre: PreprocessOptions): Promise<Graph> {
+  const m = /^ind\.(.+)\.x$/.exec(path.basename(file));
+  if (m && !fs.statSync(file).isDirectory()) return loadPlanetoid(path.dirname(file), { ...pre, name, prefix: m[1]! });
+  return loadPlanetoid(file, pre);
+}
+
 /** Loads a dataset by registry name (or path) into a validated Graph; see the module comment. */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<Graph> {
   if (typeof name !== "string" || name.length === 0) throw new ConfigError(unknownName("dataset", String(name), Object.keys(datasetRegistry)));
-  if (!Object.hasOwn(datasetRegistry, name)) {
+  if (canonicalDatasetName(name) === undefined) {
     const f = formatOfPath(name);
-    if (f) return loadFormat(f, name, path.basename(name).replace(/\.(npz|json)$/i, ""), options);
+    if (f) return loadFormat(f, name, path.basename(name).replace(/\.(npz|json)$/i, "").replace(/^ind\.(.+)\.x$/, "$1"), options);
   }
   const loc = requireDataset(name, options.dataDir);
-  return loadFormat(loc.info.format, loc.path, name, options);
+  return loadFormat(loc.info.format, loc.path, loc.info.name, options);
 }
 
 /** One line of `werank-native datasets`. */
@@ -103,8 +115,9 @@ export async function summarizeDataset(name: string, options: { dataDir?: string
       case "ogb":
         return { ...base, ...(await summarizeOgb(loc.path!)) };
       case "wikics":
+      case "planetoid":
       case "synthetic": {
-        const g = loc.info.format === "synthetic" ? syntheticGraph(SYNTHETIC_DEFAULTS) : await loadWikiCS(loc.path!);
+        const g = loc.info.format === "synthetic" ? syntheticGraph(SYNTHETIC_DEFAULTS) : loc.info.format === "planetoid" ? await loadPlanetoidPath(loc.path!, name, {}) : await loadWikiCS(loc.path!);
         return { ...base, nodes: g.numNodes, edges: undirectedEdgeCount(g), features: g.features.cols, classes: g.numClasses };
       }
     }

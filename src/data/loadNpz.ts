@@ -8,9 +8,14 @@
  *   in CSR; not necessarily symmetric (Amazon and Cora are not), values all 1 in the benchmarks;
  * - `attr_data`, `attr_indices`, `attr_indptr`, `attr_shape` ([N, F]): features in CSR, or a dense
  *   `attr_matrix` [N, F]; neither present → one-hot identity features;
- * - `labels` [N]: class ids of any integer width (Cora int8, Amazon/Coauthor int64);
+ * - `labels` [N]: class ids of any integer width (Cora int8, Amazon/Coauthor int64), 0..C−1 with
+ *   every class present (checkLabels in checks.ts);
  * - `class_names`, `node_names`, `attr_names`: strings or, in Coauthor, an object array. They are
  *   never read: object arrays would need pickle, and this loader never unpickles.
+ *
+ * Index, pointer, shape and label arrays must have an integer dtype (bool and float ones are refused),
+ * member names must be unique, edge weights in (0, 1e20], and no member may inflate beyond what the
+ * shapes read before it allow (docs/data-formats.md lists it all).
  *
  * Then the shared preprocessing ({@link assembleGraph}): drop self-loops, symmetrize, deduplicate,
  * keep isolated nodes. Adjacency values are dropped when all equal 1 (the benchmarks' case).
@@ -27,9 +32,9 @@ import { DataError } from "../errors.js";
 import type { Features, Graph } from "../graph/Graph.js";
 import { assembleGraph, type PreprocessOptions } from "./assembleGraph.js";
 import { buildAdjacency, csrRowIds } from "./buildAdjacency.js";
-import { checkFinite, checkIndptr, checkRange, labelsToInt32 } from "./checks.js";
+import { checkFinite, checkIndptr, checkRange, checkWeights, labelsToInt32 } from "./checks.js";
 import { identityFeatures } from "./features.js";
-import { describeWhere, type NpyArray, npyToFloat32, npyToInt32, parseNpy } from "./npy.js";
+import { describeWhere, type NpyArray, type NpyDType, npyToFloat32, npyToInt32, parseNpy } from "./npy.js";
 import { ZipArchive } from "./zip.js";
 
 export interface LoadNpzOptions extends PreprocessOptions {
@@ -38,6 +43,28 @@ export interface LoadNpzOptions extends PreprocessOptions {
   /** Name used for in-memory bytes in messages and provenance (default "<bytes>.npz"). */
   file?: string;
 }
+
+/** Room for an npy header (numpy pads it to 64 bytes; a few KB at most) when bounding a member's size. */
+const NPY_HEADER_MAX = 1 << 16;
+
+const INT_DTYPES: NpyDType[] = ["i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8"];
+const VALUE_DTYPES: NpyDType[] = ["f2", "f4", "f8", ...INT_DTYPES, "b1"];
+/**
+ * Accepted dtypes per array (docs/data-formats.md): ids, pointers, shapes and labels are integers of any
+ * width (a bool or float index array is a wrong file, not a value to cast); values may be any number.
+ */
+const DTYPES: Record<string, NpyDType[]> = {
+  adj_indices: INT_DTYPES,
+  adj_indptr: INT_DTYPES,
+  adj_shape: INT_DTYPES,
+  attr_indices: INT_DTYPES,
+  attr_indptr: INT_DTYPES,
+  attr_shape: INT_DTYPES,
+  labels: INT_DTYPES,
+  adj_data: VALUE_DTYPES,
+  attr_data: VALUE_DTYPES,
+  attr_matrix: VALUE_DTYPES,
+};
 
 /** Reads `.npy` members of an open archive by key (the member name without `.npy`). */
 class NpzReader {
@@ -51,17 +78,24 @@ class NpzReader {
   keys(): string[] {
     return this.zip.names().map((n) => n.replace(/\.npy$/, ""));
   }
-  array(key: string): NpyArray {
+  /** Array `key`; `maxElements` (known from shapes already read) bounds the bytes inflated for it. */
+  array(key: string, maxElements = Infinity): NpyArray {
     if (!this.has(key)) throw new DataError(`Expected an array '${key}' in ${this.file} but it has: ${this.keys().join(", ") || "(none)"}`);
     // ZipArchive.read returns memory we own, so the arrays may be views of it (no second copy).
-    return parseNpy(this.zip.read(`${key}.npy`), { file: this.file, array: key }, { share: true });
+    const bytes = this.zip.read(`${key}.npy`, NPY_HEADER_MAX + 8 * maxElements);
+    const a = parseNpy(bytes, { file: this.file, array: key }, { share: true });
+    const allowed = DTYPES[key];
+    if (allowed && !allowed.includes(a.dtype)) {
+      throw new DataError(`Expected dtype ${allowed.join("/")} for ${this.where(key)} but received '${a.dtype}' (see the accepted dtypes in docs/data-formats.md)`);
+    }
+    return a;
   }
   where(key: string): string {
     return describeWhere({ file: this.file, array: key });
   }
   /** A 1-D array of `len` entries. */
   vector(key: string, len?: number): NpyArray {
-    const a = this.array(key);
+    const a = this.array(key, len);
     if (a.shape.length !== 1 || (len !== undefined && a.shape[0] !== len)) {
       throw new DataError(`Expected shape (${len ?? "n"},) for ${this.where(key)} but received (${a.shape.join(", ")})`);
     }
@@ -69,6 +103,12 @@ class NpzReader {
   }
   int32(key: string, len?: number, what?: string): Int32Array {
     return npyToInt32(this.vector(key, len), { file: this.file, array: key }, what);
+  }
+  /** A 1-D int32 array of at most `max` entries (its exact length is checked by the caller). */
+  int32AtMost(key: string, max: number, what: string): Int32Array {
+    const a = this.array(key, max);
+    if (a.shape.length !== 1) throw new DataError(`Expected a 1-D array for ${this.where(key)} but received shape (${a.shape.join(", ")})`);
+    return npyToInt32(a, { file: this.file, array: key }, what);
   }
   /** An `*_shape` array: two non-negative int32-sized dimensions. */
   shape2(key: string): [number, number] {
@@ -88,14 +128,14 @@ function readAdjacency(r: NpzReader): { n: number; src: Int32Array; dst: Int32Ar
   requireKeys(r, ["adj_indices", "adj_indptr", "adj_shape"], "adjacency");
   const [n, n2] = r.shape2("adj_shape");
   if (n !== n2) throw new DataError(`Expected a square adjacency shape in ${r.where("adj_shape")} but received (${n}, ${n2})`);
-  const indices = r.int32("adj_indices", undefined, "node ids");
   const indptr = r.int32("adj_indptr", n + 1, "row pointers");
+  const indices = r.int32AtMost("adj_indices", Math.max(0, indptr[n]!), "node ids");
   checkIndptr(indptr, n, indices.length, r.where("adj_indptr"));
   checkRange(indices, 0, n, r.where("adj_indices"), "node ids");
   const out: { n: number; src: Int32Array; dst: Int32Array; weights?: Float32Array } = { n, src: csrRowIds(indptr), dst: indices };
   if (r.has("adj_data")) {
     const w = npyToFloat32(r.vector("adj_data", indices.length));
-    checkFinite(w, r.where("adj_data"), "edge weights");
+    checkWeights(w, r.where("adj_data"));
     let unit = true;
     for (let k = 0; k < w.length && unit; k++) unit = w[k] === 1;
     if (!unit) out.weights = w;
@@ -108,8 +148,8 @@ function readFeatures(r: NpzReader, n: number, steps: string[]): Features {
     requireKeys(r, ["attr_data", "attr_indices", "attr_indptr", "attr_shape"], "feature");
     const [rows, cols] = r.shape2("attr_shape");
     if (rows !== n) throw new DataError(`Expected ${n} feature rows (one per node, from adj_shape) in ${r.where("attr_shape")} but received ${rows}`);
-    const indices = r.int32("attr_indices", undefined, "column ids");
     const indptr = r.int32("attr_indptr", n + 1, "row pointers");
+    const indices = r.int32AtMost("attr_indices", Math.max(0, indptr[n]!), "column ids");
     checkIndptr(indptr, n, indices.length, r.where("attr_indptr"));
     checkRange(indices, 0, cols, r.where("attr_indices"), "column ids");
     const data = npyToFloat32(r.vector("attr_data", indices.length));

@@ -19,12 +19,14 @@
  * g.publicSplits!.length;   // 20
  * ```
  */
-import fs from "node:fs";
 import path from "node:path";
 import { DataError } from "../errors.js";
 import type { Graph, Split } from "../graph/Graph.js";
 import { assembleGraph, type PreprocessOptions } from "./assembleGraph.js";
+import { readRegularTextFile } from "../util/regularFile.js";
 import { labelsToInt32 } from "./checks.js";
+
+const MAX_JSON_BYTES = 2 ** 29 - 64;
 
 export interface LoadWikiCSOptions extends PreprocessOptions {
   /** Graph name (default "wikics"). */
@@ -35,6 +37,7 @@ export interface LoadWikiCSOptions extends PreprocessOptions {
 
 type Json = unknown;
 
+/** Node ids where `mask` is true; an empty set is refused (an empty test split would print "– ± – %"). */
 function maskIds(mask: Json, n: number, where: string): Int32Array {
   if (!Array.isArray(mask) || mask.length !== n) throw new DataError(`Expected a list of ${n} booleans at ${where} but received ${Array.isArray(mask) ? `a list of ${mask.length}` : typeof mask}`);
   let count = 0;
@@ -43,6 +46,7 @@ function maskIds(mask: Json, n: number, where: string): Int32Array {
     if (v === true || v === 1) count++;
     else if (v !== false && v !== 0) throw new DataError(`Expected booleans (or 0/1) at ${where} but received ${JSON.stringify(v)} at position ${i}`);
   }
+  if (count === 0) throw new DataError(`Expected at least one true entry at ${where} but the mask selects no node`);
   const ids = new Int32Array(count);
   let k = 0;
   for (let i = 0; i < n; i++) if (mask[i] === true || mask[i] === 1) ids[k++] = i;
@@ -67,6 +71,7 @@ export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { fil
   const feats = d["features"];
   if (!Array.isArray(feats)) throw new DataError(`Expected a list of feature rows under 'features' in ${file} but received ${typeof feats}`);
   const n = feats.length;
+  if (n === 0) throw new DataError(`Expected at least one feature row under 'features' in ${file} but the list is empty`);
   const f0 = feats[0];
   const cols = Array.isArray(f0) ? f0.length : 0;
   const x = new Float32Array(n * cols);
@@ -135,11 +140,8 @@ export async function loadWikiCS(source: string | Uint8Array, options: LoadWikiC
   let file: string;
   if (typeof source === "string") {
     file = path.resolve(source);
-    try {
-      text = await fs.promises.readFile(file, "utf8");
-    } catch (e) {
-      throw new DataError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
-    }
+    // V8 strings hold at most 2^29 - 24 characters: a larger file could not be parsed anyway.
+    text = readRegularTextFile(file, { what: "WikiCS data.json", maxBytes: MAX_JSON_BYTES });
   } else {
     file = options.file ?? "<data.json>";
     text = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("utf8");

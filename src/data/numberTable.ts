@@ -20,6 +20,7 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import { DataError } from "../errors.js";
+import { assertRegularFile } from "../util/regularFile.js";
 
 export type TableType = "int32" | "float32" | "float64";
 
@@ -42,7 +43,21 @@ export interface TableOptions {
   file?: string;
   /** Stop after this many data rows (e.g. 1 to peek at the width). */
   maxRows?: number;
+  /**
+   * Refuse more than this many data rows (e.g. one per node when the node count is known). It also
+   * bounds the text read: at most 1 MiB + 64 bytes per expected value, so a compression bomb or a
+   * file of blank lines fails early instead of inflating gigabytes.
+   */
+  limitRows?: number;
+  /** Refuse lines with more values than this (default 2^20). */
+  maxCols?: number;
+  /** Refuse more than this many bytes of (decompressed) text. */
+  maxBytes?: number;
 }
+
+/** Bytes of text allowed per expected value (a float with 17 digits, exponent and separator fits). */
+const BYTES_PER_VALUE = 64;
+const SLACK_BYTES = 1 << 20;
 
 const POW10 = new Float64Array(309);
 for (let k = 0; k < 309; k++) POW10[k] = Number(`1e${k}`);
@@ -62,6 +77,10 @@ export class NumberTableParser {
   private readonly file: string;
   private readonly headerMode: "auto" | boolean;
   private readonly maxRows: number;
+  private readonly limitRows: number;
+  private readonly maxCols: number;
+  private readonly maxBytes: number;
+  private bytes = 0;
   private cols: number;
   private data: Sink;
   private n = 0;
@@ -101,6 +120,9 @@ export class NumberTableParser {
     this.file = options.file;
     this.headerMode = options.header ?? "auto";
     this.maxRows = options.maxRows ?? Infinity;
+    this.limitRows = options.limitRows ?? Infinity;
+    this.maxCols = options.maxCols ?? 1 << 20;
+    this.maxBytes = options.maxBytes ?? Infinity;
     this.cols = options.cols ?? -1;
     this.data = this.alloc(1 << 14);
   }
@@ -128,6 +150,7 @@ export class NumberTableParser {
   private emit(v: number, text: string | undefined): void {
     this.lineVals++;
     const col = this.lineVals;
+    if (col > this.maxCols) this.fail(`expected at most ${this.maxCols} values per line but the line goes on past that`);
     if (this.first) {
       if (text !== undefined) {
         this.firstHasText = true;
@@ -153,6 +176,13 @@ export class NumberTableParser {
       this.data = bigger;
     }
     this.data[this.n++] = v;
+  }
+
+  /** The most text bytes this table may have, given what is known of its shape so far. */
+  private byteCap(): number {
+    if (this.limitRows === Infinity) return this.maxBytes;
+    const values = this.cols < 0 ? this.maxCols : this.cols * (this.limitRows + 1);
+    return Math.min(this.maxBytes, SLACK_BYTES + BYTES_PER_VALUE * values);
   }
 
   /** Ends a line (no token may be pending). */
@@ -183,6 +213,7 @@ export class NumberTableParser {
     if (this.cols < 0) this.cols = k;
     else if (k !== this.cols) this.fail(`expected ${this.cols} values per line but received ${k}`);
     this.rows++;
+    if (this.rows > this.limitRows) this.fail(`expected at most ${this.limitRows} data lines but there are more`);
     if (this.rows >= this.maxRows) this.done = true;
   }
 
@@ -209,6 +240,13 @@ export class NumberTableParser {
     let tokLen = this.tokLen;
     const len = buf.length;
     if (this.done) return;
+    this.bytes += len;
+    const cap = this.byteCap();
+    if (this.bytes > cap) {
+      throw new DataError(
+        `Malformed numeric table ${this.file}: more than ${cap} bytes of text${this.limitRows < Infinity ? ` for at most ${this.limitRows} lines of ${this.cols < 0 ? "up to " + this.maxCols : this.cols} values` : ""} (a corrupt file or a compression bomb)`,
+      );
+    }
     for (let i = 0; i < len; i++) {
       const b = buf[i]!;
       // Separators: , ; tab (hard), space and \r (soft), \n (end of line).
@@ -312,7 +350,7 @@ export class NumberTableParser {
 const NEWLINE = Uint8Array.of(10);
 
 /** True for gzip data (magic bytes 1f 8b). */
-function isGzipFile(path: string): boolean {
+function isGzipFile(path: string, file: string): boolean {
   try {
     const fd = fs.openSync(path, "r");
     try {
@@ -322,17 +360,37 @@ function isGzipFile(path: string): boolean {
       fs.closeSync(fd);
     }
   } catch (e) {
-    throw new DataError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    throw new DataError(`Cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
-/** Reads a (possibly gzip-compressed) numeric table file, streaming. */
+/**
+ * Inflated bytes allowed per compressed byte when the caller knows no row count: numeric CSVs
+ * compress 2-20× (more only when tiny, which the slack covers); a compression bomb reaches ~1000×.
+ */
+const MAX_GZIP_RATIO = 32;
+const GZIP_SLACK_BYTES = 16 << 20;
+
+/**
+ * Reads a (possibly gzip-compressed) numeric table file, streaming. Only regular files are read (a
+ * FIFO or `/dev/zero` is refused before opening); a `.gz` name must hold gzip data, and empty,
+ * truncated or corrupt gzip streams are ERR_DATA. Without `limitRows`, a gzip stream may inflate to
+ * at most 16 MiB + 32× its compressed size.
+ */
 export async function readNumberTable(path: string, options: TableOptions): Promise<NumberTable> {
   const file = options.file ?? path;
-  const parser = new NumberTableParser({ ...options, file });
-  const gz = isGzipFile(path);
+  const st = assertRegularFile(path, { what: "table file" });
+  const gz = isGzipFile(path, file);
+  if (!gz && path.toLowerCase().endsWith(".gz")) {
+    throw new DataError(`Expected gzip data in ${file} (the name ends in .gz) but ${st.size === 0 ? "the file is empty" : "it does not start with the gzip magic bytes 1f 8b"}`);
+  }
+  const parserOptions: TableOptions & { file: string } = { ...options, file };
+  if (gz && options.limitRows === undefined) parserOptions.maxBytes = Math.min(options.maxBytes ?? Infinity, GZIP_SLACK_BYTES + MAX_GZIP_RATIO * st.size);
+  const parser = new NumberTableParser(parserOptions);
   const input = fs.createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? input.pipe(zlib.createGunzip({ chunkSize: 1 << 20 })) : input;
+  // A truncated gzip member makes the gunzip stream error; surface it through the iteration below.
+  if (gz) input.on("error", (e) => stream.destroy(e));
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       parser.push(chunk);
@@ -340,7 +398,7 @@ export async function readNumberTable(path: string, options: TableOptions): Prom
     }
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(`Cannot read ${file}${gz ? " (gzip)" : ""}: ${(e as Error).message}`, { cause: e });
+    throw new DataError(`Cannot read ${file}${gz ? " (gzip data truncated or corrupt)" : ""}: ${(e as Error).message}`, { cause: e });
   } finally {
     input.destroy();
     if (stream !== input) (stream as zlib.Gunzip).destroy();

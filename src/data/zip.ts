@@ -18,7 +18,8 @@
  */
 import fs from "node:fs";
 import zlib from "node:zlib";
-import { DataError } from "../errors.js";
+import { DataError, WerankError } from "../errors.js";
+import { assertRegularFile } from "../util/regularFile.js";
 import { crc32 } from "./crc32.js";
 
 /** Random-access bytes: a file or an in-memory buffer. */
@@ -38,6 +39,8 @@ export function bufferSource(bytes: Uint8Array): ByteSource {
 
 /** A ByteSource over a file, read with positioned reads. */
 export function fileSource(path: string): ByteSource {
+  // Before open(): opening a FIFO blocks, and a character device has no size to check against.
+  assertRegularFile(path, { what: "zip archive" });
   const fd = fs.openSync(path, "r");
   const st = fs.fstatSync(fd);
   if (!st.isFile()) {
@@ -101,6 +104,9 @@ function u64(b: Uint8Array, o: number): number {
   return hi >= 0x200000 ? Infinity : hi * 4294967296 + u32(b, o);
 }
 
+const MAX_INFLATE_RATIO = 64;
+const MAX_INFLATE_SLACK = 64 << 20;
+
 export class ZipArchive {
   readonly entries: ZipEntry[];
   private readonly byName = new Map<string, ZipEntry>();
@@ -115,7 +121,11 @@ export class ZipArchive {
     const { entries, cdOffset } = this.readDirectory();
     this.entries = entries;
     this.dataEnd = cdOffset;
-    for (const e of entries) if (!this.byName.has(e.name)) this.byName.set(e.name, e);
+    for (const e of entries) {
+      // Two members of one name are ambiguous (zip tools disagree on which one wins): refuse.
+      if (this.byName.has(e.name)) this.fail(`the member '${e.name}' appears twice`);
+      this.byName.set(e.name, e);
+    }
   }
 
   /** Opens an archive file (the caller closes it). */
@@ -124,7 +134,7 @@ export class ZipArchive {
     try {
       src = fileSource(path);
     } catch (e) {
-      if (e instanceof DataError) throw e;
+      if (e instanceof WerankError) throw e;
       throw new DataError(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
     }
     try {
@@ -241,11 +251,20 @@ export class ZipArchive {
     return this.byName.get(name);
   }
 
-  /** The uncompressed bytes of a member, CRC-checked, in memory the caller owns (never a view of the source). */
-  read(name: string): Uint8Array {
+  /**
+   * The uncompressed bytes of a member, CRC-checked, in memory the caller owns (never a view of the
+   * source). `maxSize` is the most bytes the caller's shapes allow; independently, a DEFLATE member
+   * may inflate to at most 64 MiB + 64× its compressed size (numeric arrays compress far less; a
+   * compression bomb, ~1000×, is refused before inflating).
+   */
+  read(name: string, maxSize = Infinity): Uint8Array {
     const e = this.byName.get(name);
     if (!e) throw new DataError(`Expected a member '${name}' in zip archive ${this.file} but it has: ${this.names().join(", ") || "(none)"}`);
     const where = `member '${name}'`;
+    if (e.size > maxSize) this.fail(`${where} declares ${e.size} uncompressed bytes but the array shapes read so far allow at most ${maxSize}`);
+    if (e.method === 8 && e.size > MAX_INFLATE_SLACK + MAX_INFLATE_RATIO * e.compressedSize) {
+      this.fail(`${where} declares ${e.size} bytes from ${e.compressedSize} compressed bytes, more than ${MAX_INFLATE_RATIO}× + 64 MiB (a compression bomb?)`);
+    }
     if (e.flags & 0x1) this.fail(`${where} is encrypted`);
     if (!(e.localHeaderOffset + 30 <= this.dataEnd)) this.fail(`${where}: local header offset ${e.localHeaderOffset} is outside the data area`);
     const lh = this.source.read(e.localHeaderOffset, 30);

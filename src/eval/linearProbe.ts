@@ -39,6 +39,14 @@ import { tidy } from "../tensor/tidy.js";
 export type ProbeSolver = "multinomial" | "ovr";
 export const PROBE_SOLVERS: readonly ProbeSolver[] = ["multinomial", "ovr"];
 
+/**
+ * How each fit is optimized: "lbfgs" to a tight tolerance (the optimum), or "liblinear" (ovr, and multi-label targets):
+ * liblinear's trust-region Newton method with scikit-learn's defaults (tol 1e-4, 100 iterations), an
+ * approximate optimum exactly as LogisticRegression(solver='liblinear') returns it (the `bgrl` protocol).
+ */
+export type ProbeOptimizer = "lbfgs" | "liblinear";
+export const PROBE_OPTIMIZERS: readonly ProbeOptimizer[] = ["lbfgs", "liblinear"];
+
 /** 2^-10, 2^-9, ..., 2^10: BGRL's grid of inverse regularization strengths C. */
 export const DEFAULT_C_GRID: readonly number[] = Object.freeze(Array.from({ length: 21 }, (_, i) => 2 ** (i - 10)));
 
@@ -51,6 +59,7 @@ export const PROBE_DEFAULTS = Object.freeze({
   historySize: 20,
   normalize: true,
   warmStart: true,
+  optimizer: "lbfgs" as ProbeOptimizer,
 });
 
 export interface ProbeOptions {
@@ -71,6 +80,8 @@ export interface ProbeOptions {
   warmStart?: boolean;
   /** Number of classes (default: max label + 1). */
   numClasses?: number;
+  /** "lbfgs" (default) or "liblinear" (solver ovr; see {@link ProbeOptimizer}). */
+  optimizer?: ProbeOptimizer;
 }
 
 /** Class ids per node, or multi-label 0/1 rows ({@link Graph.multiLabels}'s form), or a tensor of either. */
@@ -134,6 +145,7 @@ export interface ProbeSettings {
   historySize: number;
   normalize: boolean;
   warmStart: boolean;
+  optimizer: ProbeOptimizer;
 }
 
 /** @internal resolved probe options (shared with crossValidatedProbe). */
@@ -151,13 +163,15 @@ export function resolve(o: ProbeOptions): Resolved {
   if (cGrid.length === 0 || cGrid.some((c) => !(c > 0) || !Number.isFinite(c))) {
     throw new ArgumentError(`linearProbe: expected a non-empty grid of C values > 0 but received [${(o.cGrid ?? []).join(", ")}]`);
   }
-  const { maxIter, tolGrad, tolChange, historySize, normalize, warmStart } = { ...PROBE_DEFAULTS, ...definedOnly(o) };
+  const { maxIter, tolGrad, tolChange, historySize, normalize, warmStart, optimizer } = { ...PROBE_DEFAULTS, ...definedOnly(o) };
+  if (!PROBE_OPTIMIZERS.includes(optimizer)) throw new ArgumentError(unknownName("probe optimizer", String(optimizer), PROBE_OPTIMIZERS));
+  if (optimizer === "liblinear" && solver !== "ovr") throw new ArgumentError(`linearProbe: the liblinear optimizer fits one-vs-rest classifiers; use solver 'ovr' (received '${solver}')`);
   const numClasses = o.numClasses ?? 0;
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new ArgumentError(`linearProbe: expected maxIter >= 1 but received ${maxIter}`);
   if (!Number.isInteger(historySize) || historySize < 1) throw new ArgumentError(`linearProbe: expected historySize >= 1 but received ${historySize}`);
   if (!(tolGrad >= 0) || !(tolChange >= 0)) throw new ArgumentError(`linearProbe: expected tolerances >= 0 but received tolGrad ${tolGrad}, tolChange ${tolChange}`);
   if (!Number.isInteger(numClasses) || numClasses < 0) throw new ArgumentError(`linearProbe: expected an integer numClasses but received ${numClasses}`);
-  return { solver, numClasses, settings: { cGrid, maxIter, tolGrad, tolChange, historySize, normalize, warmStart } };
+  return { solver, numClasses, settings: { cGrid, maxIter, tolGrad, tolChange, historySize, normalize, warmStart, optimizer } };
 }
 
 function definedOnly(o: ProbeOptions): Partial<ProbeOptions> {
@@ -189,8 +203,12 @@ function checkSplit(s: Split, i: number): void {
   if (s.train.length === 0) throw new DataError(`linearProbe: expected a non-empty train split but split '${s.name ?? i}' has 0 nodes`);
 }
 
-/** @internal the whole C grid of one split in one native call. */
-export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved): ProbeFit {
+/**
+ * @internal the whole C grid of one split in one native call. `onGrid`, when given, sees the
+ * coefficients of every C (weight [G, K, D], intercept [G, K] float64, ascending C) inside the call's
+ * tidy scope, e.g. to score the validation rows with another rule.
+ */
+export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved, onGrid?: (weight: Tensor, intercept: Tensor) => void): ProbeFit {
   const N = loadNative();
   return tidy(() => {
     const idx = (a: Int32Array): number => (a.length === 0 ? -1 : tensor(a)._h);
@@ -200,6 +218,7 @@ export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, 
     const stats = new Tensor(hs).toTypedArray() as Float64Array;
     const wT = new Tensor(hw);
     const bT = new Tensor(hb);
+    onGrid?.(wT, bT);
     const nTrain = split.train.length;
     const grid: ProbeGridPoint[] = r.settings.cGrid.map((_, g) => {
       const row = stats.subarray(g * 9, g * 9 + 9);

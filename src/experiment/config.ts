@@ -14,6 +14,7 @@
  * ```
  */
 import { z } from "zod";
+import { WERANK_GRAMS } from "../regularizers/werank.js";
 import { MATMUL_PRECISIONS } from "../runtime.js";
 
 const prob = z.number().min(0).max(1);
@@ -26,7 +27,7 @@ export const ACTIVATIONS = ["prelu", "relu", "elu", "none"] as const;
 export const OBJECTIVE_NAMES = ["bgrl", "simsiam", "grace", "directclr", "vicreg", "barlow", "rdm"] as const;
 export const OPTIMIZERS = ["adamw", "adam", "sgd"] as const;
 export const WERANK_LAYERS = ["encoder", "predictor", "projector", "encoder+predictor", "encoder+projector", "all"] as const;
-export const PROTOCOLS = ["random", "public", "bgrl"] as const;
+export const PROTOCOLS = ["random", "public", "bgrl", "grace"] as const;
 export const CLASSIFIERS = ["multinomial", "ovr"] as const;
 export const FEATURE_NORMS = ["none", "row", "zscore", "row+zscore"] as const;
 
@@ -119,26 +120,39 @@ export const augmentSchema = z.strictObject({
 /** Default WERank coefficient (chosen on Cora without augmentation: docs/results.md, "Choosing alpha"). */
 export const DEFAULT_WERANK_ALPHA = 0.1;
 
+/** Which output an embedding regularizer (SVMax, variance) acts on. */
+export const REGULARIZER_TARGETS = ["representation", "embedding"] as const;
+
 export const werankSchema = z.strictObject({
-  /** Coefficient alpha of sum_l alpha_l ||W_l^T W_l - I||_F; 0 disables WERank. */
+  /** Coefficient alpha of sum_l alpha_l ||G_l - I||_F; 0 disables WERank (unless perLayer is set). */
   alpha: z.number().nonnegative().default(DEFAULT_WERANK_ALPHA),
-  /** Which weights are regularized. */
+  /** Which weights are regularized (weight matrices only: biases, norm scales and GAT attention vectors are not). */
   layers: z.enum(WERANK_LAYERS).default("encoder"),
-  /** Per-layer alphas (overrides alpha), in the order of the chosen layers. */
+  /** Per-layer alphas (replace alpha; WERank is on when any is > 0), in the order of the chosen layers. */
   perLayer: z.array(z.number().nonnegative()).nullable().default(null),
   /** Use ||.||_F^2 instead of ||.||_F. */
   squared: z.boolean().default(false),
+  /**
+   * G_l: "smaller" (default) = the smaller Gram matrix (W W^T for wide [out, in] weights, W^T W for
+   * tall), which is 0 exactly at (semi-)orthonormal W; "wtw" = the paper's literal W^T W [in, in],
+   * which on a wide layer can never go below sqrt(in - out); "wwt" = W W^T [out, out].
+   */
+  gram: z.enum(WERANK_GRAMS).default("smaller"),
 });
 
 export const svmaxSchema = z.strictObject({
-  /** Weight of -s_mu (mean singular value of the l2-normalized embedding); 0 disables. */
+  /** Weight of -s_mu (mean singular value of the l2-normalized output); 0 disables. */
   lambda: z.number().nonnegative().default(0),
+  /** The online output it acts on (both views, averaged): the encoder's representation or the embedding the loss compares. */
+  on: z.enum(REGULARIZER_TARGETS).default("embedding"),
 });
 
 export const varianceRegSchema = z.strictObject({
-  /** Weight of VICReg's variance hinge on the embedding; 0 disables. */
+  /** Weight of VICReg's variance hinge; 0 disables. */
   weight: z.number().nonnegative().default(0),
   gamma: z.number().positive().default(1),
+  /** The online output it acts on (both views, averaged): the encoder's representation or the embedding the loss compares. */
+  on: z.enum(REGULARIZER_TARGETS).default("embedding"),
 });
 
 export const optimSchema = z.strictObject({
@@ -147,7 +161,9 @@ export const optimSchema = z.strictObject({
   weightDecay: z.number().nonnegative().default(1e-5),
   /** SGD momentum. */
   momentum: z.number().min(0).max(1).default(0.9),
-  /** Linear warm-up epochs before the cosine decay. */
+  /** Learning-rate schedule: linear warm-up then cosine decay to 0 (BGRL), or constant (GRACE's code). */
+  schedule: z.enum(["warmup-cosine", "constant"]).default("warmup-cosine"),
+  /** Linear warm-up epochs before the cosine decay (a preset's is scaled with --epochs: see resolveConfig). */
   warmupEpochs: nonNegInt.default(10),
   /** Clip the total gradient 2-norm to this value; 0 disables. */
   clipGradNorm: z.number().nonnegative().default(0),
@@ -165,7 +181,7 @@ export const trainSchema = z.strictObject({
   seed: nonNegInt.default(0),
   dataSeed: nonNegInt.default(0),
   /** auto | cpu | cuda | cuda:<i> (else WERANK_DEVICE). */
-  device: z.string().default("auto"),
+  device: z.string().refine((d) => /^(auto|cpu|cuda(:\d+)?)$/.test(d), { message: "expected one of auto, cpu, cuda, cuda:<index>" }).default("auto"),
   /**
    * float32 products in training steps (see setMatmulPrecision): highest = float32; high = TF32 on CUDA;
    * medium = also bfloat16 products on CPUs with native bf16 (AVX512_BF16/AMX). Evaluation stays float32.

@@ -12,7 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
-import { ConfigError, closest } from "../errors.js";
+import { canonicalDatasetName, datasetRegistry } from "../data/datasetRegistry.js";
+import { ConfigError, closest, unknownName } from "../errors.js";
 import { type Config, type ConfigInput, configSchema } from "./config.js";
 import { applyOverride, deepMerge, getPath, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
@@ -88,10 +89,38 @@ function objectShapeAt(path: readonly PropertyKey[]): Record<string, z.ZodType> 
   return (s as { shape?: Record<string, z.ZodType> }).shape;
 }
 
-/** Turns zod issues into one readable ConfigError. */
-export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = undefined): ConfigError {
+/** The field schema at a config path with its default/optional wrappers removed, or undefined. */
+function fieldAt(path: readonly PropertyKey[]): unknown {
+  let s: unknown = objectShapeAt(path.slice(0, -1))?.[String(path[path.length - 1])];
+  for (let i = 0; i < 5; i++) {
+    const def = (s as { _zod?: { def?: { innerType?: unknown } } } | undefined)?._zod?.def;
+    if (def?.innerType) s = def.innerType;
+    else break;
+  }
+  return s;
+}
+
+/** What a failed check expected, in words: "an integer > 0", "a number <= 1", "a string". */
+function expectation(i: z.core.$ZodIssue): string {
+  const isInt = (fieldAt(i.path) as { isInt?: boolean } | undefined)?.isInt === true;
+  const a = isInt ? "an integer" : "a number";
+  if (i.code === "too_small" && i.origin === "number") return `${a} ${i.inclusive ? ">=" : ">"} ${String(i.minimum)}`;
+  if (i.code === "too_big" && i.origin === "number") return `${a} ${i.inclusive ? "<=" : "<"} ${String(i.maximum)}`;
+  if (i.code === "invalid_type") return i.expected === "int" ? "an integer" : `a ${i.expected}`;
+  return i.message.replace(/^expected /, "");
+}
+
+/**
+ * Turns zod issues into one readable ConfigError. `flags` maps config keys set by a short flag to
+ * the flag (e.g. "train.epochs" -> "epochs"): their issues read "Expected ... for --epochs but received ...".
+ */
+export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = undefined, flags: Record<string, string> = {}): ConfigError {
   const lines = issues.map((i) => {
     const where = i.path.join(".") || "(top level)";
+    const flag = Object.hasOwn(flags, where) ? flags[where] : undefined;
+    if (flag !== undefined && i.code !== "unrecognized_keys" && i.code !== "invalid_value") {
+      return `Expected ${expectation(i)} for --${flag} ('${where}') but received ${JSON.stringify(getPath(raw, i.path.map(String)))}`;
+    }
     if (i.code === "unrecognized_keys") {
       const shape = objectShapeAt(i.path);
       const valid = shape ? Object.keys(shape) : [];
@@ -117,25 +146,64 @@ export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = 
   return new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
 }
 
+/**
+ * A registered dataset name as users type it ("Cora", "wiki-cs": the registry's own spelling is
+ * returned), or a path that exists (loaded by its format); anything else is refused here, before a
+ * run directory is created, with the valid names.
+ */
+function checkDatasetName(name: string, flag: string | undefined): string {
+  const canonical = canonicalDatasetName(name);
+  if (canonical !== undefined) return canonical;
+  if (/[\\/.]/.test(name) && fs.existsSync(name)) return name;
+  const where = flag ? `--${flag} (dataset.name)` : "dataset.name";
+  throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`);
+}
+
 /** Merges all sources and validates them into a full Config. */
 export function resolveConfig(sources: ConfigSources = {}): Config {
-  let raw: Record<string, unknown> = {};
+  // `user` holds what the sources other than the preset set (to tell a preset's value from a chosen one).
+  let user: Record<string, unknown> = {};
   const fileData = (sources.files ?? []).map(readConfigFile);
   const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
-  if (presetName) raw = deepMerge(raw, presetConfig(presetName) as Record<string, unknown>);
-  for (const d of fileData) raw = deepMerge(raw, d);
-  if (sources.overrides) raw = deepMerge(raw, sources.overrides as Record<string, unknown>);
-  if (sources.noAugment) raw = deepMerge(raw, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
+  for (const d of fileData) user = deepMerge(user, d);
+  if (sources.overrides) user = deepMerge(user, sources.overrides as Record<string, unknown>);
+  if (sources.noAugment) user = deepMerge(user, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
+  const flagOf: Record<string, string> = {};
   for (const [flag, value] of Object.entries(sources.flags ?? {})) {
     const key = SHORT_FLAGS[flag];
     if (!key) throw new ConfigError(`Unknown flag --${flag}`);
-    if (value !== undefined) raw = setPath(raw, key.split("."), value);
+    if (value !== undefined) user = setPath(user, key.split("."), value);
+    if (value !== undefined) flagOf[key] = flag;
   }
-  for (const a of sources.set ?? []) raw = applyOverride(raw, a);
-  if (presetName) raw.preset = presetName;
+  for (const a of sources.set ?? []) {
+    user = applyOverride(user, a);
+    delete flagOf[a.slice(0, a.indexOf("=")).trim()]; // --set wins over the flag
+  }
+  const preset = presetName ? (presetConfig(presetName) as Record<string, unknown>) : {};
+  const raw = deepMerge(preset, user);
+  if (presetName) {
+    raw.preset = presetName;
+    scalePresetWarmup(raw, preset, user);
+  }
   const r = configSchema.safeParse(raw);
-  if (!r.success) throw configError(r.error.issues, raw);
+  if (!r.success) throw configError(r.error.issues, raw, flagOf);
+  r.data.dataset.name = checkDatasetName(r.data.dataset.name, flagOf["dataset.name"]);
   return r.data;
+}
+
+/**
+ * A preset shortened (or lengthened) by `--epochs` keeps its schedule's shape: when the epochs differ
+ * from the preset's and the warm-up is not set explicitly, the warm-up is scaled by the same factor
+ * (BGRL: 1,000 of 10,000 epochs, so `--epochs 500` warms up for 50). Without this a short run would be
+ * all warm-up. Writes `raw.optim.warmupEpochs`; a no-op when the preset has no warm-up of its own.
+ */
+function scalePresetWarmup(raw: Record<string, unknown>, preset: Record<string, unknown>, user: Record<string, unknown>): void {
+  const presetEpochs = getPath(preset, ["train", "epochs"]);
+  const presetWarmup = getPath(preset, ["optim", "warmupEpochs"]);
+  const epochs = getPath(raw, ["train", "epochs"]);
+  if (typeof presetEpochs !== "number" || typeof presetWarmup !== "number" || typeof epochs !== "number") return;
+  if (getPath(user, ["optim", "warmupEpochs"]) !== undefined || epochs === presetEpochs || !(epochs > 0)) return;
+  setPath(raw, ["optim", "warmupEpochs"], Math.round((presetWarmup * epochs) / presetEpochs));
 }
 
 /** The defaults (the main job's config). */

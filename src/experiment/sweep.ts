@@ -16,6 +16,7 @@ import { atomicWriteJson } from "../util/atomicWrite.js";
 import type { ConfigSources } from "./resolveConfig.js";
 import { resolveConfig, SHORT_FLAGS } from "./resolveConfig.js";
 import { parseValue } from "./overrides.js";
+import { trainingLabel } from "./trainingLabel.js";
 
 export interface GridAxis {
   /** Dotted config key (short aliases such as `werank` are expanded). */
@@ -33,6 +34,8 @@ export interface Trial {
   dir: string;
   /** `--set` assignments that turn the base into this trial. */
   set: string[];
+  /** What the trial trains, from its resolved config (src/experiment/trainingLabel.ts). */
+  label?: string;
 }
 
 export interface SweepPlan {
@@ -95,8 +98,8 @@ export function planSweep(o: PlanOptions): SweepPlan {
       const id = [`t${String(index).padStart(4, "0")}`, ...parts, `seed=${seed}`].join("-");
       const set = [...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`), `train.seed=${seed}`];
       // Fail before anything runs: a bad key or value in the grid is a usage error now, not N failures later.
-      resolveConfig({ ...o.base, set: [...(o.base.set ?? []), ...set] });
-      trials.push({ index, id, params, seed, dir: path.join(dir, "trials", id), set });
+      const cfg = resolveConfig({ ...o.base, set: [...(o.base.set ?? []), ...set] });
+      trials.push({ index, id, params, seed, dir: path.join(dir, "trials", id), set, label: trainingLabel(cfg) });
     }
   }
   return { version: 1, dir, created: new Date().toISOString(), base: o.base, grid, seeds, trials };

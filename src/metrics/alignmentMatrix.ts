@@ -76,9 +76,11 @@ export function alignmentSummary(a: HostMatrix): AlignmentSummary {
   return { diagonalAbsMean: k > 0 ? diagAbs / k : 0, diagonalEnergy: total > 0 ? diagSq / total : 0 };
 }
 
-/** Nested arrays of a host matrix (for JSON). */
-export function hostMatrixToArray(a: HostMatrix): number[][] {
+/** Nested arrays of a host matrix (for JSON), or of its leading `block` x `block` corner. */
+export function hostMatrixToArray(a: HostMatrix, block = Infinity): number[][] {
+  const rows = Math.min(a.rows, block);
+  const cols = Math.min(a.cols, block);
   const out: number[][] = [];
-  for (let r = 0; r < a.rows; r++) out.push(Array.from(a.data.subarray(r * a.cols, (r + 1) * a.cols)));
+  for (let r = 0; r < rows; r++) out.push(Array.from(a.data.subarray(r * a.cols, r * a.cols + cols)));
   return out;
 }

@@ -6,14 +6,17 @@ export { numericalRank, DEFAULT_RANK_RTOL } from "./numericalRank.js";
 export { normalizedRank, maxCenteredRank } from "./normalizedRank.js";
 export { meanPairwiseCosine, meanPairwiseCosines } from "./meanPairwiseCosine.js";
 export { svmaxStats, svmaxFromSingularValues, type SvmaxStats } from "./svmaxStats.js";
-export { weightSpectra, werankFromSingularValues, namedWeightList, type NamedWeights, type WeightSpectrum } from "./weightSpectra.js";
+export { weightSpectra, werankFromSingularValues, namedWeightList, type NamedWeights, type WeightSpectrum, type WERankTermOptions } from "./weightSpectra.js";
 export { alignmentMatrix, alignmentChain, alignmentSummary, hostMatrixToArray, type HostMatrix, type AlignmentSummary } from "./alignmentMatrix.js";
 export { rankDifferential } from "./rankDifferential.js";
 export {
   collapseReport,
   spectraLine,
   SPECTRA_FORMAT_VERSION,
-  COSINE_COLLAPSE_WARNING,
+  COMPLETE_COLLAPSE_RELATIVE_VARIANCE,
+  DIMENSIONAL_COLLAPSE_NORMALIZED_RANK,
+  DIMENSIONAL_COLLAPSE_MIN_RANK,
+  RANK_DIFFERENTIAL_DEFINITION,
   type CollapseReport,
   type CollapseReportInputs,
   type CollapseReportOptions,

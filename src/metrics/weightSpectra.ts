@@ -6,13 +6,14 @@
  * to [size(0), -1]; 1-d tensors (biases, PReLU slopes) have no spectrum and are skipped.
  *
  * WERank term (Saheb Pasand, Moravej, Biparva, Ghodsi, "WERank: Towards Rank Degradation Prevention
- * for Self-Supervised Learning Using Weight Regularization"), per layer ||W^T W - I||_F with W [out, in]
- * (W^T W is [in, in]). From the singular values s_1..s_r, r = min(out, in): W^T W has eigenvalues s_i^2
- * and in - r zeros, so
+ * for Self-Supervised Learning Using Weight Regularization"), per layer ||G - I||_F (or its square)
+ * for the Gram matrix G the regularizer trains (src/regularizers/werank.ts: by default the smaller of
+ * W W^T and W^T W; `gram: "wtw"` the paper's literal W^T W [in, in]). From the singular values
+ * s_1..s_r, r = min(out, in): G [k, k] has eigenvalues s_i^2 and k - r zeros, so
  *
- *     ||W^T W - I||_F = sqrt( sum_i (s_i^2 - 1)^2 + (in - r) ),
+ *     ||G - I||_F = sqrt( sum_i (s_i^2 - 1)^2 + (k - r) ),
  *
- * no extra matrix products needed. (The regularizer itself, with autograd, is a fused op elsewhere.)
+ * no extra matrix products needed; with the same options it equals the trained term exactly.
  *
  * @example
  * ```ts
@@ -21,6 +22,7 @@
  * ```
  */
 import { ArgumentError } from "../errors.js";
+import { checkGram, type WERankGram } from "../regularizers/werank.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { effectiveRank } from "./effectiveRank.js";
 import { spectra } from "./spectrum.js";
@@ -34,7 +36,7 @@ export interface WeightSpectrum {
   /** Singular values, descending. */
   singularValues: Float64Array;
   effectiveRank: number;
-  /** ||W^T W - I||_F of the [out, in] matrix. */
+  /** ||G - I||_F (or squared) of the matrix, G as the options choose (default: the smaller Gram matrix). */
   werank: number;
 }
 
@@ -51,28 +53,39 @@ export function namedWeightList(weights: NamedWeights, op: string): [string, Ten
   return pairs;
 }
 
-/** ||W^T W - I||_F of a W [out, in] from its singular values (see the module doc). */
-export function werankFromSingularValues(s: ArrayLike<number>, inDim: number): number {
-  let acc = Math.max(0, inDim - s.length);
+/** How the logged WERank term is formed: as the regularizer (src/regularizers/werank.ts) trains it. */
+export interface WERankTermOptions {
+  /** ||G - I||_F^2 instead of ||G - I||_F (default false). */
+  squared?: boolean;
+  /** "smaller" (default), "wtw" (W^T W [in, in]) or "wwt" (W W^T [out, out]). */
+  gram?: WERankGram;
+}
+
+/** ||G - I||_F (or its square) of a weight of this shape ([out, in, ...] acts as [out, in * ...]) from its singular values. */
+export function werankFromSingularValues(s: ArrayLike<number>, shape: readonly number[], options: WERankTermOptions = {}): number {
+  const out = shape[0] ?? 0;
+  const inDim = shape.slice(1).reduce((a, b) => a * b, 1);
+  const gram = checkGram(options.gram ?? "smaller");
+  const size = gram === "wtw" ? inDim : gram === "wwt" ? out : Math.min(out, inDim);
+  let acc = Math.max(0, size - s.length);
   for (let i = 0; i < s.length; i++) {
     const e = s[i]! * s[i]! - 1;
     acc += e * e;
   }
-  return Math.sqrt(acc);
+  return options.squared ? acc : Math.sqrt(acc);
 }
 
 /**
- * Singular values, effective rank and WERank term of every matrix among the named weights
- * (1-d tensors are skipped). One native call in all.
+ * Singular values, effective rank and WERank term (with `options`) of every matrix among the named
+ * weights (1-d tensors are skipped). One native call in all.
  */
-export function weightSpectra(weights: NamedWeights): WeightSpectrum[] {
+export function weightSpectra(weights: NamedWeights, options: WERankTermOptions = {}): WeightSpectrum[] {
   const mats = namedWeightList(weights, "weightSpectra").filter(([, t]) => t.ndim >= 2);
   if (mats.length === 0) return [];
   const ss = spectra(mats.map(([, t]) => t));
   return mats.map(([name, t], i) => {
     const shape = [...t.shape];
-    const inDim = shape.slice(1).reduce((a, b) => a * b, 1);
     const s = ss[i]!;
-    return { name, shape, singularValues: s, effectiveRank: effectiveRank(s), werank: werankFromSingularValues(s, inDim) };
+    return { name, shape, singularValues: s, effectiveRank: effectiveRank(s), werank: werankFromSingularValues(s, shape, options) };
   });
 }

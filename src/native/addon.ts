@@ -220,6 +220,10 @@ export interface ProbeFitNativeOptions {
   historySize?: number;
   normalize?: boolean;
   warmStart?: boolean;
+  /** "liblinear": TRON per class (mode ovr), scikit-learn's liblinear fit. */
+  optimizer?: "lbfgs" | "liblinear";
+  liblinearTol?: number;
+  liblinearMaxIter?: number;
 }
 
 /** Ops (tensor, tensor) -> tensor. */

@@ -3,6 +3,10 @@
  * weight regularizers (WERank). Each returns a loss to add to the objective's and named scalars
  * for logging.
  *
+ * In training (src/train/Trainer.ts) each acts on BOTH views' online outputs, the mean of the two
+ * losses, on the tensor the config's `on` picks: `embedding` (default: what the objective's loss
+ * compares, e.g. BGRL's predictor output) or `representation` (the encoder output that is evaluated).
+ *
  * @example
  * ```ts
  * const reg: EmbeddingRegularizer = new SVMax({ weight: 0.1 });

@@ -28,7 +28,13 @@
  *   smaller-Gram term reaches 0 there and its gradient keeps its size up to the minimum (a
  *   non-smooth minimum, like any norm; autograd gives 0 at exactly D = 0). For square W
  *   (d = 0) the two are the same. Use `gram: "wtw"` to reproduce the paper's literal
- *   W^T W of the [out, in] weight (equal to "smaller" for tall weights).
+ *   W^T W of the [out, in] weight (equal to "smaller" for tall weights; on a wide weight its
+ *   floor is sqrt(in - out), e.g. 11.3 for a [128, 256] layer), or `gram: "wwt"` for W W^T.
+ *
+ * Which weights. {@link WERank.fromModule} takes weight matrices only: parameters named `weight`
+ * with 2 or more dims (Linear and convolution weights). Biases, norm scales and vectors stored as
+ * 3-d tensors (GAT's attention vectors `att_src` / `att_dst` [1, H, C]) are not regularized unless
+ * `parameters: "all"` is asked for.
  *
  * Gradients (G = W^T W for tall W, W W^T for wide; D = G - I):
  *   squared: 4 W D (tall), 4 D W (wide);   plain: 2 W D / ||D||_F (tall), 2 D W / ||D||_F (wide).
@@ -65,11 +71,16 @@ export interface HasNamedParameters {
 export const WERANK_GROUPS = ["encoder", "predictor", "projector"] as const;
 export type WERankGroup = (typeof WERANK_GROUPS)[number];
 
+/** The Gram matrix G of a weight W [out, in]: the smaller one (default), W^T W [in, in], or W W^T [out, out]. */
+export const WERANK_GRAMS = ["smaller", "wtw", "wwt"] as const;
+export type WERankGram = (typeof WERANK_GRAMS)[number];
+const GRAM_CODES: Record<WERankGram, number> = { smaller: 0, wtw: 1, wwt: 2 };
+
 export interface WERankOptions {
   /** Use ||G - I||_F^2 instead of ||G - I||_F (default false: the paper's norm). */
   squared?: boolean;
-  /** "smaller" (default): the smaller Gram matrix; "wtw": the literal W^T W of the [out, in] weight. */
-  gram?: "smaller" | "wtw";
+  /** "smaller" (default): the smaller Gram matrix; "wtw": the paper's literal W^T W of the [out, in] weight; "wwt": W W^T. */
+  gram?: WERankGram;
   /** Default coefficient for weights without their own (default 1). */
   alpha?: number;
 }
@@ -83,7 +94,9 @@ export interface WERankSelection {
    * wins over its group; others get `options.alpha ?? 1`); or a function of the name.
    */
   alpha?: number | Readonly<Record<string, number>> | ((name: string, tensor: Tensor) => number);
-  /** Extra filter on top of the default (2 or more dims, requires grad). */
+  /** "weights" (default): parameters named `weight` only; "all": every parameter with 2 or more dims (e.g. GAT attention vectors). */
+  parameters?: "weights" | "all";
+  /** Extra filter on top of the default (2 or more dims, requires grad, see `parameters`). */
   filter?: (name: string, tensor: Tensor) => boolean;
 }
 
@@ -102,6 +115,12 @@ export function groupOf(name: string): WERankGroup | undefined {
   return undefined;
 }
 
+/** Validates a Gram choice (ConfigError naming the valid ones). */
+export function checkGram(gram: unknown): WERankGram {
+  if (!(WERANK_GRAMS as readonly unknown[]).includes(gram)) throw new ConfigError(unknownName("WERank gram", String(gram), WERANK_GRAMS));
+  return gram as WERankGram;
+}
+
 function checkAlpha(owner: string, name: string, a: unknown): number {
   if (typeof a !== "number" || !Number.isFinite(a) || a < 0) throw new ConfigError(`${owner}: expected alpha >= 0 for '${name}' but received ${String(a)}`);
   return a;
@@ -116,13 +135,12 @@ export function werank(weights: readonly Tensor[], alphas: readonly number[], op
   if (!Array.isArray(alphas) || alphas.length !== weights.length) {
     throw new ArgumentError(`werank: expected one alpha per weight (${weights.length}) but received ${Array.isArray(alphas) ? alphas.length : String(alphas)}`);
   }
-  const gram = options.gram ?? "smaller";
-  if (gram !== "smaller" && gram !== "wtw") throw new ConfigError(unknownName("WERank gram", String(gram), ["smaller", "wtw"]));
+  const gram = checkGram(options.gram ?? "smaller");
   const [total, perLayer] = loadNative().werank(
     Int32Array.from(weights, (w) => th(w, "werank")),
     Float64Array.from(alphas, (a, i) => checkAlpha("werank", `weight ${i}`, a)),
     options.squared ?? false,
-    gram === "wtw" ? 1 : 0,
+    GRAM_CODES[gram],
   );
   return { loss: new Tensor(total), perLayer: new Tensor(perLayer) };
 }
@@ -132,7 +150,7 @@ export class WERank {
   readonly tensors: readonly Tensor[];
   readonly alphas: readonly number[];
   readonly squared: boolean;
-  readonly gram: "smaller" | "wtw";
+  readonly gram: WERankGram;
 
   /** From named weights (`{ name, tensor, alpha? }`) or a plain list of tensors (named `weight.<i>`). */
   constructor(weights: readonly (WERankWeight | Tensor)[], options: WERankOptions = {}) {
@@ -157,14 +175,13 @@ export class WERank {
     this.tensors = Object.freeze(tensors);
     this.alphas = Object.freeze(alphas);
     this.squared = options.squared ?? false;
-    const gram = options.gram ?? "smaller";
-    if (gram !== "smaller" && gram !== "wtw") throw new ConfigError(unknownName("WERank gram", String(gram), ["smaller", "wtw"]));
-    this.gram = gram;
+    this.gram = checkGram(options.gram ?? "smaller");
   }
 
   /**
-   * Picks the weight matrices of a module (anything with `namedParameters()`): 2+ dims, requires
-   * grad, optionally in the given groups, with per-group or per-name alphas.
+   * Picks the weight matrices of a module (anything with `namedParameters()`): parameters named
+   * `weight` with 2+ dims that require grad (see `selection.parameters`), optionally in the given
+   * groups, with per-group or per-name alphas.
    */
   static fromModule(module: HasNamedParameters, selection: WERankSelection = {}, options: WERankOptions = {}): WERank {
     if (module === null || typeof module !== "object" || typeof module.namedParameters !== "function") {
@@ -183,9 +200,12 @@ export class WERank {
       const g = groupOf(name);
       return g !== undefined && Object.hasOwn(a, g) ? a[g]! : fallback;
     };
+    const parameters = selection.parameters ?? "weights";
+    if (parameters !== "weights" && parameters !== "all") throw new ConfigError(unknownName("WERank parameters", String(parameters), ["weights", "all"]));
     const picked: WERankWeight[] = [];
     for (const [name, t] of module.namedParameters()) {
       if (t.ndim < 2 || !t.requiresGrad) continue;
+      if (parameters === "weights" && name.split(".").pop() !== "weight") continue;
       if (selection.groups !== undefined) {
         const g = groupOf(name);
         if (g === undefined || !selection.groups.includes(g)) continue;

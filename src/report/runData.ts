@@ -12,7 +12,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import type { CollapseReport } from "../metrics/collapseReport.js";
+import { configSchema } from "../experiment/config.js";
 import { readJsonl } from "../experiment/RunDir.js";
+import { trainingLabel } from "../experiment/trainingLabel.js";
 import type { EpochEvent, EvalEvent, TrainSummary, WarningEvent } from "../train/Trainer.js";
 
 export interface RunData {
@@ -58,11 +60,11 @@ export function readRun(dir: string): RunData {
   return run;
 }
 
-/** A short label for a run in comparisons: objective, WERank alpha, augmentation. */
+/** A short label for a run in comparisons: objective and regularizers (src/experiment/trainingLabel.ts), augmentation. */
 export function runLabel(run: RunData): string {
-  const c = run.config as { objective?: { name?: string }; werank?: { alpha?: number }; augment?: { dropEdge?: number[]; dropFeature?: number[] }; dataset?: { name?: string } } | undefined;
-  if (!c) return run.name;
-  const alpha = c.werank?.alpha ?? 0;
-  const aug = [...(c.augment?.dropEdge ?? []), ...(c.augment?.dropFeature ?? [])].every((p) => p === 0) ? " (no augment)" : "";
-  return `${c.objective?.name ?? "?"}${alpha > 0 ? ` + WERank ${alpha}` : ""}${aug}`;
+  if (!run.config) return run.name;
+  const c = configSchema.safeParse(run.config);
+  if (!c.success) return run.name;
+  const aug = [...c.data.augment.dropEdge, ...c.data.augment.dropFeature].every((p) => p === 0) ? " (no augment)" : "";
+  return `${trainingLabel(c.data)}${aug}`;
 }

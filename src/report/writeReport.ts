@@ -14,6 +14,7 @@ import { ConfigError } from "../errors.js";
 import { atomicWriteFile } from "../util/atomicWrite.js";
 import {
   alignmentFigure,
+  compareAccuracyFigure,
   compareLossFigure,
   compareProbeFigure,
   compareRankFigure,
@@ -25,10 +26,11 @@ import {
   spectrumFigure,
   weightSpectraFigure,
 } from "./figures.js";
+import { COMPARISON_COLUMNS, comparisonCells, comparisonRows } from "./comparisonTable.js";
 import { renderSvg, type VegaLiteSpec } from "./plots.js";
 import { readRun, runLabel, type RunData } from "./runData.js";
 
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+export const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const pct = (x: number | undefined): string => (x !== undefined && Number.isFinite(x) ? (100 * x).toFixed(2) : "–");
 const num = (x: number | null | undefined, d = 1): string => (x !== undefined && x !== null && Number.isFinite(x) ? x.toFixed(d) : "–");
 
@@ -43,13 +45,14 @@ figure { margin: 1.5em 0; } figure svg { max-width: 100%; height: auto; }
 pre { background: #f7f7f7; padding: 1em; overflow-x: auto; font-size: 0.85em; }
 .empty { color: #888; font-style: italic; }`;
 
-async function figure(id: string, spec: VegaLiteSpec | undefined, caption: string): Promise<string> {
-  if (!spec) return `<figure id="${id}" class="empty">${esc(caption)}: no data logged yet.</figure>`;
+/** A figure, or "" when there is no data for it (the page shows no empty placeholders). */
+export async function figure(id: string, spec: VegaLiteSpec | undefined, caption: string): Promise<string> {
+  if (!spec) return "";
   const svg = await renderSvg(spec);
   return `<figure id="${id}" data-figure="${id}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 }
 
-function page(title: string, subtitle: string, body: string): string {
+export function page(title: string, subtitle: string, body: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head>\n<body><h1>${esc(title)}</h1><p class="sub">${esc(subtitle)}</p>\n${body}\n</body></html>\n`;
 }
 
@@ -59,13 +62,13 @@ function summaryTable(run: RunData): string {
   const rows: [string, string][] = [
     ["status", s.status],
     ["dataset", s.dataset],
-    ["objective", `${s.objective}${s.werankAlpha > 0 ? ` + WERank (alpha ${s.werankAlpha})` : ""}`],
+    ["objective", s.label],
     ["epochs", `${s.epochsRun} / ${s.epochs}`],
     ["linear-probe accuracy", `${pct(s.probe.mean)} ± ${pct(s.probe.std)} % (${s.probe.splits} ${s.probe.protocol} splits, ${s.probe.solver})`],
     ["effective rank: representation", num(s.effectiveRank.representation)],
     ["effective rank: embedding", num(s.effectiveRank.embedding)],
     ["effective rank: target representation", num(s.effectiveRank.target)],
-    ["rank differential (RDM, embedding)", num(s.rankDifferential, 2)],
+    ["rank differential (RDM, embedding: erank target - erank online)", num(s.rankDifferential, 2)],
     ["mean pairwise cosine (embedding)", num(s.meanPairwiseCosine, 3)],
     ["seconds per epoch", num(s.secondsPerEpoch, 4)],
     ["device", s.device],
@@ -84,25 +87,30 @@ function warnings(run: RunData): string {
   ].join("\n");
 }
 
+/** A heading and its figures, or "" when none of them has data. */
+const section = (title: string, figures: string[]): string => (figures.some(Boolean) ? `<h2>${esc(title)}</h2>\n${figures.filter(Boolean).join("\n")}` : "");
+
 /** The HTML of one run's report. */
 export async function renderReport(run: RunData): Promise<string> {
   const parts = [
     warnings(run),
     `<h2>Summary</h2>${summaryTable(run)}`,
-    `<h2>Training</h2>`,
-    await figure("loss", lossFigure(run), "Loss (and its terms: objective parts, WERank, SVMax, variance) per logged epoch"),
-    await figure("probe", probeFigure(run), "Test accuracy of the linear probe on the frozen encoder"),
-    `<h2>Dimensional collapse</h2>`,
-    await figure("effective-rank", effectiveRankFigure(run), "Effective rank (exp of the entropy of the normalized singular values, Roy & Vetterli) of the centred outputs"),
-    await figure("rank-differential", rankDifferentialFigure(run), "Rank differential of the two branches (Rank Differential Mechanism)"),
-    await figure("spectrum", spectrumFigure(run), "Singular values of the output covariance, log scale: vanishing values are collapsed dimensions"),
-    await figure("weight-spectra", weightSpectraFigure(run), "Singular values of each weight matrix, log scale, coloured by epoch"),
-    await figure("alignment", alignmentFigure(run), "Alignment matrices A = V_{l+1}^T U_l between consecutive layers (DirectCLR)"),
+    section("Training", [
+      await figure("loss", lossFigure(run), "Per logged epoch: the total loss, the objective's own terms, and each regularizer term as added to the loss (weighted by its coefficient), each on its own scale"),
+      await figure("probe", probeFigure(run), "Test accuracy of the linear probe on the frozen encoder at every evaluation; bars: ± one standard deviation over the splits (train.evalEvery sets how often)"),
+    ]),
+    section("Dimensional collapse", [
+      await figure("effective-rank", effectiveRankFigure(run), "Effective rank (exp of the entropy of the normalized singular values, Roy & Vetterli) of the centred outputs, from initialization (epoch 0)"),
+      await figure("rank-differential", rankDifferentialFigure(run), "Rank differential of the two branches (Rank Differential Mechanism)"),
+      await figure("spectrum", spectrumFigure(run), "Singular values of the output covariance divided by the largest, at initialization (dashed) and at the end (solid), log scale: values that fall away are collapsed dimensions"),
+      await figure("weight-spectra", weightSpectraFigure(run), "Singular values of each weight matrix, log scale, coloured by epoch (epoch 0 = initialization)"),
+      await figure("alignment", alignmentFigure(run), "Alignment matrices A = V_{l+1}^T U_l between consecutive layers (DirectCLR)"),
+    ]),
     `<h2>Configuration</h2><details><summary>config.json</summary><pre>${esc(JSON.stringify(run.config ?? {}, null, 2))}</pre></details>`,
     `<details><summary>env.json</summary><pre>${esc(JSON.stringify(run.env ?? {}, null, 2))}</pre></details>`,
   ];
   const s = run.summary;
-  const title = s ? `${s.objective}${s.werankAlpha > 0 ? " + WERank" : ""} on ${s.dataset}` : run.name;
+  const title = s ? `${s.label} on ${s.dataset}` : run.name;
   return page(title, `werank-native run report · ${run.dir}`, parts.join("\n"));
 }
 
@@ -142,19 +150,17 @@ export async function writeReport(runDir: string): Promise<string> {
 
 /** The HTML comparing several runs side by side. */
 export async function renderComparison(runs: readonly RunData[]): Promise<string> {
-  const rows = runs.map((r) => {
-    const s = r.summary;
-    return `<tr><td>${esc(runLabel(r))}</td><td>${esc(s?.dataset ?? "?")}</td><td class="n">${pct(s?.probe.mean)} ± ${pct(s?.probe.std)}</td><td class="n">${num(s?.effectiveRank.representation)}</td><td class="n">${num(s?.effectiveRank.embedding)}</td><td class="n">${num(s?.rankDifferential, 2)}</td><td class="n">${num(s?.secondsPerEpoch, 4)}</td><td>${esc(r.dir)}</td></tr>`;
-  });
-  const table = `<table><tr><th>run</th><th>dataset</th><th>accuracy (%)</th><th>eff. rank repr.</th><th>eff. rank emb.</th><th>RDM</th><th>s / epoch</th><th>directory</th></tr>${rows.join("")}</table>`;
+  const rows = comparisonRows(runs).map((r) => `<tr>${comparisonCells(r).map((c, j) => `<td${COMPARISON_COLUMNS[j]!.numeric ? ' class="n"' : ""}>${esc(c)}</td>`).join("")}</tr>`);
+  const table = `<table><tr>${COMPARISON_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join("")}</tr>${rows.join("")}</table>`;
   const parts = [
     `<h2>Results</h2>${table}`,
+    await figure("compare-accuracy", compareAccuracyFigure(runs), "Final linear-probe accuracy, mean ± one standard deviation over the splits; the axis spans at least 10 points"),
     await figure("compare-rank-representation", compareRankFigure(runs, "representation"), "Effective rank of the encoder output over training"),
     await figure("compare-rank-embedding", compareRankFigure(runs, "embedding"), "Effective rank of the predictor/projector output over training"),
     await figure("compare-spectrum-representation", compareSpectrumFigure(runs, "representation"), "Final representation spectra"),
     await figure("compare-spectrum-embedding", compareSpectrumFigure(runs, "embedding"), "Final embedding spectra"),
     await figure("compare-loss", compareLossFigure(runs), "Training loss"),
-    await figure("compare-probe", compareProbeFigure(runs), "Linear-probe accuracy"),
+    await figure("compare-probe", compareProbeFigure(runs), "Linear-probe accuracy at each evaluation; bars: ± one standard deviation over the splits"),
   ];
   return page(`Comparison of ${runs.length} runs`, runs.map(runLabel).join(" · "), parts.join("\n"));
 }

@@ -24,6 +24,7 @@ import { ArgumentError, ConfigError, WerankError } from "../errors.js";
 import { probeGraph, type ProbeResult } from "../eval/index.js";
 import type { Config } from "../experiment/config.js";
 import { buildObjective } from "../experiment/buildObjective.js";
+import { describeRegularizers, type RegularizerDescription, trainingLabel, werankEnabled } from "../experiment/trainingLabel.js";
 import type { RunDir } from "../experiment/RunDir.js";
 import { DeviceGraph } from "../graph/DeviceGraph.js";
 import type { Graph } from "../graph/Graph.js";
@@ -43,7 +44,8 @@ import type { Tensor } from "../tensor/Tensor.js";
 import { clipGradNorm } from "./clip.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint/checkpoint.js";
 import { Adam, AdamW, SGD, type Optimizer } from "./optim/index.js";
-import { ConstantSchedule, MomentumCosineSchedule, type Schedule, WarmupCosineSchedule } from "./schedules.js";
+import type { Schedule } from "./schedules.js";
+import { trainingSchedule } from "./trainingSchedule.js";
 import { readEnv } from "../env.js";
 
 /** One logged training epoch. */
@@ -67,6 +69,7 @@ export interface SpectraEvent {
   type: "spectra";
   epoch: number;
   effectiveRank: { representation: number; embedding: number; target: number | null };
+  /** erank(target) - erank(online) of the embeddings (RDM's sign); null without a target branch. */
   rankDifferential: number | null;
   meanPairwiseCosine: number;
 }
@@ -89,7 +92,10 @@ export interface TrainSummary {
   status: "completed" | "interrupted";
   dataset: string;
   objective: string;
-  werankAlpha: number;
+  /** What was trained, e.g. "bgrl + WERank (encoder, alphas 0.5/0.01, gram smaller)" (src/experiment/trainingLabel.ts). */
+  label: string;
+  /** The resolved regularizers (null: off), WERank with its alpha per selected weight. */
+  regularizers: RegularizerDescription;
   epochs: number;
   epochsRun: number;
   finalLoss: number;
@@ -97,6 +103,7 @@ export interface TrainSummary {
   seconds: number;
   probe: { mean: number; std: number; splits: number; protocol: string; solver: string; converged: boolean };
   effectiveRank: { representation: number; embedding: number; target: number | null };
+  /** erank(target) - erank(online) of the embeddings (RDM's sign); null without a target branch. */
   rankDifferential: number | null;
   meanPairwiseCosine: number;
   warnings: string[];
@@ -112,6 +119,9 @@ export interface TrainerOptions {
   /** Resume from this checkpoint (a path as written by the trainer, without extension). */
   resumeFrom?: string;
 }
+
+/** A BGRL loss this close to its floor 0 is reported as a suspected complete collapse. */
+export const LOSS_FLOOR_WARNING = 1e-3;
 
 /** Node count above which diagnostics use a fixed random subset of rows (keeps them to seconds). */
 export const DIAGNOSTIC_ROWS = 4096;
@@ -175,11 +185,12 @@ export class Trainer {
           : opt.name === "adam"
             ? new Adam(params, { lr: opt.lr, weightDecay: opt.weightDecay })
             : new AdamW(params, { lr: opt.lr, weightDecay: opt.weightDecay });
-      if (c.werank.alpha > 0 || c.werank.perLayer) this.werank = this.#buildWerank();
+      if (werankEnabled(c)) this.werank = this.#buildWerank();
       if (c.svmax.lambda > 0) this.#svmax = new SVMax({ weight: c.svmax.lambda });
       if (c.varianceReg.weight > 0) this.#variance = new VarianceRegularizer({ weight: c.varianceReg.weight, gamma: c.varianceReg.gamma });
-      this.#lr = new WarmupCosineSchedule(opt.lr, Math.min(opt.warmupEpochs, c.train.epochs), c.train.epochs);
-      this.#mm = c.ema.schedule === "cosine" ? new MomentumCosineSchedule(c.ema.momentum, c.train.epochs) : new ConstantSchedule(c.ema.momentum);
+      const schedule = trainingSchedule(c);
+      this.#lr = schedule.lr;
+      this.#mm = schedule.momentum;
       if (o.graph.numNodes > DIAGNOSTIC_ROWS) {
         // A fixed subset (seeded by the data seed) so spectra are comparable across epochs and runs.
         const g = new Generator(c.train.dataSeed + 7919);
@@ -216,7 +227,7 @@ export class Trainer {
     const groups = groupsOf(c.layers);
     let names: readonly string[];
     try {
-      names = WERank.fromModule(named, { groups }, { squared: c.squared }).names;
+      names = WERank.fromModule(named, { groups }, { squared: c.squared, gram: c.gram }).names;
     } catch (e) {
       throw new ConfigError(
         `werank.layers '${c.layers}' selects no weight matrix of objective '${this.config.objective.name}' (its trained modules: ${roles.map(([r]) => r).join(", ")})`,
@@ -230,7 +241,7 @@ export class Trainer {
       }
       alpha = Object.fromEntries(names.map((n, i) => [n, c.perLayer![i]!]));
     }
-    return WERank.fromModule(named, { groups, alpha }, { squared: c.squared });
+    return WERank.fromModule(named, { groups, alpha }, { squared: c.squared, gram: c.gram });
   }
 
   #views(): [View, View, DeviceGraph, DeviceGraph] {
@@ -268,16 +279,20 @@ export class Trainer {
           loss = loss.add(w.loss);
           terms.werank = w.loss;
         }
-        const emb = r.outputs.online;
+        // SVMax and the variance hinge act on both views' online outputs (averaged), the tensor `on` picks.
+        const both = (reg: SVMax | VarianceRegularizer, on: "representation" | "embedding"): Tensor => {
+          const xs = on === "representation" ? r.outputs.representation : r.outputs.online;
+          return reg.forward(xs[0]!).loss.add(reg.forward(xs[1]!).loss).mul(0.5);
+        };
         if (this.#svmax) {
-          const s = this.#svmax.forward(emb[0]!);
-          loss = loss.add(s.loss);
-          terms.svmax = s.loss;
+          const s = both(this.#svmax, this.config.svmax.on);
+          loss = loss.add(s);
+          terms.svmax = s;
         }
         if (this.#variance) {
-          const v = this.#variance.forward(emb[0]!);
-          loss = loss.add(v.loss);
-          terms.variance = v.loss;
+          const v = both(this.#variance, this.config.varianceReg.on);
+          loss = loss.add(v);
+          terms.variance = v;
         }
         loss.backward();
         if (this.config.optim.clipGradNorm > 0) clipGradNorm(this.objective.trainableParameters(), this.config.optim.clipGradNorm);
@@ -317,11 +332,17 @@ export class Trainer {
     return this.#outputs(({ representation }) => keep(representation.detach()));
   }
 
-  /** Collapse diagnostics of the current model (spectra, ranks, RDM, alignment, WERank terms). */
+  /** Collapse diagnostics of the current model (spectra, ranks, RDM, alignment, WERank terms as trained). */
   diagnostics(): CollapseReport {
     const weights = Object.entries(this.objective.modules())
       .filter(([role]) => role !== "target")
       .flatMap(([role, m]) => m.namedParameters().filter(([, t]) => t.ndim === 2).map(([n, t]) => [`${role}.${n}`, t] as [string, Tensor]));
+    const w = this.werank;
+    const werank = {
+      gram: this.config.werank.gram,
+      squared: this.config.werank.squared,
+      alphas: w ? Object.fromEntries(w.names.map((n, i) => [n, w.alphas[i]!])) : {},
+    };
     return this.#outputs(({ representation, embedding, target }) => {
       const rows = this.#diagRows;
       const sub = (t: Tensor): Tensor => (rows ? t.indexSelect(0, rows) : t);
@@ -333,7 +354,7 @@ export class Trainer {
           embeddings: { online: sub(embedding), ...(target ? { target: sub(target) } : {}) },
           weights,
         },
-        { alignment: "auto" },
+        { alignment: "auto", werank },
       );
     });
   }
@@ -424,6 +445,8 @@ export class Trainer {
     const rd = this.runDir;
     const start = Date.now();
     const total = c.train.epochs;
+    // Spectra at initialization: the report then shows collapse as a change from epoch 0.
+    if (this.#epoch === 0 && c.train.spectraEvery > 0) yield* this.#diagnose(0, false);
     while (this.#epoch < total && !this.#stop) {
       const t0 = performance.now();
       const read = (this.#epoch + 1) % c.train.logEvery === 0 || this.#epoch + 1 === total;
@@ -463,7 +486,8 @@ export class Trainer {
     return s;
   }
 
-  *#diagnose(epoch: number): Iterable<TrainEvent> {
+  /** Logs diagnostics; `warn` = false at initialization, where collapse warnings say nothing yet. */
+  *#diagnose(epoch: number, warn = true): Iterable<TrainEvent> {
     const rep = this.diagnostics();
     this.#lastReport = rep;
     this.runDir?.appendJsonl("spectra.jsonl", rep);
@@ -479,7 +503,8 @@ export class Trainer {
       meanPairwiseCosine: rep.embeddings.online?.meanPairwiseCosine ?? NaN,
     };
     yield ev;
-    for (const w of this.#collapseWarnings(rep)) {
+    if (!warn) return;
+    for (const w of this.#collapseWarnings(rep, epoch)) {
       if (this.#warnings.includes(w)) continue;
       this.#warnings.push(w);
       const we: WarningEvent = { type: "warning", epoch, message: w };
@@ -488,14 +513,17 @@ export class Trainer {
     }
   }
 
-  /** DESIGN D7: effective rank alone can miss a collapse; warn on near-parallel embeddings or a loss at its floor. */
-  #collapseWarnings(rep: CollapseReport): string[] {
-    const out = rep.warnings.map((w) => `collapse: ${w}`);
-    const cos = rep.embeddings.online?.meanPairwiseCosine ?? 0;
-    if (cos >= 0.9 && out.length === 0) out.push(`collapse: the embeddings are nearly parallel (mean pairwise cosine ${cos.toFixed(3)})`);
+  /**
+   * DESIGN D7: the report's warnings (centred measures: relative variance, normalized effective rank)
+   * and a BGRL loss at its floor; none during the learning-rate warm-up, when a freshly initialized
+   * model's outputs may still sit close together.
+   */
+  #collapseWarnings(rep: CollapseReport, epoch: number): string[] {
+    if (epoch <= Math.min(this.config.optim.warmupEpochs, this.config.train.epochs - 1)) return [];
+    const out = [...rep.warnings];
     const floor = this.config.objective.name === "bgrl" ? 0 : undefined;
-    if (floor !== undefined && Number.isFinite(this.#lastLoss) && this.#lastLoss - floor < 1e-3) {
-      out.push(`collapse: the ${this.config.objective.name} loss is at its floor (${this.#lastLoss.toExponential(2)}): the branches may predict a constant`);
+    if (floor !== undefined && Number.isFinite(this.#lastLoss) && this.#lastLoss - floor < LOSS_FLOOR_WARNING) {
+      out.push(`complete collapse suspected: the ${this.config.objective.name} loss ${this.#lastLoss.toExponential(2)} is within ${LOSS_FLOOR_WARNING} of its floor ${floor} (the branches may predict a constant)`);
     }
     return out;
   }
@@ -523,7 +551,8 @@ export class Trainer {
       status,
       dataset: this.graph.name,
       objective: this.config.objective.name,
-      werankAlpha: this.config.werank.alpha,
+      label: trainingLabel(this.config, this.werank?.names),
+      regularizers: describeRegularizers(this.config, this.werank?.names),
       epochs: this.config.train.epochs,
       epochsRun: this.#epoch,
       finalLoss: this.#lastLoss,
@@ -540,7 +569,7 @@ export class Trainer {
       rankDifferential: rep?.rankDifferential.embeddings ?? null,
       meanPairwiseCosine: rep?.embeddings.online?.meanPairwiseCosine ?? NaN,
       // Warnings that still hold at the end; transient ones (early training) stay in metrics.jsonl.
-      warnings: rep ? this.#collapseWarnings(rep) : [],
+      warnings: rep ? this.#collapseWarnings(rep, this.#epoch) : [],
       runDir: this.runDir?.dir ?? null,
       device: this.device,
     };

@@ -9,7 +9,7 @@
  * ```
  */
 import fs from "node:fs";
-import { WerankError, type ErrorCode } from "../errors.js";
+import { DataError, WerankError, type ErrorCode } from "../errors.js";
 
 export interface RegularFileOptions {
   /** What the file is, for messages ("config file", "checkpoint", "node-feat.csv.gz"). */
@@ -21,7 +21,9 @@ export interface RegularFileOptions {
 }
 
 function fail(code: ErrorCode, message: string, cause?: unknown): never {
-  throw new WerankError(code, message, cause === undefined ? undefined : { cause });
+  const options = cause === undefined ? undefined : { cause };
+  // ERR_DATA as its subclass, so `instanceof DataError` holds as for every other data error.
+  throw code === "ERR_DATA" ? new DataError(message, options) : new WerankError(code, message, options);
 }
 
 /**

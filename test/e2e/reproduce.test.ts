@@ -53,6 +53,8 @@ describe("werank-native reproduce", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/cora \+ WERank 0\.1, no augmentation, 2 epochs x 2 seed\(s\)/);
     expect(r.stdout).toMatch(/seed 1: BGRL's evaluation protocol \d+\.\d\d ± \d+\.\d\d %/);
+    // --epochs shortens the preset (200 warm-up of 2,000): the warm-up shrinks with it (0.2 -> 0), not 2 of 2.
+    expect(r.stdout).toMatch(/^schedule: lr 0\.0005 \(adamw\), linear warm-up 0 epochs \(0 %\), cosine decay to 0 at epoch 2; EMA momentum 0\.99 -> 1 \(cosine\)$/m);
     const dirs = fs.readdirSync(out).filter((d) => d.startsWith("reproduce-bgrl-cora-werank0.1-noaug-"));
     expect(dirs).toHaveLength(1);
     const root = path.join(out, dirs[0]!);
@@ -72,5 +74,35 @@ describe("werank-native reproduce", () => {
     const md = fs.readFileSync(path.join(root, "results.md"), "utf8");
     expect(md).toMatch(/\| cora \| BGRL \+ WERank 0\.1, no augmentation \| \d+\.\d\d ± \d+\.\d\d \| \d+\.\d\d ± \d+\.\d\d \| – \|/);
     expect(md).toMatch(/standard deviation over model seeds/);
+  });
+});
+
+describe("werank-native reproduce grace", () => {
+  it("knows GRACE's datasets only", () => {
+    const r = cli(["reproduce", "grace", "--dataset", "coauthor-cs"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/GRACE preset 'coauthor-cs'.*cora, citeseer, pubmed/s);
+    const b = cli(["reproduce", "bgrl", "--dataset", "grace-cora"]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/BGRL preset 'grace-cora'/);
+    expect(b.stderr).not.toMatch(/Valid choices:.*grace-citeseer/s);
+  });
+
+  it.skipIf(!present)("trains the grace-cora preset on the Planetoid files and reports GRACE's protocol beside 83.3 ± 0.4", () => {
+    const out = path.join(tmp, "runs-grace");
+    const r = cli(["reproduce", "grace", "--dataset", "cora", "--data-dir", dataDir, "--epochs", "2", "--out", out, "--json", "--set", "output.report=false"]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ type: "schedule", epochs: 2, lr: 5e-4, optimizer: "adam", lrSchedule: "constant", warmupEpochs: 0 });
+    const res = lines.at(-1)!;
+    expect(res).toMatchObject({ type: "reproduce", method: "grace", dataset: "cora", epochs: 2, seeds: 1, published: { mean: 83.3, std: 0.4 }, accuracy: { protocol: "grace" } });
+    const root = res.runDir as string;
+    const config = JSON.parse(fs.readFileSync(path.join(root, "seed-0", "config.json"), "utf8"));
+    expect(config.dataset.name).toBe("cora-planetoid");
+    expect(config.objective).toMatchObject({ name: "grace", tau: 0.4 });
+    const summary = JSON.parse(fs.readFileSync(path.join(root, "seed-0", "summary.json"), "utf8"));
+    expect(summary.probe).toMatchObject({ protocol: "grace", splits: 3 });
+    expect((res.accuracy as { mean: number }).mean).toBeCloseTo(100 * summary.probe.mean, 6);
+    expect(fs.readFileSync(path.join(root, "results.md"), "utf8")).toMatch(/\| cora \| GRACE \| \d+\.\d\d ± \d+\.\d\d \| 83\.3 ± 0\.4 \|/);
   });
 });

@@ -43,7 +43,9 @@ describe("sweep and collect (local executor)", () => {
     expect(seeds).toEqual([0, 1, 0, 1]);
     const c = cli(["collect", dir]);
     expect(c.code, c.stderr).toBe(0);
-    expect(c.stdout).toMatch(/\| werank\.alpha \| runs \| accuracy \(%\)/);
+    expect(c.stdout).toMatch(/\| werank\.alpha \| trained \| runs \| accuracy \(%\)/);
+    expect(c.stdout).toMatch(/^\| 0 \| bgrl \| 2 \|/m);
+    expect(c.stdout).toMatch(/^\| 0\.01 \| bgrl \+ WERank \(encoder, alpha 0\.01, gram smaller\) \| 2 \|/m);
     const rows = c.stdout.split("\n").filter((l) => /^\| (0|0\.01) \|/.test(l));
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/\| 2 \| \d+\.\d\d ± \d+\.\d\d \|/);
@@ -123,6 +125,6 @@ describe("sweep on a local Slurm cluster", () => {
     for (const t of plan.trials) expect(fs.existsSync(path.join(t.dir, "summary.json")), `${t.id}: ${fs.readFileSync(path.join(dir, "slurm", `${jobId}_${t.index}.out`), "utf8")}`).toBe(true);
     const c = cli(["collect", dir]);
     expect(c.code, c.stderr).toBe(0);
-    expect(c.stdout.split("\n").filter((l) => /^\| (0|0\.01) \| 2 \|/.test(l))).toHaveLength(2);
+    expect(c.stdout.split("\n").filter((l) => /^\| (0|0\.01) \| [^|]+ \| 2 \|/.test(l))).toHaveLength(2);
   }, 300_000);
 });

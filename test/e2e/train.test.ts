@@ -51,6 +51,11 @@ describe("werank-native train", () => {
     expect(last.secondsPerEpoch).toBeGreaterThan(0);
     expect(last.runDir).toBe(dir);
     expect(lines.filter((l) => l.type === "epoch")).toHaveLength(8);
+    // The schedule, once, before the first epoch.
+    const sched = lines.filter((l) => l.type === "schedule");
+    expect(sched).toHaveLength(1);
+    expect(lines.indexOf(sched[0]!)).toBeLessThan(lines.findIndex((l) => l.type === "epoch"));
+    expect(sched[0]).toMatchObject({ epochs: 8, lrSchedule: "warmup-cosine" });
     for (const f of ["config.json", "env.json", "metrics.jsonl", "spectra.jsonl", "summary.json", "report.html", "checkpoints/final.safetensors", "checkpoints/final.json"]) {
       expect(fs.existsSync(path.join(dir, f)), f).toBe(true);
     }
@@ -67,6 +72,7 @@ describe("werank-native train", () => {
     const r = cli(["train", "--config", cfg, "--out", path.join(tmp, "runs"), "--seed", "3"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/epoch 8\/8\s+loss/);
+    expect(r.stdout).toMatch(/^schedule: lr [\d.e-]+ \(\w+\), linear warm-up \d+ epochs \([\d.]+ %\), cosine decay to 0 at epoch 8/m);
     expect(r.stdout).toMatch(/linear probe accuracy\s+[\d.]+ ± [\d.]+ %/);
     expect(r.stdout).toMatch(/effective rank\s+representation [\d.]+, embedding [\d.]+/);
     expect(r.stdout).toMatch(/report\s+.*report\.html/);
@@ -174,7 +180,7 @@ describe("werank-native train", () => {
     const c = cli(["compare", a, b, "--out", out]);
     expect(c.code, c.stderr).toBe(0);
     const cmp = fs.readFileSync(out, "utf8");
-    expect(cmp).toContain("bgrl + WERank 0.01");
+    expect(cmp).toContain("bgrl + WERank (encoder, alpha 0.01, gram smaller)");
     expect(cmp.match(/<tr><td>/g)).toHaveLength(2);
     expect(cmp).toContain('data-figure="compare-rank-representation"');
     expect(cli(["report", path.join(tmp, "nope")]).code).toBe(2);

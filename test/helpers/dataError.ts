@@ -2,16 +2,19 @@
 import { expect } from "vitest";
 import { DataError } from "../../src/errors.js";
 
-/** The message of the DataError `fn` throws (fails the test when it throws nothing or something else). */
-export function dataErr(fn: () => unknown): string {
+/** The message of the `cls` error `fn` throws (fails the test when it throws nothing or something else). */
+export function errorOf(cls: new (...args: never[]) => Error, fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(DataError);
+    expect(e).toBeInstanceOf(cls);
     return (e as Error).message;
   }
-  throw new Error("expected a DataError");
+  throw new Error(`expected a ${cls.name}`);
 }
+
+/** The message of the DataError `fn` throws. */
+export const dataErr = (fn: () => unknown): string => errorOf(DataError, fn);
 
 /** The message of the DataError `p` rejects with. */
 export async function dataErrAsync(p: Promise<unknown>): Promise<string> {

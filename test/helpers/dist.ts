@@ -1,5 +1,5 @@
 /** The CLI e2e tests and child-process tests run dist/: compile the TypeScript when it is stale. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,4 +39,10 @@ export function ensureDist(): void {
     return;
   }
   throw new Error("ensureDist: timed out waiting for another tsc");
+}
+
+/** Runs the CLI in a child process (one LibTorch thread): exit code, stdout, stderr. */
+export function runCli(args: readonly string[], timeout = 120_000): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

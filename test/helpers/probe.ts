@@ -4,6 +4,7 @@
  * to show that a graph carries signal without the native addon.
  */
 import type { Graph } from "../../src/graph/Graph.js";
+import { createRng, randn, tensor, tidy, type Tensor } from "../../src/index.js";
 
 /** Â X for dense X [n, F] (row-major). */
 export function gcnPropagate(g: Graph, x: ArrayLike<number>, F: number): Float64Array {
@@ -75,4 +76,43 @@ export function ridgeAccuracy(x: ArrayLike<number>, F: number, labels: Int32Arra
     if (best === labels[i]) correct++;
   }
   return correct / test.length;
+}
+
+
+/** Gaussian blobs: class k has mean `sep` on coordinate k (n nodes, d features, k classes). */
+export function blobs(n: number, d: number, k: number, sep: number, seed: number): { x: Tensor; y: Int32Array } {
+  const rng = createRng(seed);
+  const y = Int32Array.from({ length: n }, () => rng.int(k));
+  const means = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) means[i * d + y[i]!] = sep;
+  return { x: tidy(() => randn([n, d]).add(tensor(means, { shape: [n, d] }))), y };
+}
+
+/** Fisher-Yates with the protocols' own generator (mirrors crossValidatedProbe's and graceProbe's shuffle). */
+export function shuffled(ids: Int32Array, seed: number): Int32Array {
+  const rng = createRng(seed);
+  const p = Int32Array.from(ids);
+  for (let i = p.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
+}
+
+/** Rows of `val` whose one-vs-rest prediction {k : w_k.x + b_k > 0} (l2-normalized x) is exactly {label}, from one fit's coefficients (plain loops). */
+export function subsetCorrect(xs: Float32Array, d: number, y: Int32Array, val: Int32Array, coef: { classes: number; weight: Float64Array; intercept: Float64Array }): number {
+  let ok = 0;
+  for (const i of val) {
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += xs[i * d + j]! ** 2;
+    norm = Math.max(Math.sqrt(norm), 1e-12);
+    let exact = true;
+    for (let k = 0; k < coef.classes; k++) {
+      let z = coef.intercept[k]!;
+      for (let j = 0; j < d; j++) z += (coef.weight[k * d + j]! * xs[i * d + j]!) / norm;
+      if (z > 0 !== (y[i] === k)) exact = false;
+    }
+    if (exact) ok++;
+  }
+  return ok;
 }

@@ -24,9 +24,11 @@ import {
   tensor,
   tidy,
   weightSpectra,
+  werank,
   type HostMatrix,
   type Tensor,
 } from "../../src/index.js";
+import { alignmentFigure } from "../../src/report/figures.js";
 
 const f64 = (t: Tensor): Float64Array => Float64Array.from(t.toTypedArray() as ArrayLike<number>);
 const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -185,7 +187,7 @@ describe("alignment matrices (DirectCLR)", () => {
 });
 
 describe("weight spectra and WERank terms", () => {
-  it("match per-matrix svdvals and ||W^T W - I||_F computed directly", () => {
+  it("match per-matrix svdvals and ||G - I||_F computed directly (the smaller Gram by default, W^T W with gram wtw)", () => {
     tidy(() => {
       const weights: [string, Tensor][] = [
         ["l0.weight", randn([6, 4], { dtype: "float64" })],
@@ -194,15 +196,17 @@ describe("weight spectra and WERank terms", () => {
         ["l2.weight", randn([6, 4], { dtype: "float64" })],
       ];
       const ws = weightSpectra(weights);
+      const literal = weightSpectra(weights, { gram: "wtw" });
       expect(ws.map((w) => w.name)).toEqual(["l0.weight", "l1.weight", "l2.weight"]);
-      for (const w of ws) {
+      ws.forEach((w, i) => {
         const t = weights.find(([n]) => n === w.name)![1];
         expect(maxAbsDiff(w.singularValues, f64(t.svdvals()))).toBeLessThan(1e-10);
-        const inDim = t.shape[1]!;
-        const direct = t.t().matmul(t).sub(eye(inDim, inDim, { dtype: "float64" })).square().sum().sqrt().item();
-        expect(w.werank).toBeCloseTo(direct, 9);
+        const [out, inDim] = t.shape as [number, number];
+        const gramDiff = (g: Tensor): number => g.sub(eye(g.shape[0]!, g.shape[0]!, { dtype: "float64" })).square().sum().sqrt().item();
+        expect(w.werank).toBeCloseTo(gramDiff(out <= inDim ? t.matmul(t.t()) : t.t().matmul(t)), 9);
+        expect(literal[i]!.werank).toBeCloseTo(gramDiff(t.t().matmul(t)), 9);
         expect(w.effectiveRank).toBeCloseTo(effectiveRank(t), 12);
-      }
+      });
     });
   });
 });
@@ -251,10 +255,12 @@ describe("collapseReport", () => {
       expect(ok.covarianceSpectrum).toHaveLength(16);
       expect(ok.effectiveRank).toBeCloseTo(effectiveRank(full, { center: true }), 10);
       expect(ok.rankMe).toBeCloseTo(rankMe(full), 10);
-      expect(report.rankDifferential.embeddings).toBeCloseTo(ok.effectiveRank - bad.effectiveRank, 10);
+      // RDM's sign: erank(target) - erank(online)
+      expect(report.rankDifferential.embeddings).toBeCloseTo(bad.effectiveRank - ok.effectiveRank, 10);
+      expect(report.rankDifferential.definition).toBe("erank(target) - erank(online)");
       expect(report.rankDifferential.representations).toBeCloseTo(0, 8); // scaling does not change the rank
       expect(report.rankDifferential.embeddings).toBeCloseTo(rankDifferential(full, collapsed), 10);
-      expect(report.warnings.some((w) => w.includes("embeddings.target"))).toBe(true);
+      expect(report.warnings.some((w) => w.startsWith("dimensional collapse of embeddings.target: effective rank of the centred output = "))).toBe(true);
       expect(report.warnings.some((w) => w.includes("embeddings.online"))).toBe(false);
       expect(report.weights.map((w) => w.name)).toEqual(["enc.0.weight", "enc.1.weight", "proj.weight"]);
       expect(report.alignment.map((a) => [a.from, a.to])).toEqual([["enc.0.weight", "enc.1.weight"], ["enc.1.weight", "proj.weight"]]);
@@ -271,6 +277,74 @@ describe("collapseReport", () => {
     tidy(() => {
       expect(() => collapseReport({ embeddings: { online: randn([5]) } })).toThrow(/expected embeddings.online of shape \[N, D\]/);
       expect(() => collapseReport({ weights: { a: randn([3, 3]) } }, { alignment: [["a", "b"]] })).toThrow(/Valid choices: a/);
+    });
+  });
+});
+
+describe("collapseReport: what is logged and when it warns", () => {
+  it("covarianceSpectrum is DirectCLR's (spectrum.py: l2-normalized rows, then the covariance); the raw one is labelled as such", () => {
+    tidy(() => {
+      // Rows of very different norms: normalizing changes the spectrum.
+      const x = randn([300, 8], { dtype: "float64" }).mul(randn([300, 1], { dtype: "float64" }).abs().mul(5).add(0.1));
+      const d = collapseReport({ embeddings: { online: x } }).embeddings.online!;
+      const expected = covarianceSpectrum(normalize(x, 2, 1));
+      const raw = covarianceSpectrum(x);
+      d.covarianceSpectrum.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 5));
+      d.unnormalizedCovarianceSpectrum.forEach((v, i) => expect(v / raw[i]!).toBeCloseTo(1, 5));
+      expect(Math.abs(d.covarianceSpectrum[0]! - raw[0]!)).toBeGreaterThan(0.1);
+    });
+  });
+
+  it("warns from centred measures: a constant output does, a healthy output with a large shared mean (mean cosine > 0.9) does not", () => {
+    tidy(() => {
+      const n = 500;
+      // Full-rank variation around a large common offset: uncentred cosine near 1, centred rank full.
+      const offset = randn([1, 32], { dtype: "float64" }).mul(4);
+      const healthy = randn([n, 32], { dtype: "float64" }).add(offset);
+      const constant = randn([1, 32], { dtype: "float64" }).expand([n, 32]).add(0);
+      const report = collapseReport({ embeddings: { online: healthy, target: constant } });
+      expect(report.embeddings.online!.meanPairwiseCosine).toBeGreaterThan(0.9);
+      expect(report.warnings.filter((w) => w.includes("embeddings.online"))).toEqual([]);
+      const bad = report.warnings.filter((w) => w.includes("embeddings.target"));
+      expect(bad).toHaveLength(1);
+      expect(bad[0]).toMatch(/^complete collapse of embeddings\.target: relative variance \|\|X - mean\|\|\^2 \/ \|\|X\|\|\^2 = \S+ \(threshold 0\.001\)$/);
+      expect(report.embeddings.target!.relativeVariance).toBeLessThan(1e-10);
+      // An all-zero output is a complete collapse too (no 0 / 0).
+      expect(collapseReport({ embeddings: { online: randn([n, 4]).mul(0) } }).warnings[0]).toMatch(/^complete collapse of embeddings\.online: relative variance .* = 0\.00e\+0/);
+    });
+  });
+
+  it("logs the WERank term as trained (smaller Gram by default, the configured Gram / squared otherwise) and alpha times it", () => {
+    tidy(() => {
+      const w = randn([8, 16], { dtype: "float64" }).mul(0.3); // wide: the trained Gram is W W^T [8, 8]
+      const trained = (werank([w], [1]).perLayer.toTypedArray() as Float64Array)[0]!;
+      const literal = (werank([w], [1], { gram: "wtw" }).perLayer.toTypedArray() as Float64Array)[0]!;
+      expect(literal - trained).toBeGreaterThan(0.5);
+      const byDefault = collapseReport({ weights: { "enc.weight": w } }).weights[0]!;
+      expect(byDefault.werank).toBeCloseTo(trained, 9);
+      expect(byDefault.werankWeighted).toBeUndefined();
+      const asWtw = collapseReport({ weights: { "enc.weight": w } }, { werank: { gram: "wtw", alphas: { "enc.weight": 0.25 } } });
+      expect(asWtw.weights[0]!.werank).toBeCloseTo(literal, 9);
+      expect(asWtw.weights[0]!.werankWeighted).toBeCloseTo(0.25 * literal, 9);
+      expect(asWtw.werankTerm).toEqual({ gram: "wtw", squared: false });
+      const sq = collapseReport({ weights: { "enc.weight": w } }, { werank: { squared: true } }).weights[0]!;
+      expect(sq.werank).toBeCloseTo((werank([w], [1], { squared: true }).perLayer.toTypedArray() as Float64Array)[0]!, 8);
+    });
+  });
+
+  it("logs the leading 32 x 32 block of alignment matrices of wide layers, which the report draws", () => {
+    tidy(() => {
+      const report = collapseReport({ weights: [["a.weight", randn([64, 48])], ["b.weight", randn([40, 64])]] });
+      const a = report.alignment[0]!;
+      expect(a.shape).toEqual([40, 48]);
+      expect(a.matrix).toHaveLength(32);
+      expect(a.matrix![0]).toHaveLength(32);
+      const full = alignmentMatrix(randn([4, 4]), randn([4, 4]));
+      expect(full.rows).toBe(4);
+      const run = { dir: "r", name: "r", config: undefined, env: undefined, epochs: [], evals: [], warnings: [], spectra: [{ ...report, epoch: 5 }], summary: undefined };
+      const fig = alignmentFigure(run);
+      expect(fig).toBeDefined();
+      expect(JSON.stringify(fig)).toContain("top 32×32 of 40×48");
     });
   });
 });

@@ -120,7 +120,8 @@ describe("Trainer", () => {
     const t = new Trainer({ config: resolveConfig({ overrides: SMALL }), graph, runDir: new RunDir(dir) });
     const { events, summary } = await run(t);
     t.dispose();
-    expect(events.filter((e) => e.type === "spectra").length).toBe(3); // epochs 4 and 8, then the final one at 12
+    // at initialization (epoch 0), epochs 4 and 8, then the final one at 12
+    expect(events.filter((e) => e.type === "spectra").map((e) => e.epoch)).toEqual([0, 4, 8, 12]);
     const metrics = fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.type === "epoch")).toHaveLength(12);
     const spectra = fs.readFileSync(path.join(dir, "spectra.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));

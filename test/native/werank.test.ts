@@ -154,6 +154,26 @@ describe("werank native op", () => {
     }
   });
 
+  it("gram 'wwt' is W W^T [out, out] for every shape: the smaller Gram when wide, the larger (sqrt(out - in) floor) when tall", () => {
+    const wide = weight(3, 8);
+    const tall = weight(8, 3, 0.3, 1);
+    tidy(() => {
+      // wide: W W^T is the smaller Gram, so wwt equals the default
+      expect(werank([wide], [1], { gram: "wwt" }).loss.item()).toBeCloseTo(werank([wide], [1]).loss.item(), 12);
+      // tall: W W^T [8, 8] = the direct composition; the squared value exceeds the smaller Gram's by out - in = 5
+      const direct = tall.matmul(tall.t()).sub(eye(8, 8, f64)).square().sum().item();
+      const wwt = werank([tall], [1], { gram: "wwt", squared: true });
+      expect(wwt.loss.item()).toBeCloseTo(direct, 10);
+      expect(wwt.loss.item() - werank([tall], [1], { squared: true }).loss.item()).toBeCloseTo(5, 9);
+      expect((wwt.perLayer.toTypedArray() as Float64Array)[0]).toBeCloseTo(direct, 10);
+    });
+    const reg = new WERank([tall], { gram: "wwt" });
+    expect(reg.gram).toBe("wwt");
+    expect(() => werank([tall], [1], { gram: "wTw" as never })).toThrow(/Valid choices: smaller, wtw, wwt/);
+    wide.dispose();
+    tall.dispose();
+  });
+
   it("plain norm: gradient 0 at an exactly semi-orthogonal weight, finite next to it", () => {
     // [I; 0] (tall) and [I 0] (wide) are exactly semi-orthogonal: D = 0 and the norm's gradient is
     // defined as 0 there. A QR factor is orthonormal only up to rounding: D ~ 1e-16, where the
@@ -216,7 +236,7 @@ describe("werank native op", () => {
     expect(code(() => werank([w], [1, 2]))).toBe("ERR_ARGUMENT");
     expect(code(() => werank([], []))).toBe("ERR_ARGUMENT");
     expect(code(() => werank([w], [-1]))).toBe("ERR_CONFIG");
-    expect(code(() => werank([w], [1], { gram: "wwt" as never }))).toBe("ERR_CONFIG");
+    expect(code(() => werank([w], [1], { gram: "WtW" as never }))).toBe("ERR_CONFIG");
     expect(code(() => new WERank([b]))).toBe("ERR_ARGUMENT");
     for (const t of [b, w]) t.dispose();
   });
@@ -253,6 +273,20 @@ describe("WERank regularizer", () => {
     expect(fn.alphas).toEqual([1, 1, 1, 3]);
     expect(() => WERank.fromModule(module, { groups: ["encodr" as never] })).toThrow(/did you mean 'encoder'/);
     expect(() => WERank.fromModule({ namedParameters: () => [params[1]!] })).toThrow(/found none/);
+    for (const [, t] of params) t.dispose();
+  });
+
+  it("fromModule takes weight matrices only: GAT attention vectors [1, H, C] are left alone unless parameters: 'all'", () => {
+    const params: [string, Tensor][] = [
+      ["encoder.convs.0.lin.weight", weight(6, 4)],
+      ["encoder.convs.0.att_src", tensor(Float64Array.from({ length: 6 }, (_, i) => 0.1 * i), { shape: [1, 1, 6], requiresGrad: true })],
+      ["encoder.convs.0.att_dst", tensor(Float64Array.from({ length: 6 }, (_, i) => 0.2 * i), { shape: [1, 1, 6], requiresGrad: true })],
+      ["encoder.convs.0.bias", tensor([1, 2, 3, 4, 5, 6], { ...f64, requiresGrad: true })],
+    ];
+    const module = { namedParameters: () => params };
+    expect(WERank.fromModule(module).names).toEqual(["encoder.convs.0.lin.weight"]);
+    expect(WERank.fromModule(module, { parameters: "all" }).names).toEqual(["encoder.convs.0.lin.weight", "encoder.convs.0.att_src", "encoder.convs.0.att_dst"]);
+    expect(() => WERank.fromModule(module, { parameters: "some" as never })).toThrow(/Valid choices: weights, all/);
     for (const [, t] of params) t.dispose();
   });
 

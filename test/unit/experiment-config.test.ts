@@ -23,6 +23,8 @@ import { type Config, configSchema } from "../../src/experiment/config.js";
 import { applyOverride, deepMerge, getPath, parseAssignment, parseValue, setPath } from "../../src/experiment/overrides.js";
 import { PRESET_NAMES, WERANK_PRESET_ALPHA, presetConfig, presetSource } from "../../src/experiment/presets.js";
 import { SHORT_FLAGS, defaultConfig, readConfigFile, resolveConfig } from "../../src/experiment/resolveConfig.js";
+import { trainingSchedule } from "../../src/train/trainingSchedule.js";
+import { CONFIG_HELP } from "../../src/cli/configArgs.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -93,7 +95,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(cfg.objective.d0).toBeNull();
     expect(cfg.objective.projectorHidden).toBeNull();
     expect(cfg.objective.barlowLambda).toBeNull();
-    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false });
+    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false, gram: "smaller" });
     expect(cfg.encoder).toEqual({
       type: "gcn",
       layers: [256, 128],
@@ -119,11 +121,11 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
       spectraEvery: 10,
       checkpointEvery: 0,
     });
-    expect(cfg.optim).toEqual({ name: "adamw", lr: 5e-3, weightDecay: 1e-5, momentum: 0.9, warmupEpochs: 10, clipGradNorm: 0 });
+    expect(cfg.optim).toEqual({ name: "adamw", lr: 5e-3, weightDecay: 1e-5, momentum: 0.9, schedule: "warmup-cosine", warmupEpochs: 10, clipGradNorm: 0 });
     expect(cfg.ema).toEqual({ momentum: 0.99, schedule: "cosine" });
     expect(cfg.augment).toEqual({ dropEdge: [0.2, 0.2], dropFeature: [0.2, 0.2], featureDropout: 0 });
     expect(cfg.svmax.lambda).toBe(0);
-    expect(cfg.varianceReg).toEqual({ weight: 0, gamma: 1 });
+    expect(cfg.varianceReg).toEqual({ weight: 0, gamma: 1, on: "embedding" });
   });
 
   it("dataset: the embedded synthetic graph", () => {
@@ -191,6 +193,34 @@ describe("resolveConfig: defaults < preset < files < overrides < short flags < -
     expect(resolveConfig(withOverrides).train.epochs).toBe(650);
     expect(resolveConfig({ ...withOverrides, flags: { epochs: 7 } }).train.epochs).toBe(7);
     expect(resolveConfig({ ...withOverrides, flags: { epochs: 7 }, set: ["train.epochs=12"] }).train.epochs).toBe(12);
+  });
+
+  it("--epochs on a preset scales its warm-up with it (BGRL: 10 %) unless the warm-up is set explicitly", () => {
+    expect(resolveConfig({ preset: "coauthor-cs" }).optim.warmupEpochs).toBe(1000);
+    expect(resolveConfig({ preset: "coauthor-cs", flags: { epochs: 500 } }).optim.warmupEpochs).toBe(50);
+    expect(resolveConfig({ preset: "coauthor-cs+werank", flags: { epochs: 20 } }).optim.warmupEpochs).toBe(2);
+    expect(resolveConfig({ preset: "amazon-computers", set: ["train.epochs=15000"] }).optim.warmupEpochs).toBe(1500);
+    expect(resolveConfig({ preset: "cora", flags: { epochs: 500 } }).optim.warmupEpochs).toBe(50); // 200 of 2,000
+    const yaml = writeFile("epochs.yaml", "train:\n  epochs: 300\n");
+    expect(resolveConfig({ preset: "wikics", files: [yaml] }).optim.warmupEpochs).toBe(30);
+    // explicit warm-up wins, from any source
+    expect(resolveConfig({ preset: "coauthor-cs", flags: { epochs: 500 }, set: ["optim.warmupEpochs=7"] }).optim.warmupEpochs).toBe(7);
+    expect(resolveConfig({ preset: "coauthor-cs", flags: { epochs: 500 }, set: ["optim.warmupEpochs=1000"] }).optim.warmupEpochs).toBe(1000);
+    expect(resolveConfig({ preset: "coauthor-cs", flags: { epochs: 500 }, overrides: { optim: { warmupEpochs: 0 } } }).optim.warmupEpochs).toBe(0);
+    // no preset: the schema default, untouched
+    expect(resolveConfig({ flags: { epochs: 500 } }).optim.warmupEpochs).toBe(10);
+    expect(resolveConfig({ preset: "grace-cora", flags: { epochs: 20 } }).optim.warmupEpochs).toBe(0);
+  });
+
+  it("trainingSchedule: the schedule line and JSON event of a shortened preset", () => {
+    const s = trainingSchedule(resolveConfig({ preset: "coauthor-cs", flags: { epochs: 20 } }));
+    expect(s.event).toEqual({ type: "schedule", epochs: 20, lr: 1e-5, optimizer: "adamw", lrSchedule: "warmup-cosine", warmupEpochs: 2, emaMomentum: 0.99, emaSchedule: "cosine" });
+    expect(s.line).toBe("schedule: lr 0.00001 (adamw), linear warm-up 2 epochs (10 %), cosine decay to 0 at epoch 20; EMA momentum 0.99 -> 1 (cosine)");
+    expect(s.lr.at(1)).toBeCloseTo(0.5e-5, 15); // half-way up the warm-up, not 1/1000 of it
+    expect(s.lr.at(2)).toBeCloseTo(1e-5, 15);
+    const g = trainingSchedule(resolveConfig({ preset: "grace-cora" }));
+    expect(g.line).toBe("schedule: lr 0.0005 (adam), constant for 200 epochs");
+    expect([g.lr.at(0), g.lr.at(199)]).toEqual([5e-4, 5e-4]);
   });
 
   it("learning rate: preset 5e-4 < YAML 1e-3 < --lr 2e-3 < --set 3e-3", () => {
@@ -427,16 +457,46 @@ describe("presets", () => {
     expect(resolveConfig({ preset: "amazon-computers" }).eval.protocol).toBe("random");
   });
 
-  it("ogbn-arxiv (ours, no official config): 3-layer GCN 256-256-256, lr 1e-2, public OGB split", () => {
+  it("ogbn-arxiv as the BGRL paper's Table 8 / App. F: LayerNorm, weight standardization, predictor 256, edge drop 0.6", () => {
+    // Copied by hand from the paper (not from presets.ts): 3-layer GCN 256-256-256 with LayerNorm and
+    // weight standardization, PReLU, predictor hidden 256, p_e = 0.6 / 0.6, p_f = 0 / 0, AdamW lr 1e-2,
+    // wd 1e-5, 1,000 warm-up steps of 10,000, the public split.
     const cfg = resolveConfig({ preset: "ogbn-arxiv" });
     expect(cfg.dataset.name).toBe("ogbn-arxiv");
-    expect(cfg.encoder.layers).toEqual([256, 256, 256]);
-    expect(cfg.optim.lr).toBe(1e-2);
-    expect(cfg.augment.dropEdge).toEqual([0.3, 0.3]);
-    expect(cfg.augment.dropFeature).toEqual([0.3, 0.3]);
+    expect(cfg.encoder).toMatchObject({ type: "gcn", layers: [256, 256, 256], norm: "layer", layerNormMode: "graph", weightStandardization: true, act: "prelu" });
+    expect(cfg.objective.predictorHidden).toBe(256);
+    expect(cfg.augment.dropEdge).toEqual([0.6, 0.6]);
+    expect(cfg.augment.dropFeature).toEqual([0, 0]);
+    expect(cfg.optim).toMatchObject({ name: "adamw", lr: 1e-2, weightDecay: 1e-5, warmupEpochs: 1000, schedule: "warmup-cosine" });
     expect(cfg.train.epochs).toBe(10000);
     expect(cfg.eval.protocol).toBe("public");
-    expect(presetSource("ogbn-arxiv")).toMatch(/^ours/);
+    expect(presetSource("ogbn-arxiv")).toMatch(/^BGRL paper Table 8/);
+    expect(presetSource("ogbn-arxiv")).toMatch(/paper: .*weight standardization/);
+  });
+
+  it("GRACE presets copy CRIPAC-DIG/GRACE config.yaml (Cora, CiteSeer, PubMed) on the Planetoid data with GRACE's evaluation", () => {
+    // config.yaml, by hand: Cora lr 0.0005, num_hidden 128, num_proj_hidden 128, relu, pe 0.2/0.4, pf 0.3/0.4,
+    // tau 0.4, 200 epochs; CiteSeer lr 0.001, 256, 256, prelu, pe 0.2/0.0, pf 0.3/0.2, tau 0.9, 200 epochs;
+    // PubMed lr 0.001, 256, 256, relu, pe 0.4/0.1, pf 0.0/0.2, tau 0.7, 1500 epochs;
+    // weight_decay 1e-5, Adam without a schedule, 2-layer GCN (2 h, h), no norm.
+    const official = {
+      "grace-cora": { dataset: "cora-planetoid", lr: 5e-4, h: 128, proj: 128, act: "relu", pe: [0.2, 0.4], pf: [0.3, 0.4], tau: 0.4 },
+      "grace-citeseer": { dataset: "citeseer-planetoid", lr: 1e-3, h: 256, proj: 256, act: "prelu", pe: [0.2, 0.0], pf: [0.3, 0.2], tau: 0.9 },
+      "grace-pubmed": { dataset: "pubmed-planetoid", lr: 1e-3, h: 256, proj: 256, act: "relu", pe: [0.4, 0.1], pf: [0.0, 0.2], tau: 0.7, epochs: 1500 },
+    };
+    for (const [name, o] of Object.entries(official)) {
+      const cfg = resolveConfig({ preset: name });
+      expect(cfg.dataset).toMatchObject({ name: o.dataset, featureNorm: "row" });
+      expect(cfg.encoder).toMatchObject({ type: "gcn", layers: [2 * o.h, o.h], norm: "none", act: o.act });
+      expect(cfg.objective).toMatchObject({ name: "grace", tau: o.tau, projectorHidden: o.proj });
+      expect(cfg.augment.dropEdge).toEqual(o.pe);
+      expect(cfg.augment.dropFeature).toEqual(o.pf);
+      expect(cfg.optim).toMatchObject({ name: "adam", lr: o.lr, weightDecay: 1e-5, schedule: "constant" });
+      expect(cfg.train.epochs).toBe("epochs" in o ? o.epochs : 200);
+      expect(cfg.eval).toMatchObject({ protocol: "grace", splits: 3, trainFraction: 0.1, classifier: "ovr" });
+      expect(cfg.eval.grid).toEqual(Array.from({ length: 20 }, (_, i) => 2 ** (i - 10)));
+      expect(presetSource(name)).toMatch(/CRIPAC-DIG\/GRACE config\.yaml/);
+    }
   });
 
   it("cora (ours): Coauthor-CS augmentations, 2,000 epochs, 200 warm-up epochs", () => {
@@ -457,6 +517,14 @@ describe("presets", () => {
     }
     expect(new Set(PRESET_NAMES).size).toBe(PRESET_NAMES.length);
     for (const name of PRESET_NAMES) expect(() => resolveConfig({ preset: name }), name).not.toThrow();
+  });
+
+  it("--help of train / sweep / reproduce (CONFIG_HELP) and the README name every preset", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    for (const name of PRESET_NAMES.filter((n) => n !== "synthetic" && !n.endsWith("+werank"))) {
+      expect(CONFIG_HELP, name).toMatch(new RegExp(`[ :]${name.replace(/[-+]/g, "\\$&")}[,; (\n]`));
+      expect(readme, name).toContain(`\`${name}\``);
+    }
   });
 
   it("synthetic is the defaults with the preset name recorded", () => {

@@ -72,12 +72,21 @@ describe("SVMax bounds", () => {
 });
 
 describe("WERank term from singular values", () => {
-  it("is 0 for an orthonormal square matrix and sqrt(sum (s^2 - 1)^2 + in - r) otherwise", () => {
-    expect(werankFromSingularValues([1, 1, 1], 3)).toBe(0);
-    // W [2, 3] (out 2, in 3) with s = [2, 1]: W^T W has eigenvalues 4, 1, 0 -> (3^2 + 0 + 1) = 10
-    expect(werankFromSingularValues([2, 1], 3)).toBeCloseTo(Math.sqrt(10), 12);
-    // W [3, 2] (out 3, in 2) with s = [2, 1]: W^T W is 2 x 2 with eigenvalues 4, 1 -> 9
-    expect(werankFromSingularValues([2, 1], 2)).toBeCloseTo(3, 12);
+  it("is 0 for an orthonormal square matrix and sqrt(sum (s^2 - 1)^2 + k - r) for the chosen Gram [k, k]", () => {
+    expect(werankFromSingularValues([1, 1, 1], [3, 3])).toBe(0);
+    // W [2, 3] (out 2, in 3) with s = [2, 1]: the trained (smaller) Gram W W^T [2, 2] has eigenvalues 4, 1 -> 9
+    expect(werankFromSingularValues([2, 1], [2, 3])).toBeCloseTo(3, 12);
+    // the paper's literal W^T W [3, 3] has eigenvalues 4, 1, 0 -> 9 + 0 + 1 = 10
+    expect(werankFromSingularValues([2, 1], [2, 3], { gram: "wtw" })).toBeCloseTo(Math.sqrt(10), 12);
+    expect(werankFromSingularValues([2, 1], [2, 3], { gram: "wwt" })).toBeCloseTo(3, 12);
+    expect(werankFromSingularValues([2, 1], [2, 3], { gram: "wtw", squared: true })).toBeCloseTo(10, 12);
+    // W [3, 2] (out 3, in 2): the smaller Gram is W^T W [2, 2] -> 9; W W^T [3, 3] adds one zero eigenvalue
+    expect(werankFromSingularValues([2, 1], [3, 2])).toBeCloseTo(3, 12);
+    expect(werankFromSingularValues([2, 1], [3, 2], { gram: "wwt" })).toBeCloseTo(Math.sqrt(10), 12);
+    // a wide [128, 256] weight with orthonormal rows: 0 trained, sqrt(128) = 11.3 for the literal W^T W (its floor)
+    const ones = new Array<number>(128).fill(1);
+    expect(werankFromSingularValues(ones, [128, 256])).toBe(0);
+    expect(werankFromSingularValues(ones, [128, 256], { gram: "wtw" })).toBeCloseTo(Math.sqrt(128), 12);
   });
 });
 

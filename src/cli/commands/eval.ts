@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../../errors.js";
 import { readConfigFile, resolveConfig } from "../../experiment/resolveConfig.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
-import { checkpointFiles } from "../../train/checkpoint/checkpoint.js";
+import { locateCheckpoint } from "../../experiment/locateCheckpoint.js";
 import { Trainer } from "../../train/Trainer.js";
 import { atomicWriteJson } from "../../util/atomicWrite.js";
 import { parseCommandArgs } from "../args.js";
@@ -11,49 +10,38 @@ import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
   checkpoint: { type: "string", arg: "NAME", help: "the checkpoint of RUN_DIR/checkpoints to load (default: final)" },
+  protocol: { type: "string", arg: "random|public|bgrl|grace", help: "the probe protocol (= --set eval.protocol=...; bgrl = BGRL's own evaluation code)" },
   set: { type: "string", multiple: true, arg: "eval.KEY=VALUE", help: "change the probe protocol (eval.* keys only)" },
-  json: { type: "boolean", help: "one JSON object on stdout instead of the text" },
+  json: { type: "boolean", help: "one JSON object on stdout instead of the text (probe.mean = the test accuracy)" },
   "data-dir": { type: "string", arg: "DIR", help: "where the run's dataset lives, if not where it was trained" },
 } as const;
-
-/** A run directory and checkpoint from RUN_DIR, RUN_DIR/checkpoints/NAME or a checkpoint path. */
-function locate(target: string, name: string | undefined): { runDir: string; checkpoint: string } {
-  const abs = path.resolve(target);
-  const asCheckpoint = abs.replace(/\.(safetensors|json)$/, "");
-  if (fs.existsSync(`${asCheckpoint}.safetensors`) && !fs.statSync(abs).isDirectory?.()) {
-    return { runDir: path.dirname(path.dirname(asCheckpoint)), checkpoint: asCheckpoint };
-  }
-  if (!fs.existsSync(path.join(abs, "config.json"))) throw new ConfigError(`eval: ${target} is neither a run directory (no config.json) nor a checkpoint`);
-  const ck = path.join(abs, "checkpoints", name ?? "final");
-  if (!fs.existsSync(checkpointFiles(ck).tensors)) {
-    const have = fs.existsSync(path.join(abs, "checkpoints")) ? fs.readdirSync(path.join(abs, "checkpoints")).filter((f) => f.endsWith(".safetensors")).map((f) => f.replace(/\.safetensors$/, "")) : [];
-    throw new ConfigError(`eval: no checkpoint '${name ?? "final"}' in ${abs}/checkpoints (available: ${have.join(", ") || "none"})`);
-  }
-  return { runDir: abs, checkpoint: ck };
-}
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
   options: OPTIONS,
-  help: `werank-native eval RUN_DIR [--checkpoint NAME] [--set eval.KEY=VALUE ...] [--json]
+  help: `werank-native eval RUN_DIR [--checkpoint NAME] [--protocol random|public|bgrl|grace] [--set eval.KEY=VALUE ...] [--json]
 werank-native eval RUN_DIR/checkpoints/NAME
 
 Loads the run's config.json and a checkpoint (default: final; e.g. interrupt, epoch-1000), then
 runs the linear-probe protocol on the frozen encoder and the collapse diagnostics (spectra,
-effective ranks, rank differential, WERank terms). The probe protocol can be changed with --set
-(eval.protocol, eval.splits, eval.classifier, eval.grid, ...). Writes RUN_DIR/eval-NAME.json.
+effective ranks, rank differential, WERank terms). The probe protocol can be changed with
+--protocol (= --set eval.protocol=...; bgrl = BGRL's own evaluation code, docs/linear-probe.md) and
+--set (eval.splits, eval.classifier, eval.grid, ...). Writes RUN_DIR/eval-NAME.json; --json prints
+one JSON object (probe.mean = the test accuracy).
 
 Examples:
   werank-native eval runs/bgrl+werank-synthetic-20261122-101500
   werank-native eval runs/bgrl-coauthor-cs-20261122-1 --checkpoint epoch-1000 --set eval.classifier=ovr
-  werank-native eval runs/bgrl-coauthor-cs-20261122-1/checkpoints/final --json`,
+  werank-native eval runs/bgrl-coauthor-cs-20261122-1/checkpoints/final --json
+  werank-native eval runs/bgrl-cora-20261122-1 --protocol bgrl --json`,
   async run(args) {
     const p = parseCommandArgs("eval", args, OPTIONS, true);
     const target = p.positionals[0];
     if (!target) throw new ConfigError("eval: RUN_DIR is missing (werank-native eval RUN_DIR)");
-    const { runDir, checkpoint } = locate(target, p.values.checkpoint as string | undefined);
-    const set = (p.values.set as string[] | undefined) ?? [];
+    const { runDir, checkpoint } = locateCheckpoint(target, p.values.checkpoint as string | undefined, "eval");
+    const protocol = p.values.protocol as string | undefined;
+    const set = [...((p.values.set as string[] | undefined) ?? []), ...(protocol !== undefined ? [`eval.protocol=${protocol}`] : [])];
     const bad = set.find((s) => !s.startsWith("eval."));
     if (bad) throw new ConfigError(`eval: --set can only change eval.* keys (the model is fixed by the checkpoint) but received '${bad}'`);
     const base = readConfigFile(path.join(runDir, "config.json"));
@@ -87,7 +75,7 @@ Examples:
           `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${trainer.epoch})\n` +
             `  linear probe accuracy  ${(100 * probe.mean).toFixed(2)} ± ${(100 * probe.std).toFixed(2)} %  (${probe.splits.length} ${config.eval.protocol} splits, ${probe.solver})\n` +
             `  effective rank         representation ${result.effectiveRank.representation?.toFixed(1)}, embedding ${result.effectiveRank.embedding?.toFixed(1)}\n` +
-            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)}\n` : "") +
+            (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)} (erank target - erank online embedding)\n` : "") +
             diagnostics.warnings.map((w) => `  warning: ${w}\n`).join("") +
             `  written                ${path.join(runDir, `eval-${path.basename(checkpoint)}.json`)}\n`,
         );

@@ -4,7 +4,9 @@ import { collectCommand } from "./collect.js";
 import { compareCommand } from "./compare.js";
 import { datasetsCommand } from "./datasets.js";
 import { demoCommand } from "./demo.js";
+import { embedCommand } from "./embed.js";
 import { evalCommand } from "./eval.js";
+import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
@@ -15,8 +17,10 @@ import { toyCommand } from "./toy.js";
 export const COMMANDS: Command[] = [
   trainCommand,
   evalCommand,
+  embedCommand,
   reportCommand,
   compareCommand,
+  exportCommand,
   sweepCommand,
   reproduceCommand,
   collectCommand,

@@ -18,9 +18,12 @@ export const reportCommand: Command = {
   help: `werank-native report RUN_DIR [--svg DIR]
 
 Reads config.json, env.json, metrics.jsonl, spectra.jsonl and summary.json of a run directory and
-writes RUN_DIR/report.html: a self-contained page (opens offline) with the weight singular values
-over training, the log-scale embedding spectrum, the effective rank of representation and embedding
-vs epoch (both branches and their rank differential), loss and probe accuracy vs epoch.
+writes RUN_DIR/report.html: a self-contained page (opens offline) with the total loss, the
+objective's terms and each regularizer term (weighted as added to the loss) on separate panels, the
+probe accuracy at every evaluation with ± std error bars, the effective rank of representation and
+embedding vs epoch from initialization (both branches and their rank differential), the covariance
+spectra at initialization and at the end, the weight singular values over training and the alignment
+matrices. Figures without data are left out.
 
 Examples:
   werank-native report runs/bgrl+werank-synthetic-20261122-101500

@@ -97,7 +97,7 @@ Examples:
     }
     if (v["dry-run"]) {
       process.stdout.write(`${plan.trials.length} trials in ${plan.dir} (dry run: nothing written)\n`);
-      for (const t of plan.trials) process.stdout.write(`  ${t.id}\n    node ${cliPath()} ${["train", "--run-dir", t.dir, "..."].join(" ")} ${t.set.map((s) => `--set ${s}`).join(" ")}\n`);
+      for (const t of plan.trials) process.stdout.write(`  ${t.id}: ${t.label}\n    node ${cliPath()} ${["train", "--run-dir", t.dir, "..."].join(" ")} ${t.set.map((s) => `--set ${s}`).join(" ")}\n`);
       return EXIT.ok;
     }
     saveSweep(plan);

@@ -1,20 +1,23 @@
 import fs from "node:fs";
 import path from "node:path";
-import cliProgress from "cli-progress";
 import YAML from "yaml";
 import { ConfigError } from "../../errors.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
+import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, type MatmulPrecision } from "../../runtime.js";
 import { referenceBlasWarning } from "../../blasInfo.js";
-import { Trainer, type TrainEvent, type TrainSummary } from "../../train/Trainer.js";
+import { resolveDevice, Trainer, type TrainSummary } from "../../train/Trainer.js";
+import { trainingSchedule } from "../../train/trainingSchedule.js";
+import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
 import { parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
+import { TrainProgress } from "../trainProgress.js";
 
 const OPTIONS = {
   ...CONFIG_OPTIONS,
@@ -38,15 +41,15 @@ function printSummary(s: TrainSummary): void {
   const pct = (x: number): string => (Number.isFinite(x) ? (100 * x).toFixed(2) : "–");
   const lines = [
     "",
-    `${s.status === "completed" ? "Finished" : "Interrupted"}: ${s.objective}${s.werankAlpha > 0 ? ` + WERank (alpha ${s.werankAlpha})` : ""} on ${s.dataset}, ${s.epochsRun}/${s.epochs} epochs on ${s.device} in ${s.seconds.toFixed(1)} s (${(1000 * s.secondsPerEpoch).toFixed(1)} ms/epoch)`,
+    `${s.status === "completed" ? "Finished" : "Interrupted"}: ${s.label} on ${s.dataset}, ${s.epochsRun}/${s.epochs} epochs on ${s.device} in ${s.seconds.toFixed(1)} s (${(1000 * s.secondsPerEpoch).toFixed(1)} ms/epoch)`,
   ];
   if (s.status === "completed") {
     lines.push(
       `  linear probe accuracy   ${pct(s.probe.mean)} ± ${pct(s.probe.std)} %  (${s.probe.splits} ${s.probe.protocol} splits, ${s.probe.solver} logistic regression)`,
       `  effective rank          representation ${s.effectiveRank.representation.toFixed(1)}, embedding ${s.effectiveRank.embedding.toFixed(1)}${s.effectiveRank.target !== null ? `, target ${s.effectiveRank.target.toFixed(1)}` : ""}`,
     );
-    if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (online - target embedding)`);
-    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)}`);
+    if (s.rankDifferential !== null) lines.push(`  rank differential (RDM) ${s.rankDifferential.toFixed(2)} (erank of the target embedding - erank of the online embedding)`);
+    lines.push(`  mean pairwise cosine    ${s.meanPairwiseCosine.toFixed(3)} (online embedding, uncentred)`);
   }
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   if (s.runDir) {
@@ -97,12 +100,15 @@ Examples:
       return EXIT.ok;
     }
     warnIfReferenceBlas();
-    // Load (and validate) the data before creating anything: a bad dataset leaves no empty run directory.
+    // Check the device and load (and validate) the data before creating anything: a GPU that is not
+    // there or a bad dataset leaves no half-written run directory.
+    const device = resolveDevice(config.train.device);
+    if (device !== "cpu") zeros([1], { device }).dispose();
     const graph = await loadGraphForConfig(config);
     let runDir: RunDir;
     if (resumeDir) runDir = new RunDir(resumeDir);
     else {
-      const name = config.output.name ?? `${config.objective.name}${config.werank.alpha > 0 ? "+werank" : ""}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
+      const name = config.output.name ?? `${runSlug(config)}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
       runDir = typeof p.values["run-dir"] === "string" ? new RunDir(p.values["run-dir"]) : RunDir.create(config.output.dir, name);
     }
     if (!resumeFrom) {
@@ -131,53 +137,31 @@ Examples:
       if (!json) process.stderr.write("\nInterrupted: saving a checkpoint after this step (Ctrl-C again to quit now)\n");
     };
     process.on("SIGINT", onSigint);
-    const tty = !json && process.stdout.isTTY === true;
-    const bar = tty
-      ? new cliProgress.SingleBar(
-          { format: "{bar} {value}/{total} epochs | loss {loss} | lr {lr} | erank {erank} | {eta_formatted} left", hideCursor: true, clearOnComplete: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-    const every = Math.max(1, Math.floor(total / 20));
-    let erank = "–";
+    const progress = new TrainProgress({ total, json, tty: !json && process.stdout.isTTY === true });
     try {
       if (!json) {
         process.stdout.write(
-          `Training ${config.objective.name}${config.werank.alpha > 0 ? ` + WERank (alpha ${config.werank.alpha})` : ""} on ${graph.name} ` +
+          `Training ${trainingLabel(config)} on ${graph.name} ` +
             `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs\n  run directory ${runDir.dir}\n`,
         );
       }
-      bar?.start(total, trainer.epoch, { loss: "–", lr: "–", erank });
+      const schedule = trainingSchedule(config);
+      process.stdout.write((json ? JSON.stringify(schedule.event) : schedule.line) + "\n");
+      progress.start(trainer.epoch);
       const it = trainer.fit();
       let r = await it.next();
       while (!r.done) {
-        const ev: TrainEvent = r.value;
-        if (json) process.stdout.write(JSON.stringify(ev) + "\n");
-        else if (ev.type === "epoch") {
-          if (bar) bar.update(ev.epoch, { loss: ev.loss.toFixed(4), lr: ev.lr.toExponential(1), erank });
-          else if (ev.epoch % every === 0 || ev.epoch === total) process.stdout.write(`epoch ${ev.epoch}/${total}  loss ${ev.loss.toFixed(4)}  lr ${ev.lr.toExponential(2)}  ${(1000 * ev.seconds).toFixed(0)} ms\n`);
-        } else if (ev.type === "spectra") {
-          erank = `${ev.effectiveRank.representation.toFixed(1)}/${ev.effectiveRank.embedding.toFixed(1)}`;
-          if (!bar) process.stdout.write(`epoch ${ev.epoch}: effective rank representation ${ev.effectiveRank.representation.toFixed(1)}, embedding ${ev.effectiveRank.embedding.toFixed(1)}\n`);
-        } else if (ev.type === "eval") {
-          const msg = `epoch ${ev.epoch}: linear probe ${(100 * ev.probe.mean).toFixed(2)} ± ${(100 * ev.probe.std).toFixed(2)} %\n`;
-          if (bar) bar.stop();
-          process.stdout.write(msg);
-          if (bar && ev.epoch < total) bar.start(total, ev.epoch, { loss: "–", lr: "–", erank });
-        } else if (ev.type === "warning") {
-          bar?.stop();
-          process.stderr.write(`warning (epoch ${ev.epoch}): ${ev.message}\n`);
-        }
+        progress.onEvent(r.value);
         r = await it.next();
       }
-      bar?.stop();
+      progress.stop();
       const summary = r.value;
       if (summary.status === "completed" && config.output.report) await writeReport(runDir.dir);
       if (json) process.stdout.write(JSON.stringify(summary) + "\n");
       else printSummary(summary);
       return summary.status === "interrupted" ? EXIT.interrupted : EXIT.ok;
     } finally {
-      bar?.stop();
+      progress.stop();
       process.off("SIGINT", onSigint);
       trainer.dispose();
     }

@@ -26,8 +26,9 @@ function put(rel: string, bytes: Uint8Array | string): string {
 }
 
 describe("datasetRegistry", () => {
-  it("lists the nine dataset names with their published files and origins", () => {
-    expect(listDatasets().map((d) => d.name)).toEqual(["cora", "citeseer", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics", "wikics", "ogbn-arxiv", "synthetic"]);
+  it("lists the twelve dataset names with their published files and origins", () => {
+    expect(listDatasets().map((d) => d.name)).toEqual(["cora", "citeseer", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics", "cora-planetoid", "citeseer-planetoid", "pubmed-planetoid", "wikics", "ogbn-arxiv", "synthetic"]);
+    expect(datasetRegistry["citeseer-planetoid"]!.candidates).toContain("CiteSeer/raw/ind.citeseer.x"); // PyG's layout
     expect(datasetRegistry["amazon-computers"]!.fileName).toBe("amazon_electronics_computers.npz");
     expect(datasetRegistry["coauthor-physics"]!.origin).toBe("https://github.com/shchur/gnn-benchmark/raw/master/data/npz/ms_academic_phy.npz");
     expect(datasetRegistry["wikics"]!.origin).toContain("github.com/pmernyei/wiki-cs-dataset");

@@ -73,11 +73,12 @@ describe("loadNpz", () => {
     expect(Array.from(b.features.data)).toEqual(Array.from(a.features.data));
   });
 
-  it("casts int8, int32 and integral float labels", () => {
-    for (const d of ["|i1", "<i4", "<f8", "<u2"] as const) {
+  it("casts integer labels of any width, and refuses float and bool labels", () => {
+    for (const d of ["|i1", "<i4", "<i8", "<u2"] as const) {
       const g = loadNpzSync(build({}, { labelDType: d }));
       expect(Array.from(g.labels)).toEqual(base.labels);
     }
+    for (const d of ["<f8", "|b1"] as const) expect(dataErr(() => loadNpzSync(build({}, { labelDType: d })))).toContain(`for <bytes>.npz array 'labels' but received '${d.slice(1)}'`);
     expect(loadNpzSync(build({}, { labelDType: "<i4" })).provenance.preprocessing[0]).toBe("remove-self-loops(removed=1)");
   });
 
@@ -145,7 +146,7 @@ describe("loadNpz", () => {
         "Expected non-negative integer class labels in bad.npz array 'labels' but received -1 at position 2",
       );
       expect(dataErr(() => loadNpzSync(build({ labels: { dtype: "<f4", shape: [6], values: [0, 1, 2, 0.5, 1, 2] } }), f))).toContain(
-        "Expected class labels in int32 range in bad.npz array 'labels' but received 0.5 at position 3",
+        "Expected dtype i1/i2/i4/i8/u1/u2/u4/u8 for bad.npz array 'labels' but received 'f4'",
       );
       expect(dataErr(() => loadNpzSync(build({ labels: { dtype: "<i8", shape: [5], values: [0n, 1n, 2n, 0n, 1n] } }), f))).toContain(
         "Expected shape (6,) for bad.npz array 'labels' but received (5)",
@@ -160,11 +161,11 @@ describe("loadNpz", () => {
       expect(dataErr(() => loadNpzSync(build({ adj_indptr: undefined }), f))).toContain("adj_indptr is missing");
       expect(dataErr(() => loadNpzSync(build({ labels: undefined }), f))).toContain("Expected an array 'labels' in bad.npz");
       expect(dataErr(() => loadNpzSync(build({ attr_data: { dtype: "<f4", shape: [7], values: [1, 2, 3, 4, 5, 6, 7] } }), f))).toContain("Expected shape (8,)");
-      expect(dataErr(() => loadNpzSync(build({ adj_indices: { dtype: "<f4", shape: [7], values: [1, 1, 2, 0, 4, 3.5, 4] } }), f))).toContain("3.5 at position 5");
+      expect(dataErr(() => loadNpzSync(build({ adj_indices: { dtype: "<f4", shape: [7], values: [1, 1, 2, 0, 4, 3.5, 4] } }), f))).toContain("array 'adj_indices' but received 'f4'");
     });
     it("a missing or unreadable file", async () => {
-      await expect(loadNpz("/nonexistent/x.npz")).rejects.toThrow(/Cannot read \/nonexistent\/x\.npz/);
-      await expect(loadNpz(os.tmpdir())).rejects.toThrow(/Expected a file at .* but it is a directory/);
+      await expect(loadNpz("/nonexistent/x.npz")).rejects.toThrow(/Could not read the zip archive \/nonexistent\/x\.npz: it does not exist/);
+      await expect(loadNpz(os.tmpdir())).rejects.toThrow(/Expected a regular file for the zip archive but .* is a directory/);
     });
   });
 });

@@ -47,7 +47,7 @@ describe("loadOgb", () => {
     expect([s.name, Array.from(s.train), Array.from(s.val), Array.from(s.test)]).toEqual(["time", [0, 1], [2], [3, 4]]);
     expect(g.provenance.format).toBe("ogb");
     expect(g.provenance.files.map((f) => path.relative(d, f))).toEqual([
-      "raw/num-node-list.csv.gz", "raw/edge.csv.gz", "raw/node-label.csv.gz", "raw/node-feat.csv.gz",
+      "raw/num-node-list.csv.gz", "raw/num-edge-list.csv.gz", "raw/edge.csv.gz", "raw/node-label.csv.gz", "raw/node-feat.csv.gz",
       "split/time/train.csv.gz", "split/time/valid.csv.gz", "split/time/test.csv.gz",
     ]);
   });

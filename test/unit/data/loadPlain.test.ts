@@ -2,8 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { loadPlain } from "../../../src/data/loadPlain.js";
+import { WerankError } from "../../../src/errors.js";
 import { npy } from "../../helpers/npz.js";
 import { dataErrAsync } from "../../helpers/dataError.js";
 
@@ -56,13 +57,32 @@ describe("loadPlain", () => {
     expect(g.provenance.preprocessing).toEqual(expect.arrayContaining(["features-identity(no feature file)", "labels-none(all class 0)"]));
   });
 
+  it("refuses a numNodes outside [1, 2^31 - 2] with ERR_DATA, not a RangeError", async () => {
+    const edges = file("n.csv", "0,1\n");
+    for (const n of [1e12, 2 ** 31, 0, 1.5]) {
+      expect(await dataErrAsync(loadPlain({ edges, numNodes: n }))).toBe(`Expected numNodes to be an integer in [1, 2147483646] (node ids are int32) but received ${n}`);
+    }
+  });
+
+  it("refuses a numNodes whose one-hot features would need more than half the memory, before allocating", async () => {
+    const spy = vi.spyOn(os, "totalmem").mockReturnValue(8 * 2 ** 30);
+    try {
+      const err = await loadPlain({ edges: file("m.csv", "0,1\n"), numNodes: 2 ** 31 - 2 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WerankError);
+      expect((err as WerankError).code).toBe("ERR_OUT_OF_MEMORY");
+      expect((err as Error).message).toMatch(/^numNodes 2147483646 needs about 64\.0 GiB for one-hot features and the adjacency, more than half of this machine's 8\.0 GiB/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("names the file and position of bad input", async () => {
     expect(await dataErrAsync(loadPlain({ edges: file("b1.csv", "0,1\n1,-2\n") }))).toMatch(/non-negative integer node ids in .*b1\.csv but received -2 at edge 1 \(data line 2\), column 2/);
     expect(await dataErrAsync(loadPlain({ edges: file("b2.csv", "0,1\n1,2.5\n") }))).toContain("received 2.5 at edge 1");
     expect(await dataErrAsync(loadPlain({ edges: file("b3.csv", "0,1,2,3\n") }))).toContain("Expected 'src,dst' or 'src,dst,weight' lines");
     expect(await dataErrAsync(loadPlain({ edges: file("b4.csv", "0,1\n"), numNodes: 1 }))).toContain("Expected node ids in [0, 1)");
     expect(await dataErrAsync(loadPlain({ edges: file("b5.csv", "0,1\n"), features: file("bx.csv", "1,2\nnan,3\n") }))).toMatch(/finite feature values in .*bx\.csv but received NaN at position 2 \(row 1, column 0\)/);
-    expect(await dataErrAsync(loadPlain({ edges: file("b6.csv", "0,1\n"), features: file("bx2.csv", "1\n2\n3\n"), numNodes: 2 }))).toContain("Expected 2 feature rows (one per node)");
+    expect(await dataErrAsync(loadPlain({ edges: file("b6.csv", "0,1\n"), features: file("bx2.csv", "1\n2\n3\n"), numNodes: 2 }))).toMatch(/bx2\.csv at line 3: expected at most 2 data lines/);
     expect(await dataErrAsync(loadPlain({ edges: file("b7.csv", "0,1\n"), labels: file("by.txt", "0\n-1\n") }))).toMatch(/non-negative integer class labels in .*by\.txt but received -1 at position 1/);
     expect(await dataErrAsync(loadPlain({ edges: file("b8.csv", "0,1\n"), labels: file("by2.csv", "0,1\n0,0\n") }))).toContain("node 0 appears again at data line 2");
     expect(await dataErrAsync(loadPlain({ edges: file("b9.csv", "0,1\n2,1\n"), labels: file("by3.csv", "0,1\n2,0\n") }))).toContain("node 1 has none");

@@ -9,9 +9,9 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-wikics-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A 6-node data.json in the public format (github.com/pmernyei/wiki-cs-dataset), with 3 splits. */
+const mask = (ids: number[], n = 6): boolean[] => Array.from({ length: n }, (_, i) => ids.includes(i));
+
 function fixture(): Record<string, unknown> {
-  const n = 6;
-  const mask = (ids: number[]): boolean[] => Array.from({ length: n }, (_, i) => ids.includes(i));
   return {
     features: [
       [0.1, 0.2, 0.3],
@@ -24,10 +24,10 @@ function fixture(): Record<string, unknown> {
     labels: [0, 1, 2, 1, 0, 2],
     // Hyperlinks as stored: directed, with a repeat and a self-link.
     links: [[1, 2], [2], [0], [3, 4], [], [4]],
-    train_masks: [mask([0, 1]), mask([2, 3]), mask([4, 5])],
-    val_masks: [mask([2]), mask([4]), mask([0])],
-    stopping_masks: [mask([3]), mask([5]), mask([1])],
-    test_mask: [false, false, false, false, false, false].map((_, i) => i >= 6),
+    train_masks: [mask([0, 1]), mask([2, 3]), mask([4, 0])],
+    val_masks: [mask([2]), mask([4]), mask([1])],
+    stopping_masks: [mask([3]), mask([0]), mask([2])],
+    test_mask: mask([5]),
   };
 }
 
@@ -51,7 +51,7 @@ describe("loadWikiCS", () => {
     expect(g.provenance.preprocessing).toContain("remove-self-loops(removed=1)");
     expect(g.publicSplits!.map((s) => s.name)).toEqual(["public-0", "public-1", "public-2"]);
     const s1 = g.publicSplits![1]!;
-    expect([Array.from(s1.train), Array.from(s1.val), Array.from(s1.stopping!), Array.from(s1.test)]).toEqual([[2, 3], [4], [5], []]);
+    expect([Array.from(s1.train), Array.from(s1.val), Array.from(s1.stopping!), Array.from(s1.test)]).toEqual([[2, 3], [4], [0], [5]]);
     expect(g.provenance.files).toEqual([p]);
   });
 
@@ -104,7 +104,15 @@ describe("loadWikiCS", () => {
     const f8 = fixture();
     f8["train_masks"] = [[true, false, false, false, false, false]];
     f8["val_masks"] = [[true, false, false, false, false, false]];
-    f8["stopping_masks"] = [[false, false, false, false, false, false]];
+    f8["stopping_masks"] = [mask([3])];
     expect(await dataErr(f8)).toContain("split 'public-0' but node 0 (val position 0) appears twice");
+    const f9 = fixture();
+    f9["test_mask"] = [false, false, false, false, false, false];
+    expect(await dataErr(f9)).toBe("Expected at least one true entry at data.json key 'test_mask' but the mask selects no node");
+    const f10 = fixture();
+    f10["labels"] = [3, 3, 3, 3, 3, 3];
+    expect(await dataErr(f10)).toBe(
+      "Expected class labels 0..0 (the 1 distinct labels present, every class id used) in data.json key 'labels' but received 3 at position 0 while class 0 has no node",
+    );
   });
 });

@@ -85,7 +85,24 @@ describe("readNumberTable", () => {
   it("reports corrupt gzip and missing files as ERR_DATA", async () => {
     const gz = zlib.gzipSync("1,2\n".repeat(1000));
     fs.writeFileSync(path.join(tmp, "bad.csv.gz"), gz.subarray(0, gz.length - 12));
-    await expect(readNumberTable(path.join(tmp, "bad.csv.gz"), { type: "int32" })).rejects.toThrow(/Cannot read .*bad\.csv\.gz \(gzip\)/);
+    await expect(readNumberTable(path.join(tmp, "bad.csv.gz"), { type: "int32" })).rejects.toThrow(/Cannot read .*bad\.csv\.gz \(gzip data truncated or corrupt\)/);
     await expect(readNumberTable(path.join(tmp, "none.csv"), { type: "int32" })).rejects.toBeInstanceOf(DataError);
+  });
+
+  it("refuses non-regular files, empty or non-gzip .gz files, and more rows or text than allowed", async () => {
+    await expect(readNumberTable("/dev/zero", { type: "int32" })).rejects.toThrow("Expected a regular file for the table file but /dev/zero is a character device");
+    await expect(readNumberTable(tmp, { type: "int32" })).rejects.toThrow(/is a directory/);
+    fs.writeFileSync(path.join(tmp, "empty.csv.gz"), "");
+    await expect(readNumberTable(path.join(tmp, "empty.csv.gz"), { type: "int32" })).rejects.toThrow(/Expected gzip data in .*empty\.csv\.gz \(the name ends in \.gz\) but the file is empty/);
+    fs.writeFileSync(path.join(tmp, "text.csv.gz"), "1,2\n");
+    await expect(readNumberTable(path.join(tmp, "text.csv.gz"), { type: "int32" })).rejects.toThrow(/does not start with the gzip magic bytes/);
+    expect(() => parseNumberTable("1\n2\n3\n", { type: "int32", limitRows: 2 })).toThrow("at line 3: expected at most 2 data lines but there are more");
+    // Blank lines hold no values but still count against the text allowed for 2 rows of 1 value.
+    fs.writeFileSync(path.join(tmp, "blank.csv"), "1\n" + "\n".repeat(4 << 20));
+    await expect(readNumberTable(path.join(tmp, "blank.csv"), { type: "int32", limitRows: 2 })).rejects.toThrow(/blank\.csv: more than \d+ bytes of text for at most 2 lines of 1 values/);
+    expect(() => parseNumberTable("0,".repeat(20) + "0\n", { type: "int32", maxCols: 10 })).toThrow("expected at most 10 values per line");
+    // A gzip stream without a row count may inflate to 16 MiB + 32x its size.
+    fs.writeFileSync(path.join(tmp, "bomb.csv.gz"), zlib.gzipSync("0,1\n".repeat(8 << 20), { level: 9 }));
+    await expect(readNumberTable(path.join(tmp, "bomb.csv.gz"), { type: "int32" })).rejects.toThrow(/bomb\.csv\.gz: more than \d+ bytes of text \(a corrupt file or a compression bomb\)/);
   });
 });

@@ -70,6 +70,15 @@ describe("ZipArchive", () => {
     expect(zlib.deflateRawSync(big).length).toBeLessThan(2000);
   });
 
+  it("refuses duplicate member names and members larger than the caller allows or the ratio permits", () => {
+    expect(dataErr(() => ZipArchive.fromBytes(zip([...members, members[0]!]), "t.npz"))).toContain("the member 'a.npy' appears twice");
+    expect(dataErr(() => ZipArchive.fromBytes(zip(members), "t.npz").read("b.npy", 999))).toContain("member 'b.npy' declares 1000 uncompressed bytes but the array shapes read so far allow at most 999");
+    const bytes = Buffer.from(zip([{ name: "z.npy", data: new Uint8Array(1 << 20) }], { compress: true }));
+    const cd = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt32LE(100 << 20, cd + 24); // claim 100 MiB from about 1 KB
+    expect(dataErr(() => ZipArchive.fromBytes(bytes, "t.npz").read("z.npy"))).toMatch(/declares 104857600 bytes from \d+ compressed bytes, more than 64× \+ 64 MiB/);
+  });
+
   it("rejects offsets that point outside the file", () => {
     const m = Buffer.from(zip(members));
     const cd = m.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
