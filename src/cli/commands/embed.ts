@@ -1,14 +1,13 @@
 import path from "node:path";
 import { ConfigError } from "../../errors.js";
 import { embedRun } from "../../experiment/embedRun.js";
-import { parseCommandArgs } from "../args.js";
+import { CHECKPOINT_OPTIONS, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
   out: { type: "string", short: "o", arg: "FILE.npy", help: "the .npy file to write (required)" },
-  checkpoint: { type: "string", arg: "NAME", help: "the checkpoint of RUN_DIR/checkpoints to load (default: final)" },
+  ...CHECKPOINT_OPTIONS,
   json: { type: "boolean", help: 'print { "out", "shape", "checkpoint", "epoch" } as one JSON object' },
-  "data-dir": { type: "string", arg: "DIR", help: "where the run's dataset lives, if not where it was trained" },
 } as const;
 
 export const embedCommand: Command = {

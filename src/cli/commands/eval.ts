@@ -5,15 +5,14 @@ import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { locateCheckpoint } from "../../experiment/locateCheckpoint.js";
 import { Trainer } from "../../train/Trainer.js";
 import { atomicWriteJson } from "../../util/atomicWrite.js";
-import { parseCommandArgs } from "../args.js";
+import { CHECKPOINT_OPTIONS, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  checkpoint: { type: "string", arg: "NAME", help: "the checkpoint of RUN_DIR/checkpoints to load (default: final)" },
+  ...CHECKPOINT_OPTIONS,
   protocol: { type: "string", arg: "random|public|bgrl|grace", help: "the probe protocol (= --set eval.protocol=...; bgrl = BGRL's own evaluation code)" },
   set: { type: "string", multiple: true, arg: "eval.KEY=VALUE", help: "change the probe protocol (eval.* keys only)" },
   json: { type: "boolean", help: "one JSON object on stdout instead of the text (probe.mean = the test accuracy)" },
-  "data-dir": { type: "string", arg: "DIR", help: "where the run's dataset lives, if not where it was trained" },
 } as const;
 
 export const evalCommand: Command = {
