@@ -15,8 +15,8 @@ import type { z } from "zod";
 import { canonicalDatasetName, datasetRegistry } from "../data/datasetRegistry.js";
 import { ConfigError, closest, unknownName } from "../errors.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import { type Config, type ConfigInput, configSchema, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, objectivesWithKey } from "./config.js";
-import { applyOverride, deepMerge, FORBIDDEN_KEYS, getPath, setPath } from "./overrides.js";
+import { type Config, type ConfigInput, configSchema, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
+import { deepMerge, FORBIDDEN_KEYS, getPath, parseAssignment, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
 
 /** Short CLI flags and the config keys they set. */
@@ -202,6 +202,21 @@ function checkDatasetName(name: string, flag: string | undefined): string {
   throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`);
 }
 
+/**
+ * `acc` (the sources merged so far) before `layer` is merged onto it: when the layer picks another
+ * objective than `acc` has (BGRL when unnamed), `acc`'s objective keys that the new objective lacks are
+ * dropped. A base config or preset tuned for BGRL (predictorHidden: 16) then serves a sweep over
+ * objectives, while a foreign key written with the objective it does not fit is still refused.
+ */
+function switchObjective(acc: Record<string, unknown>, layer: unknown): Record<string, unknown> {
+  const name = getPath(layer, ["objective", "name"]);
+  const section = acc.objective;
+  if (typeof name !== "string" || !(OBJECTIVE_NAMES as readonly string[]).includes(name) || section === null || typeof section !== "object" || Array.isArray(section)) return acc;
+  if (name === ((section as Record<string, unknown>).name ?? "bgrl")) return acc;
+  const keep = OBJECTIVE_SCHEMAS[name as ObjectiveName].shape;
+  return { ...acc, objective: Object.fromEntries(Object.entries(section).filter(([k]) => Object.hasOwn(keep, k))) };
+}
+
 /** Merges all sources and validates them into a full Config. */
 export function resolveConfig(sources: ConfigSources = {}): Config {
   // `user` holds what the sources other than the preset set (to tell a preset's value from a chosen one).
@@ -210,25 +225,23 @@ export function resolveConfig(sources: ConfigSources = {}): Config {
   for (const d of fileData) rejectPrototypeKeys(d);
   rejectPrototypeKeys(sources.overrides);
   const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
-  for (const d of fileData) user = deepMerge(user, d);
-  if (sources.overrides) user = deepMerge(user, sources.overrides as Record<string, unknown>);
+  for (const d of fileData) user = deepMerge(switchObjective(user, d), d);
+  if (sources.overrides) user = deepMerge(switchObjective(user, sources.overrides), sources.overrides as Record<string, unknown>);
   if (sources.noAugment) user = deepMerge(user, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
   const flagOf: Record<string, string> = {};
   for (const [flag, value] of Object.entries(sources.flags ?? {})) {
     const key = SHORT_FLAGS[flag];
     if (!key) throw new ConfigError(`Unknown flag --${flag}`);
-    if (value !== undefined) user = setPath(user, key.split("."), value);
+    if (value !== undefined) user = setPath(switchObjective(user, setPath({}, key.split("."), value)), key.split("."), value);
     if (value !== undefined) flagOf[key] = flag;
   }
   for (const a of sources.set ?? []) {
-    user = applyOverride(user, a);
+    const { path: at, value } = parseAssignment(a);
+    user = setPath(switchObjective(user, setPath({}, at, value)), at, value);
     delete flagOf[a.slice(0, a.indexOf("=")).trim()]; // --set wins over the flag
   }
   const preset = presetName ? (presetConfig(presetName) as Record<string, unknown>) : {};
-  // A preset's objective section belongs to its objective: choosing another one starts from that one's defaults.
-  const chosen = getPath(user, ["objective", "name"]);
-  if (chosen !== undefined && chosen !== getPath(preset, ["objective", "name"])) delete preset.objective;
-  const raw = deepMerge(preset, user);
+  const raw = deepMerge(switchObjective(preset, user), user);
   if (presetName) {
     raw.preset = presetName;
     scalePresetWarmup(raw, preset, user);

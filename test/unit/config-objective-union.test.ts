@@ -48,10 +48,17 @@ describe("one config section per objective", () => {
     for (const key of ["invariance", "barlowLambda", "rdmBase", "rdmSigma", "tau", "projectorHidden", "d0"]) expect(out).not.toContain(`${key}:`);
   });
 
-  it("a preset's objective keys do not follow the user to another objective", () => {
-    // ogbn-arxiv sets BGRL's predictorHidden to 256, which is no key of GRACE
+  it("an earlier source's objective keys follow a later source to another objective only where that objective has them", () => {
+    // ogbn-arxiv sets BGRL's predictorHidden to 256, which is no key of GRACE but one of SimSiam
     expect(resolveConfig({ preset: "ogbn-arxiv", flags: { objective: "grace" } }).objective).toEqual({ name: "grace", tau: null, projectorHidden: null });
+    expect(resolveConfig({ preset: "ogbn-arxiv", set: ["objective.name=simsiam"] }).objective).toEqual({ name: "simsiam", predictorHidden: 256, projectorHidden: null });
     expect(resolveConfig({ preset: "ogbn-arxiv" }).objective).toMatchObject({ name: "bgrl", predictorHidden: 256 });
+    // a small base config (unnamed, so BGRL's) serves a sweep over objectives, as `sweep --grid objective.name=...` does
+    const base = { objective: { predictorHidden: 16 } };
+    expect(resolveConfig({ overrides: base, set: ["objective.name=grace"] }).objective).toEqual({ name: "grace", tau: null, projectorHidden: null });
+    expect(resolveConfig({ overrides: base, flags: { objective: "rdm" } }).objective.name).toBe("rdm");
+    // the same key given with (or after) the objective it does not fit is refused
+    expect(refusal(() => resolveConfig({ flags: { objective: "grace" }, set: ["objective.predictorHidden=16"] }))).toContain("objective.predictorHidden is a key of bgrl, simsiam, not of grace");
   });
 });
 
