@@ -1,4 +1,5 @@
 /** The config options shared by `train`, `sweep` and `reproduce`: --config, --preset, --set, short flags. */
+import { OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS } from "../experiment/config.js";
 import type { ConfigSources } from "../experiment/resolveConfig.js";
 import { SHORT_FLAGS } from "../experiment/resolveConfig.js";
 import { parseValue } from "../experiment/overrides.js";
@@ -37,9 +38,33 @@ export const CONFIG_OPTIONS: OptionSpec = {
   ),
 };
 
+/** A config key as help lists it: `key`, or `key=a|b|c` for a choice (default first). */
+function keyWithChoices(key: string, field: unknown): string {
+  let f = field as { _zod?: { def?: { innerType?: unknown; defaultValue?: unknown; entries?: Record<string, string> } } } | undefined;
+  const dflt = f?._zod?.def?.defaultValue;
+  while (f?._zod?.def?.innerType) f = f._zod.def.innerType as typeof f;
+  const entries = f?._zod?.def?.entries;
+  if (!entries) return key;
+  const values = Object.values(entries);
+  return `${key}=${[...values.filter((v) => v === dflt), ...values.filter((v) => v !== dflt)].join("|")}`;
+}
+
+/** Each objective's keys, from its schema (so the help cannot miss one). */
+export const OBJECTIVE_KEYS_HELP = `Objective keys (through --set objective.KEY=VALUE; only the chosen --objective's are accepted):
+${OBJECTIVE_NAMES.map((n) => {
+  const keys = Object.entries(OBJECTIVE_SCHEMAS[n].shape).filter(([k]) => k !== "name");
+  const lines = [`  ${n.padEnd(10)}`];
+  for (const k of keys.map(([k, f]) => keyWithChoices(k, f))) {
+    if (lines.at(-1)!.length + k.length > 100) lines.push(" ".repeat(12));
+    lines[lines.length - 1] += `${/\S$/.test(lines.at(-1)!) ? " " : ""}${k}`;
+  }
+  return lines.join("\n");
+}).join("\n")}`;
+
 /** The paragraph before the option list of the commands that take CONFIG_OPTIONS. */
 export const CONFIG_HELP = `Configuration options (listed below) are merged lowest priority first: defaults, --preset,
 --config files, short flags (--dataset, --epochs, ...), --set.
+${OBJECTIVE_KEYS_HELP}
 Regularizers (through --set): werank.perLayer=A1,A2 werank.layers=encoder|predictor|projector|all...
   werank.squared=true werank.gram=smaller|wtw|wwt (wtw: the paper's literal W^T W, floor sqrt(in - out) on wide layers)
   svmax.lambda=L varianceReg.weight=W, each with .on=embedding|representation (both views, averaged)`;

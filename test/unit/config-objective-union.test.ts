@@ -62,6 +62,22 @@ describe("one config section per objective", () => {
   });
 });
 
+describe("help", () => {
+  it("train --help lists each objective with every key of its schema", async () => {
+    const { code, out } = await cli(["train", "--help"]);
+    expect(code).toBe(0);
+    const section = out.slice(out.indexOf("Objective keys"), out.indexOf("Regularizers"));
+    for (const name of OBJECTIVE_NAMES) {
+      const at = section.indexOf(`\n  ${name} `);
+      expect(at, name).toBeGreaterThanOrEqual(0);
+      const next = OBJECTIVE_NAMES.map((n) => section.indexOf(`\n  ${n} `)).filter((i) => i > at);
+      const entry = section.slice(at, next.length ? Math.min(...next) : undefined);
+      for (const key of Object.keys(OBJECTIVE_SCHEMAS[name].shape).filter((k) => k !== "name")) expect(entry, `${name}.${key}`).toMatch(new RegExp(`\\s${key}(=|\\s|$)`));
+    }
+    expect(section).toContain("rdmFilter=poly|log|log1|log2"); // choices, default first
+  });
+});
+
 describe("configs written by the old --print-config (one flat objective section) still load", () => {
   it("BGRL defaults: the same resolved config as today's defaults", () => {
     const old = readYaml("print-config-v1-bgrl.yaml");
