@@ -11,4 +11,3 @@ export { trainingLabel, type RegularizerDescription } from "./trainingLabel.js";
 export { planSweep, saveSweep, loadSweep, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
 export { runLocal, submitSlurm, slurmScript, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
 export { collectSweep, type Collected, type CollectedRow, type CollectedRun, type CollectOptions, type PairedComparison, type RunSummary, type Stat } from "./collect.js";
-export { pairedDifference, type PairedDifference } from "./pairedDifference.js";

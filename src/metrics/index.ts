@@ -24,3 +24,4 @@ export {
   type WeightDiagnostics,
   type AlignmentDiagnostics,
 } from "./collapseReport.js";
+export { pairedDifference, type PairedDifference } from "./pairedDifference.js";

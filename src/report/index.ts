@@ -5,3 +5,4 @@ export { writeReport, renderReport, writeComparison, renderComparison, runFigure
 export { comparisonRows, formatComparisonTable, type ComparisonRow } from "./comparisonTable.js";
 export { writeSweepReport, writeSweepSvgs, sweepFigures } from "./sweepReport.js";
 export { pairedEffectFigure, rankAccuracyFigure } from "./sweepFigures.js";
+export { pairRuns, formatPairedRuns, type PairedRuns } from "./pairedRuns.js";
