@@ -9,6 +9,13 @@
  * loss.backward();            // w.grad is [[7, 11], [9, 13]]
  * memory().tensors;           // live tensor count
  * ```
+ *
+ * This barrel is the curated public API: what the README and docs/ document and what a user composes
+ * (tensors and ops, modules, objectives, regularizers, metrics, probes, Trainer, config, data loaders,
+ * errors, reports, sweeps). Helpers the library uses internally (atomic writes, checkpoint key prefixes,
+ * the raw addon, parsers, schemas) stay out; code inside the package imports them by path. The list is
+ * pinned by test/fixtures/public-api.txt (test/unit/public-api.test.ts); docs/architecture.md explains
+ * the parts.
  */
 export * from "./tensor/index.js";
 export {
@@ -41,6 +48,6 @@ export { exportEncoder, type ExportEncoderOptions, type ExportedEncoder } from "
 export { Generator } from "./tensor/Generator.js";
 export * from "./graph/index.js";
 export * from "./experiment/index.js";
-export { Trainer, listCheckpoints, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
+export { Trainer, resolveDevice, listCheckpoints, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
 export * from "./report/index.js";
 export * from "./toy/index.js";
