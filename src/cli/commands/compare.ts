@@ -4,12 +4,23 @@ import { comparisonRows, formatComparisonTable } from "../../report/comparisonTa
 import { formatPairedRuns, pairRuns } from "../../report/pairedRuns.js";
 import { readRun } from "../../report/runData.js";
 import { writeComparison } from "../../report/writeReport.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, type OptionSpec } from "../args.js";
 import { EXIT, type Command } from "../command.js";
+
+const OPTIONS: OptionSpec = {
+  out: { type: "string", arg: "FILE", help: "where to write the HTML page (default: compare.html next to the first run)" },
+  json: { type: "boolean", help: 'print {"rows": [...], "html": FILE, "paired": {...}} on one line instead of the table' },
+  // Handled before parsing: everything after --vs is the baseline group (so shell globs work on both sides).
+  vs: {
+    type: "boolean",
+    help: "the runs after --vs are a baseline group: the runs before it are paired with them by seed (same train.seed and train.dataSeed); the mean differences of accuracy and effective ranks are printed with a 95 % confidence interval (Student's t over the pairs, n − 1 degrees of freedom); runs without a partner are listed",
+  },
+};
 
 export const compareCommand: Command = {
   name: "compare",
   summary: "draw runs side by side (e.g. BGRL vs BGRL + WERank) with a table of accuracy and ranks",
+  options: OPTIONS,
   help: `werank-native compare RUN_A RUN_B ... [--vs BASELINE_RUN ...] [--out FILE] [--json]
 
 Prints a table of the runs (linear-probe accuracy ± std over the splits, effective ranks of the
@@ -18,13 +29,6 @@ self-contained HTML page (default: compare.html next to the first run) with the 
 runs' effective ranks, spectra, losses and probe accuracies drawn together. A run that did not
 finish (no summary.json) is listed as unfinished.
 
-  --vs RUNS    the runs after --vs are a baseline group: the runs before it are paired with them
-               by seed (same train.seed and train.dataSeed) and the mean difference of accuracy and
-               effective ranks is printed with a 95 % confidence interval (Student's t over the pairs,
-               n − 1 degrees of freedom); runs without a partner are listed
-  --out FILE   where to write the HTML page
-  --json       print {"rows": [...], "html": FILE, "paired": {...}} on one line instead of the table
-
 Examples:
   werank-native compare runs/bgrl-coauthor-cs-20261122-1 runs/bgrl+werank-coauthor-cs-20261122-2
   werank-native compare runs/* --out runs/all.html
@@ -32,9 +36,8 @@ Examples:
   async run(args) {
     // Everything after --vs is the baseline group (so shell globs work on both sides).
     const vs = args.indexOf("--vs");
-    const options = { out: { type: "string" }, json: { type: "boolean" } } as const;
-    const p = parseCommandArgs("compare", vs < 0 ? args : args.slice(0, vs), options, true);
-    const after = vs < 0 ? undefined : parseCommandArgs("compare", args.slice(vs + 1), options, true);
+    const p = parseCommandArgs("compare", vs < 0 ? args : args.slice(0, vs), OPTIONS, true);
+    const after = vs < 0 ? undefined : parseCommandArgs("compare", args.slice(vs + 1), OPTIONS, true);
     if (after) Object.assign(p.values, Object.fromEntries(Object.entries(after.values).filter(([, v]) => v !== undefined)));
     const baselineDirs = after?.positionals ?? [];
     if (p.positionals.length === 0) throw new ConfigError("compare: give at least one run directory (werank-native compare RUN_A RUN_B ...)");
