@@ -25,7 +25,7 @@ export {
 export type { NativeInfo, NativeMemory } from "./native/addon.js";
 export { info, setNumThreads, cudaAvailable, synchronize, setMatmulPrecision, matmulPrecision, MATMUL_PRECISIONS } from "./runtime.js";
 export type { MatmulPrecision, RuntimeInfo } from "./runtime.js";
-export { blasInfo, loadedBlas, measureGemmGflops, classifyBlas, blasLibrariesInMaps, referenceBlasWarning, type BlasInfo, type LoadedBlas, type BlasImplementation } from "./blasInfo.js";
+export { blasInfo, type BlasInfo, type LoadedBlas, type BlasImplementation } from "./blasInfo.js";
 export * from "./nn/index.js";
 export * from "./ssl/index.js";
 export { SVMax, svmaxBounds, meanSingularValue, type SVMaxOptions } from "./regularizers/svmax.js";

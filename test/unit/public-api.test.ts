@@ -32,6 +32,7 @@ const INTERNAL = [
   "lineChart", "heatmap", "hconcat", // Vega-Lite spec builders behind the figures
   "checkViews", "checkGram", "hostMatrixToArray", "namedWeightList", "spectrumLength", // argument checks, conversions
   "trialAt", "runTrialProcess", "trialArgs", "parseGridAxis", "parsePairedOption", // sweep executor plumbing
+  "blasLibrariesInMaps", "classifyBlas", "referenceBlasWarning", // the parts behind blasInfo()
 ];
 
 const exported = Object.keys(api).sort();
