@@ -276,6 +276,6 @@ export function readSafetensors(file: string): { tensors: Record<string, Tensor>
 export const MAX_TENSOR_FILE_BYTES = 2 ** 32;
 
 /** The bytes of a .safetensors file: regular files only (a FIFO would block, /dev/zero never end), ERR_IO when unreadable. */
-export function readTensorFile(file: string): Buffer {
+export function readTensorFile(file: string): Uint8Array {
   return readRegularFile(file, { what: "tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
 }
