@@ -24,3 +24,4 @@ export {
   type WeightDiagnostics,
   type AlignmentDiagnostics,
 } from "./collapseReport.js";
+export { collapseWarnings, diagnosticRows, spectraNumbers, LOSS_FLOOR_WARNING, DIAGNOSTIC_ROWS, type CollapseWarningContext, type SpectraNumbers } from "./trainingDiagnostics.js";
