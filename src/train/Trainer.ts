@@ -1,14 +1,12 @@
 /**
- * The full-batch training loop (DESIGN D2, D3, D8): drives one training step (src/train/trainStep.ts)
- * of the model a config builds (src/experiment/RunModel.ts) epoch by epoch, with the learning-rate
- * and EMA schedules, and emits events: diagnostics, probes, warnings (src/train/RunMonitor.ts),
- * checkpoints that resume the same trajectory (src/train/checkpoint/trainingCheckpoint.ts), a summary.
- * A run directory gets them all (src/train/RunRecorder.ts). Steps are synchronous; the loop yields to
- * the event loop between them (so SIGINT, progress and I/O stay responsive).
+ * The full-batch training loop (DESIGN D2, D3, D8): drives the training step (src/train/trainStep.ts) of
+ * a config's model (src/experiment/RunModel.ts) epoch by epoch on the lr / EMA schedules, and emits
+ * events: diagnostics, probes, warnings (src/train/RunMonitor.ts), resumable checkpoints
+ * (src/train/checkpoint/trainingCheckpoint.ts), a summary; src/train/RunRecorder.ts writes them. Steps
+ * are synchronous; the loop yields between them (SIGINT, progress and I/O stay responsive).
  *
  * @example
  * ```ts
- * import { resolveConfig, loadGraphForConfig, Trainer } from "werank-native";
  * const cfg = resolveConfig({ preset: "amazon-computers+werank" });
  * const trainer = new Trainer({ config: cfg, graph: await loadGraphForConfig(cfg) });
  * for await (const ev of trainer.fit()) if (ev.type === "epoch") console.log(ev.epoch, ev.loss);
@@ -141,9 +139,8 @@ export class Trainer {
   }
 
   /**
-   * Trains from the current epoch to `train.epochs`, yielding events; writes the run directory as it
-   * goes. Ends with the final diagnostics, probe, checkpoint and summary (or a checkpoint and an
-   * "interrupted" summary after {@link requestStop}).
+   * Trains from the current epoch to `train.epochs`, yielding events (written to the run directory first); ends with
+   * a checkpoint, the final diagnostics, probe and summary (or a checkpoint and an "interrupted" summary after {@link requestStop}).
    */
   async *fit(): AsyncGenerator<TrainEvent, TrainSummary> {
     if (this.#disposed) throw new DisposedError("fit: the trainer was disposed");
@@ -173,10 +170,8 @@ export class Trainer {
         await nextTick();
       }
       const interrupted = this.#stop && this.#epoch < total;
-      if (this.runDir) {
-        const reason = interrupted ? "interrupt" : "final";
-        yield { type: "checkpoint", epoch: this.#epoch, path: this.saveCheckpoint(reason), reason };
-      }
+      const reason = interrupted ? "interrupt" : "final";
+      if (this.runDir) yield { type: "checkpoint", epoch: this.#epoch, path: this.saveCheckpoint(reason), reason };
       if (!interrupted) {
         yield* m.diagnose(this.model, this.#epoch);
         yield m.evaluate(this.model, this.#epoch);
