@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DataError, loadGraphForConfig, memory, resolveConfig, RunDir, RunModel, Trainer, type Graph } from "../../src/index.js";
+import { ConfigError, DataError, exportEncoder, loadGraphForConfig, locateCheckpoint, memory, resolveConfig, RunDir, RunModel, Trainer, type Graph } from "../../src/index.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 
 let graph: Graph;
@@ -50,5 +50,24 @@ describe("RunModel", () => {
     const base = memory().tensors;
     expect(() => RunModel.load(other, graph, path.join(tmp, "run", "checkpoints", "final"))).toThrow(DataError);
     expect(memory().tensors).toBe(base);
+  });
+
+  it("eval/embed and export list only complete checkpoints when the one asked for is missing (one lister)", () => {
+    const run = path.join(tmp, "run");
+    fs.writeFileSync(path.join(run, "config.json"), "{}");
+    // a torn checkpoint: tensors without a sidecar
+    fs.copyFileSync(path.join(run, "checkpoints", "final.safetensors"), path.join(run, "checkpoints", "torn.safetensors"));
+    const message = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    for (const m of [message(() => locateCheckpoint(run, "nope", "eval")), message(() => exportEncoder(run, path.join(tmp, "x.safetensors"), { checkpoint: "nope" }))]) {
+      expect(m).toMatch(/available: final\)/);
+    }
   });
 });
