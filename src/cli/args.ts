@@ -5,7 +5,18 @@
 import { parseArgs } from "node:util";
 import { ConfigError, closest } from "../errors.js";
 
-export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+/**
+ * A command's options as util.parseArgs takes them, plus what `--help` prints for each (see
+ * commandHelp): `arg` names a string option's value (default VALUE), `help` is its description
+ * (may span lines), `group` a heading to list it under (default "Options").
+ */
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string; arg?: string; help?: string; group?: string }>;
+
+/** The options of the commands that load a run's checkpoint (eval, embed). */
+export const CHECKPOINT_OPTIONS: OptionSpec = {
+  checkpoint: { type: "string", arg: "NAME", help: "the checkpoint of RUN_DIR/checkpoints to load (default: final)" },
+  "data-dir": { type: "string", arg: "DIR", help: "where the run's dataset lives, if not where it was trained" },
+};
 
 export interface Parsed {
   values: Record<string, string | boolean | string[] | boolean[] | undefined>;

@@ -21,4 +21,3 @@ export { summarizeProbes, type ProbeSummary } from "./summarizeProbes.js";
 export { crossValidatedProbe, bgrlSplits, type CrossValidatedProbeOptions, type BgrlRepeatSplit } from "./crossValidatedProbe.js";
 export { presetSplitsProbe } from "./presetSplitsProbe.js";
 export { graceProbe, GRACE_C_GRID, type GraceProbeOptions } from "./graceProbe.js";
-export { modelOutputs, embedModel, evaluateModel, diagnoseModel, type DiagnoseModelOptions } from "./evaluateModel.js";

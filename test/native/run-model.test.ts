@@ -6,7 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, DataError, exportEncoder, loadGraphForConfig, locateCheckpoint, memory, resolveConfig, RunDir, RunModel, Trainer, type Graph } from "../../src/index.js";
+import { ConfigError, DataError, exportEncoder, loadGraphForConfig, memory, resolveConfig, RunDir, RunModel, Trainer, type Graph } from "../../src/index.js";
+import { locateCheckpoint } from "../../src/experiment/locateCheckpoint.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 
 let graph: Graph;

@@ -13,11 +13,11 @@ import {
   nativeCalls,
   resolveConfig,
   RunModel,
-  trainingSchedule,
   Trainer,
   type Config,
   type Graph,
 } from "../../src/index.js";
+import { trainingSchedule } from "../../src/train/trainingSchedule.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 
 let graph: Graph;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eye, groupOf, memory, randn, type Tensor, tensor, tidy, WERank, werank, type WerankError } from "../../src/index.js";
+import { eye, memory, randn, type Tensor, tensor, tidy, WERank, werank, type WerankError } from "../../src/index.js";
+import { groupOf } from "../../src/regularizers/werank.js";
 import { callsOf } from "./native-calls.js";
 
 const f64 = { dtype: "float64" as const };

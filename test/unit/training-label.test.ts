@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { collectSweep, ConfigError, describeRegularizers, planSweep, resolveConfig, runSlug, saveSweep, trainingLabel, werankEnabled } from "../../src/index.js";
+import { collectSweep, ConfigError, planSweep, resolveConfig, saveSweep, trainingLabel } from "../../src/index.js";
+import { describeRegularizers, runSlug, werankEnabled } from "../../src/experiment/trainingLabel.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-label-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

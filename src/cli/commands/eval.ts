@@ -5,20 +5,20 @@ import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { locateCheckpoint } from "../../experiment/locateCheckpoint.js";
 import { RunModel } from "../../experiment/RunModel.js";
 import { atomicWriteJson } from "../../util/atomicWrite.js";
-import { parseCommandArgs } from "../args.js";
+import { CHECKPOINT_OPTIONS, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  checkpoint: { type: "string" },
-  protocol: { type: "string" },
-  set: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  "data-dir": { type: "string" },
+  ...CHECKPOINT_OPTIONS,
+  protocol: { type: "string", arg: "random|public|bgrl|grace", help: "the probe protocol (= --set eval.protocol=...; bgrl = BGRL's own evaluation code)" },
+  set: { type: "string", multiple: true, arg: "eval.KEY=VALUE", help: "change the probe protocol (eval.* keys only)" },
+  json: { type: "boolean", help: "one JSON object on stdout instead of the text (probe.mean = the test accuracy)" },
 } as const;
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
+  options: OPTIONS,
   help: `werank-native eval RUN_DIR [--checkpoint NAME] [--protocol random|public|bgrl|grace] [--set eval.KEY=VALUE ...] [--json]
 werank-native eval RUN_DIR/checkpoints/NAME
 
