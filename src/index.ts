@@ -23,7 +23,7 @@ export {
   IndexError, AutogradError, LinalgError, NativeMissingError, OutOfMemoryError, type ErrorCode,
 } from "./errors.js";
 export type { NativeInfo, NativeMemory } from "./native/addon.js";
-export { info, setNumThreads, cudaAvailable, synchronize, setMatmulPrecision, matmulPrecision, MATMUL_PRECISIONS } from "./runtime.js";
+export { info, setNumThreads, cudaAvailable, resolveDevice, synchronize, setMatmulPrecision, matmulPrecision, MATMUL_PRECISIONS } from "./runtime.js";
 export type { MatmulPrecision, RuntimeInfo } from "./runtime.js";
 export { blasInfo, type BlasInfo, type LoadedBlas, type BlasImplementation } from "./blasInfo.js";
 export * from "./nn/index.js";
@@ -38,17 +38,18 @@ export * from "./eval/index.js";
 export * from "./metrics/index.js";
 // optim: fused optimizers, EMA, clipping, schedules, WERank, checkpoints
 export * from "./train/optim/index.js";
-export { EMA, emaUpdate, type EMABuffers } from "./train/ema.js";
+export { EMA, emaUpdate, type EMABuffers } from "./nn/ema.js";
 export { clipGradNorm, type ClipGradNormOptions } from "./train/clip.js";
+export { makeTrainStep, type TrainStep, type TrainStepParts, type StepHyper, type StepResult } from "./train/trainStep.js";
 export { WarmupCosineSchedule, MomentumCosineSchedule, ConstantSchedule, type Schedule } from "./train/schedules.js";
 export { WERank, werank, WERANK_GROUPS, WERANK_GRAMS, type WERankGram, type WERankGroup, type WERankWeight, type WERankOptions, type WERankSelection, type WERankResult, type HasNamedParameters } from "./regularizers/werank.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";
-export { latestCheckpoint } from "./train/checkpoint/runCheckpoints.js";
+export { latestCheckpoint, listCheckpoints } from "./train/checkpoint/runCheckpoints.js";
 export { exportEncoder, type ExportEncoderOptions, type ExportedEncoder } from "./train/checkpoint/exportEncoder.js";
 export { Generator } from "./tensor/Generator.js";
 export * from "./graph/index.js";
 export * from "./experiment/index.js";
-export { Trainer, resolveDevice, listCheckpoints, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
+export { Trainer, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
 export * from "./report/index.js";
 export * from "./toy/index.js";

@@ -7,6 +7,8 @@ export { RunDir, type EnvironmentInfo } from "./RunDir.js";
 export { loadGraphForConfig } from "./loadGraphForConfig.js";
 export { embedRun, type EmbedRunOptions, type EmbedRunResult } from "./embedRun.js";
 export { buildObjective, encoderSpec } from "./buildObjective.js";
+export { buildOptimizer } from "./buildOptimizer.js";
+export { RunModel } from "./RunModel.js";
 export { trainingLabel, type RegularizerDescription } from "./trainingLabel.js";
 export { planSweep, saveSweep, loadSweep, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
 export { runLocal, submitSlurm, slurmScript, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the Tensor class is the whole op surface (one method per LibTorch op), as torch.Tensor is.
 /**
  * The PyTorch-like tensor of werank-native. A `Tensor` is a thin JS object around an integer handle
  * to a LibTorch tensor in the native addon; every op is one N-API call and autograd is LibTorch's.
