@@ -67,6 +67,7 @@ export const CONFIG_HELP = `Configuration options (listed below) are merged lowe
 ${OBJECTIVE_KEYS_HELP}
 Regularizers (through --set): werank.perLayer=A1,A2 werank.layers=encoder|predictor|projector|all...
   werank.squared=true werank.gram=smaller|wtw|wwt (wtw: the paper's literal W^T W, floor sqrt(in - out) on wide layers)
+  werank.scale=none|width (width: each layer's alpha divided by its min(out, in))
   svmax.lambda=L varianceReg.weight=W, each with .on=embedding|representation (both views, averaged)`;
 
 export function configSources(p: Parsed): ConfigSources {

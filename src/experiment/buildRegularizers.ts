@@ -45,7 +45,7 @@ export function buildWerank(cfg: Config, objective: Objective): WERank {
     }
     alpha = Object.fromEntries(names.map((n, i) => [n, c.perLayer![i]!]));
   }
-  return WERank.fromModule(named, { groups, alpha }, { squared: c.squared, gram: c.gram });
+  return WERank.fromModule(named, { groups, alpha }, { squared: c.squared, gram: c.gram, scale: c.scale });
 }
 
 /** The configured regularizers (absent: off). */

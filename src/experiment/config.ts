@@ -15,7 +15,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { WERANK_GRAMS } from "../regularizers/werank.js";
+import { WERANK_GRAMS, WERANK_SCALES } from "../regularizers/werank.js";
 import { MATMUL_PRECISIONS } from "../runtime.js";
 
 const prob = z.number().min(0).max(1);
@@ -225,6 +225,11 @@ export const werankSchema = z.strictObject({
    * which on a wide layer can never go below sqrt(in - out); "wwt" = W W^T [out, out].
    */
   gram: z.enum(WERANK_GRAMS).default("smaller"),
+  /**
+   * "none": alpha_l as given; "width": alpha_l / min(out, in) of each layer, so one alpha fits layers
+   * of different widths (see WERANK_SCALES in src/regularizers/werank.ts).
+   */
+  scale: z.enum(WERANK_SCALES).default("none"),
 });
 
 export const svmaxSchema = z.strictObject({

@@ -21,7 +21,16 @@ describe("labels come from the resolved regularizers", () => {
       weights: { "encoder.a.weight": 0.5, "encoder.b.weight": 0.01 },
       squared: false,
       gram: "smaller",
+      scale: "none",
     });
+  });
+
+  it("werank.scale=width is a checked key and shows in the label as alpha / width", () => {
+    const cfg = resolveConfig({ set: ["werank.alpha=0.1", "werank.scale=width"] });
+    expect(cfg.werank.scale).toBe("width");
+    expect(trainingLabel(cfg)).toBe("bgrl + WERank (encoder, alpha 0.1 / width, gram smaller)");
+    expect(resolveConfig({}).werank.scale).toBe("none");
+    expect(() => resolveConfig({ set: ["werank.scale=depth"] })).toThrow(ConfigError);
   });
 
   it("names the layer set, squared, Gram choice and the embedding regularizers with their tensor; plain runs stay plain", () => {
