@@ -71,7 +71,7 @@ describe.skipIf(!chromium)("report.html in headless Chromium", () => {
     const m = /<pre id="werank-measure">([^<]*)<\/pre>/.exec(r.stdout);
     expect(m, `chromium printed no measurement (exit ${r.status}): ${r.stderr.slice(-500)}`).not.toBeNull();
     const result = JSON.parse(m![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, "&")) as { figures: { id: string; width: number; height: number; marks: number }[]; empty: number; title: string };
-    expect(result.title).toMatch(/bgrl \+ WERank on synthetic/);
+    expect(result.title).toMatch(/bgrl \+ WERank \(encoder, alpha 0\.1, gram smaller\) on synthetic/);
     const ids = result.figures.map((f) => f.id);
     for (const id of ["loss", "probe", "effective-rank", "rank-differential", "spectrum", "weight-spectra"]) expect(ids).toContain(id);
     for (const f of result.figures) {
