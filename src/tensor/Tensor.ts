@@ -13,7 +13,7 @@
  */
 import { inspect } from "node:util";
 import { ArgumentError, DisposedError } from "../errors.js";
-import { N, type H } from "../native/addon.js";
+import { N, NO_TENSOR, type H } from "../native/addon.js";
 import { type Device, deviceCode, deviceName, isDevice } from "./device.js";
 import { type AnyTypedArray, type DType, dtypeCode, dtypeName, isDType } from "./dtype.js";
 import { adopt, free, type Tracked } from "./lifetime.js";
@@ -32,7 +32,7 @@ export function th(x: unknown, op: string): H {
 
 /** Handle of an optional tensor argument (-1 when absent). */
 export function thOpt(x: unknown, op: string): H {
-  return x === undefined || x === null ? -1 : th(x, op);
+  return x === undefined || x === null ? NO_TENSOR : th(x, op);
 }
 
 function describe(x: unknown): string {
