@@ -3,7 +3,8 @@
 #
 #   bash scripts/bootstrap.sh            LibTorch, npm packages, the addon, the TypeScript
 #   bash scripts/bootstrap.sh --test     the same, plus what the test suite uses (Chromium for the
-#                                        report e2e test) when it can be installed
+#                                        report e2e test, python3-sklearn for the golden probe tests)
+#                                        when it can be installed
 #
 # Needs node >= 20, npm, cmake and g++. LibTorch comes from TORCH_DIR/LIBTORCH, python3's torch,
 # or Debian's libtorch-dev, which this script installs with apt-get when it is missing.
@@ -66,12 +67,19 @@ else
   log "$(node scripts/torch-config.cjs --check)"
 fi
 
-# ---- what the tests use -------------------------------------------------------------------------
+# ---- what the tests use (before the BLAS check: their packages may bring another BLAS) -----------
 if [ "$FOR_TESTS" = 1 ]; then
   if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
     apt_install chromium || log "Chromium could not be installed: the report e2e test will be skipped"
   fi
+  # scikit-learn for Debian's python3: the golden tests score our embeddings with BGRL's own code path.
+  if ! /usr/bin/python3 -c "import sklearn" >/dev/null 2>&1; then
+    apt_install python3-sklearn || log "python3-sklearn could not be installed: the scikit-learn golden tests will be skipped"
+  fi
 fi
+
+# ---- an optimized BLAS ----------------------------------------------------------------------------
+source scripts/select-blas.sh
 
 # ---- npm packages ---------------------------------------------------------------------------------
 # node_modules/.package-lock.json is what npm wrote at the last install; compare it with the lock.
@@ -93,5 +101,18 @@ else
   log "compiling TypeScript"
   npx --no-install tsc -p tsconfig.json
 fi
-chmod +x dist/cli/main.js   # the package's bin (npx werank-native)
-log "ready"
+chmod +x dist/cli/main.js   # the package's bin
+
+# ---- werank-native on PATH ----------------------------------------------------------------------------
+# npm link: a symlink to this checkout's bin in npm's global bin folder (on PATH wherever npm is), no
+# download, no scripts. Skipped when it already points here; a hint when the global folder is not writable.
+GLOBAL=$(npm prefix -g 2>/dev/null || true)
+if [ "$(readlink -f "$GLOBAL/bin/werank-native" 2>/dev/null)" = "$(pwd -P)/dist/cli/main.js" ]; then
+  log "werank-native is on PATH ($GLOBAL/bin/werank-native)"
+elif [ -n "$GLOBAL" ] && [ -w "$GLOBAL/bin" ] && { [ -w "$GLOBAL/lib/node_modules" ] || [ -w "$GLOBAL/lib" ]; }; then
+  log "npm link (werank-native on PATH in $GLOBAL/bin)"
+  npm link --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+else
+  log "werank-native is not on PATH ($GLOBAL is not writable). Possible solutions: sudo npm link --ignore-scripts (here), or npm link with npm's prefix in your home (npm config set prefix ~/.local), or run node $(pwd)/dist/cli/main.js"
+fi
+log "ready after ${SECONDS} s of set-up"

@@ -39,7 +39,7 @@ function numThreadsVar(v: string | undefined): number | undefined {
   }
 }
 
-export function readEnv(env: NodeJS.ProcessEnv = process.env): WerankEnv {
+export function readEnv(env: Record<string, string | undefined> = process.env): WerankEnv {
   return {
     dataDir: env.WERANK_DATA_DIR || undefined,
     device: env.WERANK_DEVICE || undefined,

@@ -7,9 +7,10 @@
  * console.log(info()); // { torchVersion: "1.13.0", cuda: false, cudaDevices: 0, threads: 2, addonPath: "..." }
  * ```
  */
-import { ArgumentError } from "./errors.js";
+import { ArgumentError, ConfigError } from "./errors.js";
 import { addonPath, loadNative } from "./native/addon.js";
-import { checkThreads } from "./env.js";
+import { checkThreads, readEnv } from "./env.js";
+import type { Device } from "./tensor/device.js";
 
 export interface RuntimeInfo {
   torchVersion: string;
@@ -79,6 +80,14 @@ export function matmulPrecision(): MatmulPrecision {
 
 export function cudaAvailable(): boolean {
   return loadNative().info().cuda;
+}
+
+/** Resolves `auto` (and WERANK_DEVICE) to a concrete device. */
+export function resolveDevice(requested: string): Device {
+  const r = requested === "auto" ? (readEnv().device ?? "auto") : requested;
+  if (r === "auto") return cudaAvailable() ? "cuda" : "cpu";
+  if (r === "cpu" || r === "cuda" || /^cuda:\d+$/.test(r)) return r as Device;
+  throw new ConfigError(`Unknown device '${requested}'. Valid choices: auto, cpu, cuda, cuda:<index>`);
 }
 
 /** Waits for queued CUDA work (no-op on CPU); use it around timings. */

@@ -16,7 +16,10 @@ import { fmt, median, nowNs, writeJsonIfAsked } from "./lib.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
-const N = wn.loadNative();
+// Internals (the raw addon, the host RNG) are not in the public barrel: deep imports.
+const { loadNative } = await import(path.join(root, "dist", "native", "addon.js"));
+const { createRng } = await import(path.join(root, "dist", "data", "rng.js"));
+const N = loadNative();
 
 const argv = process.argv.slice(2);
 const flag = (k) => argv.includes(k);
@@ -40,7 +43,7 @@ const SPECS = [
 
 /** Seeded uniform [0, 1) draws (the data layer's generator). */
 function prng(seed) {
-  const rng = wn.createRng(seed);
+  const rng = createRng(seed);
   return () => rng.next();
 }
 

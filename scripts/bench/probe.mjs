@@ -17,13 +17,14 @@ import { fmt, median, numArg, torchPython, writeJsonIfAsked } from "./lib.mjs";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
+const { createRng } = await import(path.join(root, "dist", "data", "rng.js")); // internal: deep import
 const n = numArg("--n", 5000), d = numArg("--d", 256), k = numArg("--k", 10), nSplits = numArg("--splits", 2), gridSize = numArg("--grid", 21);
 const skTol = numArg("--sk-tol", 1e-4), skMaxIter = numArg("--sk-max-iter", 1000), rounds = numArg("--rounds", 3);
 wn.setNumThreads(1);
 wn.manualSeed(0);
 
 // Gaussian-mixture embeddings with an anisotropic spectrum, like a trained encoder's.
-const rng = wn.createRng(1);
+const rng = createRng(1);
 const rand = () => rng.next();
 const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
 const x = wn.tidy(() => {

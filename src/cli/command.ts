@@ -1,9 +1,13 @@
-/** What a CLI command is: a name, its --help text and a runner returning the exit code. */
+import type { OptionSpec } from "./args.js";
+
+/** What a CLI command is: a name, its options, its --help text and a runner returning the exit code. */
 export interface Command {
   name: string;
   /** One line for the command list. */
   summary: string;
-  /** Full `--help` text with examples. */
+  /** Every option the command accepts: the table its arguments are parsed with, and `--help` lists each one (commandHelp). */
+  options: OptionSpec;
+  /** Usage, description and examples; `--help` prints it with the option list (generated from `options`) before "Examples:". */
   help: string;
   run(args: string[]): Promise<number> | number;
 }

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one tokenizer state machine (NumberTableParser) whose hot loop must stay in one place to stay fast.
 /**
  * A streaming parser for numeric text tables (CSV, TSV or whitespace-separated; optionally
  * gzip-compressed): bytes go through a hand-written number tokenizer straight into growing typed

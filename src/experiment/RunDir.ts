@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { atomicWriteFile, atomicWriteJson, isTempFile } from "../util/atomicWrite.js";
+import { MAX_RUN_FILE_BYTES } from "../util/jsonl.js";
 import { readRegularTextFile } from "../util/regularFile.js";
 import { PACKAGE_ROOT } from "../native/addon.js";
 
@@ -90,23 +91,7 @@ export class RunDir {
   }
 }
 
-/** Largest run file read back (metrics, spectra, summaries); a FIFO or device is refused. */
-export const MAX_RUN_FILE_BYTES = 2 ** 30;
-
-/** Reads a JSONL file, skipping a torn last line (a run killed mid-write). */
-export function readJsonl<T = Record<string, unknown>>(file: string): T[] {
-  if (!fs.existsSync(file)) return [];
-  const out: T[] = [];
-  for (const line of readRegularTextFile(file, { what: "run log", code: "ERR_DATA", maxBytes: MAX_RUN_FILE_BYTES }).split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      // only the last line of an interrupted run can be partial
-    }
-  }
-  return out;
-}
+export { MAX_RUN_FILE_BYTES, readJsonl } from "../util/jsonl.js";
 
 export interface EnvironmentInfo {
   time: string;

@@ -31,7 +31,7 @@ export function encoderSpec(cfg: Config, inputDim: number): EncoderSpec {
 export function buildObjective(cfg: Config, inputDim: number): Objective {
   const o = cfg.objective;
   const encoder = encoderSpec(cfg, inputDim);
-  const projector = o.projectorHidden === null ? undefined : { dims: [o.projectorHidden, o.projectorHidden] };
+  const projector = !("projectorHidden" in o) || o.projectorHidden === null ? undefined : { dims: [o.projectorHidden, o.projectorHidden] };
   switch (o.name) {
     case "bgrl":
       return createObjective("bgrl", { encoder, predictorHidden: o.predictorHidden, predictorNorm: o.predictorNorm, targetInit: o.targetInit });

@@ -21,7 +21,7 @@ import { readRegularTextFile } from "../util/regularFile.js";
 import { checkCollectedSummary } from "../report/runData.js";
 import { MAX_RUN_FILE_BYTES } from "./RunDir.js";
 import { parseValue } from "./overrides.js";
-import { pairedDifference, type PairedDifference } from "./pairedDifference.js";
+import { pairedDifference, type PairedDifference } from "../metrics/pairedDifference.js";
 import { SHORT_FLAGS } from "./resolveConfig.js";
 import { loadSweep, type SweepPlan } from "./sweep.js";
 

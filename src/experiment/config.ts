@@ -13,8 +13,9 @@
  * cfg.encoder.layers; // [256, 128]
  * ```
  */
+import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { WERANK_GRAMS } from "../regularizers/werank.js";
+import { WERANK_GRAMS, WERANK_SCALES } from "../regularizers/werank.js";
 import { MATMUL_PRECISIONS } from "../runtime.js";
 
 const prob = z.number().min(0).max(1);
@@ -74,40 +75,125 @@ export const encoderSchema = z.strictObject({
 });
 
 /**
- * Objective settings. Keys a given objective does not use are ignored. `null` means "derived":
- * tau = 0.5 for GRACE (its default) and 0.1 for DirectCLR (its paper); d0 = round(d * 360 / 2048)
- * (DirectCLR's 360 of 2048); projectorHidden = the representation width for GRACE, no projector for
- * VICReg / Barlow Twins / SimSiam; barlowLambda = 1 / d (Graph Barlow Twins).
+ * Objective settings: one section per objective, told apart by `name` (a discriminated union), each
+ * with only the keys that objective reads. `null` means "derived": tau = 0.5 for GRACE (its default)
+ * and 0.1 for DirectCLR (its paper); d0 = round(d * 360 / 2048) (DirectCLR's 360 of 2048);
+ * projectorHidden = the representation width for GRACE, no projector for VICReg / Barlow Twins /
+ * SimSiam; barlowLambda = 1 / d (Graph Barlow Twins).
  */
-export const objectiveSchema = z.strictObject({
-  name: z.enum(OBJECTIVE_NAMES).default("bgrl"),
-  /** Predictor hidden size (BGRL, SimSiam; RDM when > 0). */
-  predictorHidden: posInt.default(512),
+const predictorHidden = posInt.default(512);
+/** EMA target init: re-initialized like BGRL's code, or a copy of the online encoder. */
+const targetInit = z.enum(["reinit", "copy"]).default("reinit");
+/** Projector width (GRACE, VICReg, Barlow Twins, SimSiam). */
+const projectorHidden = posInt.nullable().default(null);
+/** InfoNCE temperature (GRACE, DirectCLR). */
+const tau = z.number().positive().nullable().default(null);
+
+export const bgrlObjectiveSchema = z.strictObject({
+  name: z.literal("bgrl"),
+  predictorHidden,
   /** BatchNorm in the predictor (BGRL's predictor has none). */
   predictorNorm: z.enum(NORMS).default("none"),
-  /** EMA target init: re-initialized like BGRL's code, or a copy of the online encoder. */
-  targetInit: z.enum(["reinit", "copy"]).default("reinit"),
-  /** Projector width (GRACE, VICReg, Barlow Twins, SimSiam). */
-  projectorHidden: posInt.nullable().default(null),
-  /** InfoNCE temperature (GRACE, DirectCLR). */
-  tau: z.number().positive().nullable().default(null),
-  /** DirectCLR: the loss uses the first d0 representation dimensions. */
+  targetInit,
+});
+
+export const simsiamObjectiveSchema = z.strictObject({ name: z.literal("simsiam"), predictorHidden, projectorHidden });
+
+export const graceObjectiveSchema = z.strictObject({ name: z.literal("grace"), tau, projectorHidden });
+
+export const directclrObjectiveSchema = z.strictObject({
+  name: z.literal("directclr"),
+  tau,
+  /** The loss uses the first d0 representation dimensions. */
   d0: posInt.nullable().default(null),
+});
+
+export const vicregObjectiveSchema = z.strictObject({
+  name: z.literal("vicreg"),
+  projectorHidden,
   /** VICReg weights: invariance lambda, variance mu, covariance nu; gamma the target std. */
   invariance: z.number().nonnegative().default(25),
   variance: z.number().nonnegative().default(25),
   covariance: z.number().nonnegative().default(1),
   gamma: z.number().positive().default(1),
+});
+
+export const barlowObjectiveSchema = z.strictObject({
+  name: z.literal("barlow"),
+  projectorHidden,
   /** Barlow Twins off-diagonal weight. */
   barlowLambda: z.number().nonnegative().nullable().default(null),
-  /** RDM: base method, spectral filter g (poly = s^sigma, log, log1 = log(1+s), log2), and filtered branch. */
+});
+
+export const rdmObjectiveSchema = z.strictObject({
+  name: z.literal("rdm"),
+  /** Base method, spectral filter g (poly = s^sigma, log, log1 = log(1+s), log2), and filtered branch. */
   rdmBase: z.enum(["bgrl", "simsiam"]).default("bgrl"),
   rdmFilter: z.enum(["poly", "log", "log1", "log2"]).default("poly"),
   rdmSigma: z.number().positive().default(1),
   rdmLocation: z.enum(["online", "target"]).default("online"),
-  /** RDM: add a learnable MLP predictor of this width (0 = none, as the official code). */
+  /** Add a learnable MLP predictor of this width (0 = none, as the official code). */
   rdmPredictorHidden: nonNegInt.default(0),
+  targetInit,
 });
+
+/** The section schema of each objective. */
+export const OBJECTIVE_SCHEMAS = {
+  bgrl: bgrlObjectiveSchema,
+  simsiam: simsiamObjectiveSchema,
+  grace: graceObjectiveSchema,
+  directclr: directclrObjectiveSchema,
+  vicreg: vicregObjectiveSchema,
+  barlow: barlowObjectiveSchema,
+  rdm: rdmObjectiveSchema,
+} as const satisfies Record<ObjectiveName, z.ZodObject>;
+
+export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
+
+/** The objectives whose section has `key` (e.g. tau -> grace, directclr). */
+export function objectivesWithKey(key: string): ObjectiveName[] {
+  return OBJECTIVE_NAMES.filter((n) => key !== "name" && Object.hasOwn(OBJECTIVE_SCHEMAS[n].shape, key));
+}
+
+/** Each objective key's default (one value per key: keys shared by objectives share their default). */
+const OBJECTIVE_KEY_DEFAULTS: Record<string, unknown> = Object.assign({}, ...OBJECTIVE_NAMES.map((n) => OBJECTIVE_SCHEMAS[n].parse({ name: n })));
+
+/**
+ * Before the union: a missing name is "bgrl", and keys of OTHER objectives are dropped when they hold
+ * that key's default, which is what configs written before the union (one flat section with every
+ * objective's keys, e.g. an old `--print-config`) contain. Any other value of a foreign key is refused
+ * (it would be silently ignored), naming the objectives it belongs to.
+ */
+function normalizeObjectiveSection(input: unknown, ctx: z.core.ParsePayload): unknown {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return input;
+  const o: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  if (o.name === undefined) o.name = "bgrl";
+  if (typeof o.name !== "string" || !Object.hasOwn(OBJECTIVE_SCHEMAS, o.name)) return o;
+  const own = OBJECTIVE_SCHEMAS[o.name as ObjectiveName].shape;
+  for (const key of Object.keys(o)) {
+    const owners = objectivesWithKey(key);
+    if (Object.hasOwn(own, key) || owners.length === 0) continue; // own keys, and unknown keys (zod names those)
+    if (isDeepStrictEqual(o[key], OBJECTIVE_KEY_DEFAULTS[key])) delete o[key];
+    else {
+      const valid = Object.keys(own).join(", ");
+      ctx.issues.push({
+        code: "custom",
+        path: [key],
+        input: o[key],
+        message: `objective.${key} is a key of ${owners.join(", ")}, not of ${o.name}; valid keys under 'objective': ${valid} (the keys of ${o.name})`,
+        params: { foreignObjectiveKey: true },
+      });
+    }
+  }
+  return o;
+}
+
+const objectiveUnion = z.discriminatedUnion("name", Object.values(OBJECTIVE_SCHEMAS) as unknown as [typeof bgrlObjectiveSchema, ...(typeof OBJECTIVE_SCHEMAS)[ObjectiveName][]]);
+
+/** What users write for the objective: any objective's section; without a name it is BGRL's. */
+export type ObjectiveInput = z.input<typeof objectiveUnion> | (Omit<z.input<typeof bgrlObjectiveSchema>, "name"> & { name?: "bgrl" });
+
+export const objectiveSchema = z.preprocess(normalizeObjectiveSection, objectiveUnion) as unknown as z.ZodType<z.output<typeof objectiveUnion>, ObjectiveInput>;
 
 export const augmentSchema = z.strictObject({
   /** Edge-drop probability for view 1 and view 2 (BGRL's p_e1, p_e2). */
@@ -139,6 +225,11 @@ export const werankSchema = z.strictObject({
    * which on a wide layer can never go below sqrt(in - out); "wwt" = W W^T [out, out].
    */
   gram: z.enum(WERANK_GRAMS).default("smaller"),
+  /**
+   * "none": alpha_l as given; "width": alpha_l / min(out, in) of each layer, so one alpha fits layers
+   * of different widths (see WERANK_SCALES in src/regularizers/werank.ts).
+   */
+  scale: z.enum(WERANK_SCALES).default("none"),
 });
 
 export const svmaxSchema = z.strictObject({

@@ -14,11 +14,11 @@
 import path from "node:path";
 import { encodeNpy } from "../data/encodeNpy.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import { Trainer } from "../train/Trainer.js";
 import { atomicWriteFile } from "../util/atomicWrite.js";
 import { loadGraphForConfig } from "./loadGraphForConfig.js";
 import { locateCheckpoint } from "./locateCheckpoint.js";
 import { readConfigFile, resolveConfig } from "./resolveConfig.js";
+import { RunModel } from "./RunModel.js";
 
 export interface EmbedRunOptions {
   /** Checkpoint name under RUN_DIR/checkpoints (default "final"). */
@@ -44,21 +44,21 @@ export async function embedRun(target: string, options: EmbedRunOptions = {}): P
   const base = readConfigFile(path.join(runDir, "config.json"));
   const config = resolveConfig({ overrides: base as never, flags: options.dataDir ? { "data-dir": options.dataDir } : {} });
   const graph = await loadGraphForConfig(config);
-  const trainer = new Trainer({ config, graph, resumeFrom: checkpoint });
+  const model = RunModel.load(config, graph, checkpoint);
   let embeddings: Tensor | undefined;
   try {
-    embeddings = trainer.embed();
+    embeddings = model.embed();
     if (embeddings.dtype !== "float32") {
       const e64 = embeddings;
       embeddings = e64.to("float32");
       e64.dispose();
     }
     if (options.out !== undefined) atomicWriteFile(options.out, encodeNpy(embeddings.toTypedArray() as Float32Array, embeddings.shape));
-    return { embeddings, runDir, checkpoint, epoch: trainer.epoch };
+    return { embeddings, runDir, checkpoint, epoch: model.epoch };
   } catch (e) {
     embeddings?.dispose();
     throw e;
   } finally {
-    trainer.dispose();
+    model.dispose();
   }
 }

@@ -11,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { checkpointFiles } from "../train/checkpoint/checkpoint.js";
+import { listCheckpoints } from "../train/checkpoint/runCheckpoints.js";
 
 export function locateCheckpoint(target: string, name: string | undefined, command = "eval"): { runDir: string; checkpoint: string } {
   const abs = path.resolve(target);
@@ -22,7 +23,7 @@ export function locateCheckpoint(target: string, name: string | undefined, comma
   if (!fs.existsSync(path.join(abs, "config.json"))) throw new ConfigError(`${command}: ${target} is neither a run directory (no config.json) nor a checkpoint`);
   const ck = path.join(abs, "checkpoints", name ?? "final");
   if (!fs.existsSync(checkpointFiles(ck).tensors)) {
-    const have = fs.existsSync(path.join(abs, "checkpoints")) ? fs.readdirSync(path.join(abs, "checkpoints")).filter((f) => f.endsWith(".safetensors")).map((f) => f.replace(/\.safetensors$/, "")) : [];
+    const have = listCheckpoints(abs).map((c) => path.basename(c));
     throw new ConfigError(`${command}: no checkpoint '${name ?? "final"}' in ${abs}/checkpoints (available: ${have.join(", ") || "none"})`);
   }
   return { runDir: abs, checkpoint: ck };

@@ -1,5 +1,5 @@
 /**
- * Command-line overrides of config keys: `--set objective.tau=0.5`, values parsed as JSON where they
+ * Command-line overrides of config keys: `--set optim.lr=0.001`, values parsed as JSON where they
  * look like JSON (numbers, booleans, null, arrays, objects), comma lists become arrays, anything
  * else is a string.
  *
@@ -30,7 +30,7 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constr
 /** Splits "a.b.c=value" into its path and parsed value. */
 export function parseAssignment(text: string): { path: string[]; value: unknown } {
   const eq = text.indexOf("=");
-  if (eq <= 0) throw new ConfigError(`Expected KEY=VALUE for --set but received '${text}' (e.g. --set objective.tau=0.5)`);
+  if (eq <= 0) throw new ConfigError(`Expected KEY=VALUE for --set but received '${text}' (e.g. --set optim.lr=0.001)`);
   const key = text.slice(0, eq).trim();
   if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(key)) throw new ConfigError(`Expected a dotted key such as 'optim.lr' but received '${key}'`);
   const path = key.split(".");

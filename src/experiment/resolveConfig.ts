@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const cfg = resolveConfig({ files: ["base.yaml"], set: ["objective.tau=0.5"], flags: { epochs: 100 } });
+ * const cfg = resolveConfig({ files: ["base.yaml"], set: ["objective.tau=0.5"], flags: { objective: "grace", epochs: 100 } });
  * ```
  */
 import fs from "node:fs";
@@ -15,8 +15,8 @@ import type { z } from "zod";
 import { canonicalDatasetName, datasetRegistry } from "../data/datasetRegistry.js";
 import { ConfigError, closest, unknownName } from "../errors.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import { type Config, type ConfigInput, configSchema } from "./config.js";
-import { applyOverride, deepMerge, FORBIDDEN_KEYS, getPath, setPath } from "./overrides.js";
+import { type Config, type ConfigInput, configSchema, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
+import { deepMerge, FORBIDDEN_KEYS, getPath, parseAssignment, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
 
 /** Short CLI flags and the config keys they set. */
@@ -71,43 +71,49 @@ export function readConfigFile(file: string): Record<string, unknown> {
   }
 }
 
-/** The zod object schema at a config path (unwrapping defaults), or undefined. */
-function objectShapeAt(path: readonly PropertyKey[]): Record<string, z.ZodType> | undefined {
-  let s: unknown = configSchema;
-  for (const k of [undefined, ...path]) {
-    // unwrap default/prefault/optional/nullable wrappers
-    for (let i = 0; i < 5; i++) {
-      const def = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
-      if (def?.innerType) s = def.innerType;
-      else break;
-    }
-    if (k === undefined) continue;
-    const shape = (s as { shape?: Record<string, unknown> }).shape;
-    if (!shape || !(String(k) in shape)) return undefined;
-    s = shape[String(k)];
-  }
-  for (let i = 0; i < 5; i++) {
-    const def = (s as { _zod?: { def?: { innerType?: unknown } } })._zod?.def;
-    if (def?.innerType) s = def.innerType;
-    else break;
-  }
-  return (s as { shape?: Record<string, z.ZodType> }).shape;
-}
+type ZodDef = { innerType?: unknown; type?: string; out?: unknown; discriminator?: string; options?: { shape: Record<string, unknown> }[] };
 
-/** The field schema at a config path with its default/optional wrappers removed, or undefined. */
-function fieldAt(path: readonly PropertyKey[]): unknown {
-  let s: unknown = objectShapeAt(path.slice(0, -1))?.[String(path[path.length - 1])];
-  for (let i = 0; i < 5; i++) {
-    const def = (s as { _zod?: { def?: { innerType?: unknown } } } | undefined)?._zod?.def;
+/**
+ * A schema with its default/prefault/optional/nullable wrappers and preprocess pipes removed; a
+ * discriminated union (the objective section) becomes the variant `raw` selects at `at` (BGRL
+ * without a name, as the schema's preprocess does).
+ */
+function unwrap(s: unknown, raw: unknown, at: readonly PropertyKey[]): unknown {
+  for (let i = 0; i < 8; i++) {
+    const def = (s as { _zod?: { def?: ZodDef } } | undefined)?._zod?.def;
     if (def?.innerType) s = def.innerType;
-    else break;
+    else if (def?.type === "pipe" && def.out) s = def.out;
+    else if (def?.discriminator && def.options) {
+      const d = def.discriminator;
+      const literal = (o: { shape: Record<string, unknown> }): unknown[] => (o.shape[d] as { _zod?: { def?: { values?: unknown[] } } })._zod?.def?.values ?? [];
+      const want = getPath(raw, [...at.map(String), d]) ?? literal(def.options[0]!)[0];
+      s = def.options.find((o) => literal(o).includes(want));
+      if (!s) return undefined;
+    } else break;
   }
   return s;
 }
 
+/** The zod object schema at a config path (unwrapping defaults), or undefined. */
+function objectShapeAt(path: readonly PropertyKey[], raw: unknown = undefined): Record<string, z.ZodType> | undefined {
+  let s: unknown = configSchema;
+  for (const [i, k] of path.entries()) {
+    s = unwrap(s, raw, path.slice(0, i));
+    const shape = (s as { shape?: Record<string, unknown> } | undefined)?.shape;
+    if (!shape || !(String(k) in shape)) return undefined;
+    s = shape[String(k)];
+  }
+  return (unwrap(s, raw, path) as { shape?: Record<string, z.ZodType> } | undefined)?.shape;
+}
+
+/** The field schema at a config path with its default/optional wrappers removed, or undefined. */
+function fieldAt(path: readonly PropertyKey[], raw: unknown): unknown {
+  return unwrap(objectShapeAt(path.slice(0, -1), raw)?.[String(path[path.length - 1])], raw, path);
+}
+
 /** What a failed check expected, in words: "an integer > 0", "a number <= 1", "a string". */
-function expectation(i: z.core.$ZodIssue): string {
-  const isInt = (fieldAt(i.path) as { isInt?: boolean } | undefined)?.isInt === true;
+function expectation(i: z.core.$ZodIssue, raw: unknown): string {
+  const isInt = (fieldAt(i.path, raw) as { isInt?: boolean } | undefined)?.isInt === true;
   const a = isInt ? "an integer" : "a number";
   if (i.code === "too_small" && i.origin === "number") return `${a} ${i.inclusive ? ">=" : ">"} ${String(i.minimum)}`;
   if (i.code === "too_big" && i.origin === "number") return `${a} ${i.inclusive ? "<=" : "<"} ${String(i.maximum)}`;
@@ -123,22 +129,29 @@ export function configError(issues: readonly z.core.$ZodIssue[], raw: unknown = 
   const lines = issues.map((i) => {
     const where = i.path.join(".") || "(top level)";
     const flag = Object.hasOwn(flags, where) ? flags[where] : undefined;
-    if (flag !== undefined && i.code !== "unrecognized_keys" && i.code !== "invalid_value") {
-      return `Expected ${expectation(i)} for --${flag} ('${where}') but received ${JSON.stringify(getPath(raw, i.path.map(String)))}`;
+    if (flag !== undefined && i.code !== "unrecognized_keys" && i.code !== "invalid_value" && i.code !== "invalid_union") {
+      return `Expected ${expectation(i, raw)} for --${flag} ('${where}') but received ${JSON.stringify(getPath(raw, i.path.map(String)))}`;
     }
+    if (i.code === "custom" && i.params?.foreignObjectiveKey) return i.message; // names the key and its objectives
     if (i.code === "unrecognized_keys") {
-      const shape = objectShapeAt(i.path);
+      const shape = objectShapeAt(i.path, raw);
       const valid = shape ? Object.keys(shape) : [];
+      // Under 'objective', a misspelling may be of another objective's key: say whose it is.
+      const objective = where === "objective" ? String(getPath(raw, ["objective", "name"]) ?? "bgrl") : undefined;
+      const candidates = objective ? [...new Set([...valid, ...OBJECTIVE_NAMES.flatMap((n) => Object.keys(OBJECTIVE_SCHEMAS[n].shape))])] : valid;
       return i.keys
         .map((k) => {
           const full = [...i.path, k].join(".");
-          const guess = closest(k, valid);
-          return `unknown key '${full}'${guess ? ` (did you mean '${[...i.path, guess].join(".")}'?)` : ""}; valid keys${i.path.length ? ` under '${where}'` : ""}: ${valid.join(", ")}`;
+          const guess = closest(k, candidates);
+          const owners = guess && !valid.includes(guess) ? ` a key of ${objectivesWithKey(guess).join(", ")}` : "";
+          return `unknown key '${full}'${guess ? ` (did you mean '${[...i.path, guess].join(".")}'?${owners})` : ""}; valid keys${i.path.length ? ` under '${where}'` : ""}: ${valid.join(", ")}${objective ? ` (the keys of ${objective})` : ""}`;
         })
         .join("\n  ");
     }
-    if (i.code === "invalid_value" && "values" in i) {
-      const vals = (i.values as unknown[]).map(String);
+    // An unknown objective name fails the union's discriminator: reported like any bad enum value.
+    const choices = i.code === "invalid_value" && "values" in i ? i.values : i.code === "invalid_union" && "options" in i ? (i.options as unknown[]) : undefined;
+    if (choices) {
+      const vals = choices.map(String);
       const got = getPath(raw, i.path.map(String));
       const guess = typeof got === "string" ? closest(got, vals) : undefined;
       return `invalid value '${String(got)}' for '${where}'${guess ? ` (did you mean '${guess}'?)` : ""}: expected one of ${vals.join(", ")}`;
@@ -189,6 +202,21 @@ function checkDatasetName(name: string, flag: string | undefined): string {
   throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`);
 }
 
+/**
+ * `acc` (the sources merged so far) before `layer` is merged onto it: when the layer picks another
+ * objective than `acc` has (BGRL when unnamed), `acc`'s objective keys that the new objective lacks are
+ * dropped. A base config or preset tuned for BGRL (predictorHidden: 16) then serves a sweep over
+ * objectives, while a foreign key written with the objective it does not fit is still refused.
+ */
+function switchObjective(acc: Record<string, unknown>, layer: unknown): Record<string, unknown> {
+  const name = getPath(layer, ["objective", "name"]);
+  const section = acc.objective;
+  if (typeof name !== "string" || !(OBJECTIVE_NAMES as readonly string[]).includes(name) || section === null || typeof section !== "object" || Array.isArray(section)) return acc;
+  if (name === ((section as Record<string, unknown>).name ?? "bgrl")) return acc;
+  const keep = OBJECTIVE_SCHEMAS[name as ObjectiveName].shape;
+  return { ...acc, objective: Object.fromEntries(Object.entries(section).filter(([k]) => Object.hasOwn(keep, k))) };
+}
+
 /** Merges all sources and validates them into a full Config. */
 export function resolveConfig(sources: ConfigSources = {}): Config {
   // `user` holds what the sources other than the preset set (to tell a preset's value from a chosen one).
@@ -197,22 +225,23 @@ export function resolveConfig(sources: ConfigSources = {}): Config {
   for (const d of fileData) rejectPrototypeKeys(d);
   rejectPrototypeKeys(sources.overrides);
   const presetName = sources.preset ?? (fileData.map((d) => d.preset).find((p) => typeof p === "string") as string | undefined);
-  for (const d of fileData) user = deepMerge(user, d);
-  if (sources.overrides) user = deepMerge(user, sources.overrides as Record<string, unknown>);
+  for (const d of fileData) user = deepMerge(switchObjective(user, d), d);
+  if (sources.overrides) user = deepMerge(switchObjective(user, sources.overrides), sources.overrides as Record<string, unknown>);
   if (sources.noAugment) user = deepMerge(user, { augment: { dropEdge: [0, 0], dropFeature: [0, 0], featureDropout: 0 } });
   const flagOf: Record<string, string> = {};
   for (const [flag, value] of Object.entries(sources.flags ?? {})) {
     const key = SHORT_FLAGS[flag];
     if (!key) throw new ConfigError(`Unknown flag --${flag}`);
-    if (value !== undefined) user = setPath(user, key.split("."), value);
+    if (value !== undefined) user = setPath(switchObjective(user, setPath({}, key.split("."), value)), key.split("."), value);
     if (value !== undefined) flagOf[key] = flag;
   }
   for (const a of sources.set ?? []) {
-    user = applyOverride(user, a);
+    const { path: at, value } = parseAssignment(a);
+    user = setPath(switchObjective(user, setPath({}, at, value)), at, value);
     delete flagOf[a.slice(0, a.indexOf("=")).trim()]; // --set wins over the flag
   }
   const preset = presetName ? (presetConfig(presetName) as Record<string, unknown>) : {};
-  const raw = deepMerge(preset, user);
+  const raw = deepMerge(switchObjective(preset, user), user);
   if (presetName) {
     raw.preset = presetName;
     scalePresetWarmup(raw, preset, user);

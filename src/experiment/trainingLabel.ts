@@ -23,6 +23,8 @@ export interface RegularizerDescription {
     weights?: Record<string, number>;
     squared: boolean;
     gram: Config["werank"]["gram"];
+    /** "width": each alpha above is divided by its layer's min(out, in) when training. */
+    scale: Config["werank"]["scale"];
   } | null;
   svmax: { lambda: number; on: Config["svmax"]["on"] } | null;
   variance: { weight: number; gamma: number; on: Config["varianceReg"]["on"] } | null;
@@ -46,6 +48,7 @@ export function describeRegularizers(cfg: Pick<Config, "werank" | "svmax" | "var
           ...(weights ? { weights: Object.fromEntries(weights.map((n, i) => [n, Array.isArray(alpha) ? alpha[i]! : alpha])) } : {}),
           squared: w.squared,
           gram: w.gram,
+          scale: w.scale,
         }
       : null,
     svmax: cfg.svmax.lambda > 0 ? { lambda: cfg.svmax.lambda, on: cfg.svmax.on } : null,
@@ -58,7 +61,7 @@ export function regularizerLabel(d: RegularizerDescription): string {
   const parts: string[] = [];
   if (d.werank) {
     const a = Array.isArray(d.werank.alpha) ? `alphas ${d.werank.alpha.join("/")}` : `alpha ${d.werank.alpha}`;
-    parts.push(`WERank (${d.werank.layers}, ${a}${d.werank.squared ? ", squared" : ""}, gram ${d.werank.gram})`);
+    parts.push(`WERank (${d.werank.layers}, ${a}${d.werank.scale === "width" ? " / width" : ""}${d.werank.squared ? ", squared" : ""}, gram ${d.werank.gram})`);
   }
   if (d.svmax) parts.push(`SVMax (lambda ${d.svmax.lambda}, on ${d.svmax.on})`);
   if (d.variance) parts.push(`variance (weight ${d.variance.weight}, gamma ${d.variance.gamma}, on ${d.variance.on})`);

@@ -296,7 +296,7 @@ let loadedFrom: string | undefined;
  * passive). Unless the user chose a policy, threads sleep instead. Must be set before LibTorch's
  * libgomp is loaded (it reads the environment once).
  */
-export function applyThreadingDefaults(env: NodeJS.ProcessEnv = process.env): void {
+export function applyThreadingDefaults(env: Record<string, string | undefined> = process.env): void {
   if (env.OMP_WAIT_POLICY === undefined && env.GOMP_SPINCOUNT === undefined) env.OMP_WAIT_POLICY = "PASSIVE";
 }
 

@@ -76,6 +76,21 @@ export const WERANK_GRAMS = ["smaller", "wtw", "wwt"] as const;
 export type WERankGram = (typeof WERANK_GRAMS)[number];
 const GRAM_CODES: Record<WERankGram, number> = { smaller: 0, wtw: 1, wwt: 2 };
 
+/**
+ * How a layer's coefficient is scaled: "none" uses alpha_l as given; "width" uses alpha_l / d_l with
+ * d_l = min(out, in) the size of the smaller Gram matrix. ||G_l − I||_F sums d_l² entries and at a
+ * random init grows about linearly in d_l, so with "width" one alpha weighs a 128-wide and a 512-wide
+ * layer alike (issue "Answer the WERank question": one alpha that fits layers of different widths).
+ */
+export const WERANK_SCALES = ["none", "width"] as const;
+export type WERankScale = (typeof WERANK_SCALES)[number];
+
+/** d_l of {@link WERANK_SCALES}: the smaller side of the weight seen as a [rows, numel / rows] matrix. */
+export function smallerDim(t: Tensor): number {
+  const rows = t.shape[0]!;
+  return Math.min(rows, t.shape.slice(1).reduce((a, b) => a * b, 1));
+}
+
 export interface WERankOptions {
   /** Use ||G - I||_F^2 instead of ||G - I||_F (default false: the paper's norm). */
   squared?: boolean;
@@ -83,6 +98,8 @@ export interface WERankOptions {
   gram?: WERankGram;
   /** Default coefficient for weights without their own (default 1). */
   alpha?: number;
+  /** "none" (default) or "width": divide each layer's alpha by min(out, in) (see {@link WERANK_SCALES}). */
+  scale?: WERankScale;
 }
 
 /** How {@link WERank.fromModule} picks weights and their coefficients. */
@@ -148,14 +165,18 @@ export function werank(weights: readonly Tensor[], alphas: readonly number[], op
 export class WERank {
   readonly names: readonly string[];
   readonly tensors: readonly Tensor[];
+  /** The coefficients as trained (after `scale`). */
   readonly alphas: readonly number[];
   readonly squared: boolean;
   readonly gram: WERankGram;
+  readonly scale: WERankScale;
 
   /** From named weights (`{ name, tensor, alpha? }`) or a plain list of tensors (named `weight.<i>`). */
   constructor(weights: readonly (WERankWeight | Tensor)[], options: WERankOptions = {}) {
     if (!Array.isArray(weights) || weights.length === 0) throw new ConfigError("WERank: expected at least one weight to regularize but received none");
     const defaultAlpha = checkAlpha("WERank", "default", options.alpha ?? 1);
+    const scale = options.scale ?? "none";
+    if (!(WERANK_SCALES as readonly unknown[]).includes(scale)) throw new ConfigError(unknownName("WERank scale", String(scale), WERANK_SCALES));
     const names: string[] = [];
     const tensors: Tensor[] = [];
     const alphas: number[] = [];
@@ -169,13 +190,15 @@ export class WERank {
       }
       names.push(String(entry.name));
       tensors.push(entry.tensor);
-      alphas.push(checkAlpha("WERank", String(entry.name), entry.alpha ?? defaultAlpha));
+      const a = checkAlpha("WERank", String(entry.name), entry.alpha ?? defaultAlpha);
+      alphas.push(scale === "width" ? a / smallerDim(entry.tensor) : a);
     });
     this.names = Object.freeze(names);
     this.tensors = Object.freeze(tensors);
     this.alphas = Object.freeze(alphas);
     this.squared = options.squared ?? false;
     this.gram = checkGram(options.gram ?? "smaller");
+    this.scale = scale;
   }
 
   /**

@@ -14,10 +14,10 @@ import { z } from "zod";
 import { ConfigError, DataError } from "../errors.js";
 import type { CollapseReport } from "../metrics/collapseReport.js";
 import { configSchema } from "../experiment/config.js";
-import { MAX_RUN_FILE_BYTES, readJsonl } from "../experiment/RunDir.js";
 import { trainingLabel } from "../experiment/trainingLabel.js";
+import { MAX_RUN_FILE_BYTES, readJsonl } from "../util/jsonl.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import type { EpochEvent, EvalEvent, TrainSummary, WarningEvent } from "../train/Trainer.js";
+import type { EpochEvent, EvalEvent, TrainSummary, WarningEvent } from "../experiment/runEvents.js";
 
 export interface RunData {
   dir: string;

@@ -34,7 +34,7 @@ import type { NormName } from "../nn/makeNorm.js";
 import { noGrad } from "../tensor/autograd.js";
 import { cat, cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import { emaUpdate } from "../train/ema.js";
+import { emaUpdate } from "../nn/ema.js";
 import { BaseObjective, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export interface BGRLOptions extends ObjectiveOptions {
@@ -46,11 +46,20 @@ export interface BGRLOptions extends ObjectiveOptions {
   targetInit?: "reinit" | "copy";
 }
 
+/** mean cos(q1, sg(y2)) and mean cos(q2, sg(y1)) (targets detached here): the terms of BGRL's, SimSiam's and RDM's losses. */
+export function crossViewCosines(q1: Tensor, y2: Tensor, q2: Tensor, y1: Tensor): { c12: Tensor; c21: Tensor } {
+  return { c12: cosineSimilarity(q1, y2.detach(), -1).mean(), c21: cosineSimilarity(q2, y1.detach(), -1).mean() };
+}
+
+/** BGRL's loss with its two cosine terms: loss = 2 - c12 - c21 (what {@link BGRL.forward} trains). */
+export function bgrlLossTerms(q1: Tensor, y2: Tensor, q2: Tensor, y1: Tensor): { loss: Tensor; c12: Tensor; c21: Tensor } {
+  const { c12, c21 } = crossViewCosines(q1, y2, q2, y1);
+  return { loss: c12.add(c21).rsub(2), c12, c21 };
+}
+
 /** 2 - mean cos(q1, sg(y2)) - mean cos(q2, sg(y1)) (targets are detached here). Rows are nodes. */
 export function bgrlLoss(q1: Tensor, y2: Tensor, q2: Tensor, y1: Tensor): Tensor {
-  const c12 = cosineSimilarity(q1, y2.detach(), -1).mean();
-  const c21 = cosineSimilarity(q2, y1.detach(), -1).mean();
-  return c12.add(c21).rsub(2);
+  return bgrlLossTerms(q1, y2, q2, y1).loss;
 }
 
 /** Target network for EMA objectives: an independent init (BGRL's code) or a copy of the online encoder. */
@@ -77,9 +86,7 @@ export class BGRL extends BaseObjective {
     const [h1, h2] = this.encodeBoth(views);
     const [q1, q2] = this.predict(h1, h2);
     const [y1, y2] = targetForward(this.target, views);
-    const c12 = cosineSimilarity(q1, y2, -1).mean();
-    const c21 = cosineSimilarity(q2, y1, -1).mean();
-    const loss = c12.add(c21).rsub(2);
+    const { loss, c12, c21 } = bgrlLossTerms(q1, y2, q2, y1);
     return {
       loss,
       terms: { cos12: c12.detach(), cos21: c21.detach() },

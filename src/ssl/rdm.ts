@@ -35,10 +35,10 @@ import { ConfigError, unknownName } from "../errors.js";
 import type { GraphEncoder } from "../nn/GraphEncoder.js";
 import type { MLP } from "../nn/MLP.js";
 import { noGrad } from "../tensor/autograd.js";
-import { cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import { makeTargetEncoder, targetForward } from "./bgrl.js";
-import { emaUpdate } from "../train/ema.js";
+import { bgrlLossTerms, makeTargetEncoder, targetForward } from "./bgrl.js";
+import { simsiamLossTerms } from "./simsiam.js";
+import { emaUpdate } from "../nn/ema.js";
 import { BaseObjective, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export type RDMFilter = "poly" | "log" | "log1" | "log2";
@@ -138,9 +138,8 @@ export class RDM extends BaseObjective {
       t1 = filterTarget(t1, this.filter, this.sigma);
       t2 = filterTarget(t2, this.filter, this.sigma);
     }
-    const c12 = cosineSimilarity(o1, t2.detach(), -1).mean();
-    const c21 = cosineSimilarity(o2, t1.detach(), -1).mean();
-    const loss = this.base === "bgrl" ? c12.add(c21).rsub(2) : c12.add(c21).mul(-0.5);
+    // The base objective's own loss function, on the filtered outputs.
+    const { loss, c12, c21 } = (this.base === "bgrl" ? bgrlLossTerms : simsiamLossTerms)(o1, t2, o2, t1);
     return {
       loss,
       terms: { cos12: c12.detach(), cos21: c21.detach() },

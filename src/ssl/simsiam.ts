@@ -17,8 +17,8 @@
  * ```
  */
 import type { MLP } from "../nn/MLP.js";
-import { cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
+import { crossViewCosines } from "./bgrl.js";
 import { BaseObjective, type HeadSpec, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export interface SimSiamOptions extends ObjectiveOptions {
@@ -30,9 +30,13 @@ export interface SimSiamOptions extends ObjectiveOptions {
 
 /** -(mean cos(p1, sg(z2)) + mean cos(p2, sg(z1))) / 2. Rows are nodes. */
 export function simsiamLoss(p1: Tensor, z2: Tensor, p2: Tensor, z1: Tensor): Tensor {
-  const a = cosineSimilarity(p1, z2.detach(), -1).mean();
-  const b = cosineSimilarity(p2, z1.detach(), -1).mean();
-  return a.add(b).mul(-0.5);
+  return simsiamLossTerms(p1, z2, p2, z1).loss;
+}
+
+/** SimSiam's loss with its two cosine terms: loss = -(c12 + c21) / 2 (also RDM's loss on a SimSiam base). */
+export function simsiamLossTerms(p1: Tensor, z2: Tensor, p2: Tensor, z1: Tensor): { loss: Tensor; c12: Tensor; c21: Tensor } {
+  const { c12, c21 } = crossViewCosines(p1, z2, p2, z1);
+  return { loss: c12.add(c21).mul(-0.5), c12, c21 };
 }
 
 export class SimSiam extends BaseObjective {

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the Tensor class is the whole op surface (one method per LibTorch op), as torch.Tensor is.
 /**
  * The PyTorch-like tensor of werank-native. A `Tensor` is a thin JS object around an integer handle
  * to a LibTorch tensor in the native addon; every op is one N-API call and autograd is LibTorch's.
@@ -11,9 +12,11 @@
  * w.grad!.toArray(); // [[7, 11], [9, 13]]
  * ```
  */
-import { inspect } from "node:util";
 import { ArgumentError, DisposedError } from "../errors.js";
 import { N, NO_TENSOR, type H } from "../native/addon.js";
+
+/** util.inspect.custom, as the registered symbol it is: the declarations then need no Node types (issue 14). */
+const INSPECT_CUSTOM: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 import { type Device, deviceCode, deviceName, isDevice } from "./device.js";
 import { type AnyTypedArray, type DType, dtypeCode, dtypeName, isDType } from "./dtype.js";
 import { adopt, free, type Tracked } from "./lifetime.js";
@@ -559,7 +562,7 @@ export class Tensor implements Tracked {
     const head = `Tensor(shape=[${this.shape.join(", ")}], dtype=${this.dtype}, device=${this.device}${this.requiresGrad ? ", requiresGrad" : ""})`;
     return this.size <= 64 ? `${head} ${JSON.stringify(this.toArray())}` : head;
   }
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return this.toString();
   }
 }

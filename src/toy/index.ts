@@ -1,11 +1,11 @@
 /** The linear toy experiments of the dimensional-collapse papers (Jing et al. 2022; WERank). */
 export { ToyData, type ToyDataOptions } from "./ToyData.js";
 export { ToyLinear, toyWeight, TOY_INITS, type ToyInit, type ToyLinearOptions } from "./ToyLinear.js";
-export { toyInfoNCE, pairLogits, defaultTau, TOY_SIMILARITIES, type ToySimilarity } from "./toyInfoNCE.js";
+export { toyInfoNCE, TOY_SIMILARITIES, type ToySimilarity } from "./toyInfoNCE.js";
 export { createToyObjective, TOY_OBJECTIVES, type ToyObjective, type ToyObjectiveName, type ToyObjectiveOptions } from "./toyObjectives.js";
 export { singularValues, vanishingCount, alignment, type Alignment } from "./spectra.js";
 export {
-  trainToy, resolveToyConfig, toyRunLabel, toyWerank, TOY_DEFAULT_LR, TOY_OPTIMIZERS,
+  trainToy, resolveToyConfig, toyWerank, TOY_DEFAULT_LR, TOY_OPTIMIZERS,
   type ToyOptimizerKind,
   type ToyConfig, type ToyRun, type ToyRunSummary, type ToySnapshot, type ToySpectrumSummary,
 } from "./trainToy.js";

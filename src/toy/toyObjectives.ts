@@ -24,7 +24,7 @@
  */
 import { ConfigError, unknownName } from "../errors.js";
 import { bgrlLoss } from "../ssl/bgrl.js";
-import { emaUpdate } from "../train/ema.js";
+import { emaUpdate } from "../nn/ema.js";
 import { simsiamLoss } from "../ssl/simsiam.js";
 import { vicregLoss } from "../ssl/vicreg.js";
 import { noGrad } from "../tensor/autograd.js";

@@ -65,7 +65,7 @@ export function writeAtomic(file: string, write: (fd: number) => void, options: 
   }
 }
 
-export function atomicWriteFile(file: string, data: string | NodeJS.ArrayBufferView): void {
+export function atomicWriteFile(file: string, data: string | ArrayBufferView): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
   } catch (e) {

@@ -15,7 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bgrlSplits, crossValidatedProbe, encodeNpy, loadGraphForConfig, resolveConfig, Trainer } from "../../src/index.js";
+import { bgrlSplits, crossValidatedProbe, loadGraphForConfig, resolveConfig, Trainer } from "../../src/index.js";
+import { encodeNpy } from "../../src/data/encodeNpy.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dataDir = process.env.WERANK_DATA_DIR || path.resolve(repo, "../shared/data");

@@ -25,7 +25,9 @@ describe("werank-native info", () => {
     const lines = r.stdout.trim().split("\n");
     expect(lines.length).toBe(1);
     const j = JSON.parse(lines[0]!);
-    expect(Object.keys(j).sort()).toEqual(["addonPath", "bf16Matmul", "cuda", "cudaDevices", "cudaKernels", "parallelKernels", "threads", "torchVersion"]);
+    expect(Object.keys(j).sort()).toEqual(["addonPath", "bf16Matmul", "blas", "cuda", "cudaDevices", "cudaKernels", "parallelKernels", "threads", "torchVersion"]);
+    expect(Object.keys(j.blas).sort()).toEqual(["flavour", "gflops", "implementation", "libraries"]);
+    expect(j.blas.gflops).toBeGreaterThan(0);
     expect(j.parallelKernels).toBe(true); // built with OpenMP (CMakeLists.txt / binding.gyp)
     expect(typeof j.bf16Matmul).toBe("boolean");
     expect(j.torchVersion).toMatch(/^\d+\.\d+\.\d+$/);
@@ -43,12 +45,50 @@ describe("werank-native info", () => {
     expect(r.stdout).toMatch(/LibTorch\s+\d+\.\d+\.\d+/);
     expect(r.stdout).toMatch(/CUDA\s+(yes|no)/);
     expect(r.stdout).toMatch(/bf16 matmul\s+(yes|no)/);
+    expect(r.stdout).toMatch(/BLAS\s+(openblas|mkl|blis|atlas|flexiblas|reference|unknown)\b.*float32 GEMM [\d.]+ GFLOP\/s/);
     expect(r.stdout).toContain("werank_native.node");
   });
   it("--help prints the command's help", () => {
     const r = cli(["info", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("--json");
+  });
+});
+
+// Debian's Netlib BLAS, taken before the system's alternative by the dynamic loader (as on a machine
+// where libblas.so.3 points at it); absent where libblas3 is not installed.
+const REFERENCE_BLAS = ["/usr/lib/x86_64-linux-gnu/blas", "/usr/lib/x86_64-linux-gnu/lapack"];
+const haveReference = fs.existsSync(path.join(REFERENCE_BLAS[0]!, "libblas.so.3"));
+
+describe("the BLAS LibTorch multiplies on", () => {
+  it.skipIf(!haveReference)("info names the reference BLAS when that is what the process loaded", () => {
+    const r = cli(["info", "--json"], { LD_LIBRARY_PATH: REFERENCE_BLAS.join(":") });
+    expect(r.code, r.stderr).toBe(0);
+    const b = JSON.parse(r.stdout).blas;
+    expect(b.implementation).toBe("reference");
+    expect(b.libraries.join(" ")).toContain("/blas/libblas.so.3");
+  });
+  it.skipIf(!haveReference)("train warns at start with possible solutions on the reference BLAS, and not otherwise", () => {
+    // a corrupt dataset file stops the run right after the start, before any training
+    const bad = path.join(tmp, "corrupt.npz");
+    fs.writeFileSync(bad, "not a zip archive\n");
+    const args = ["train", "--dataset", bad, "--out", tmp];
+    const slow = cli(args, { LD_LIBRARY_PATH: REFERENCE_BLAS.join(":") });
+    expect(slow.stderr).toContain("ERR_DATA");
+    expect(slow.stderr).toContain("warning: LibTorch is multiplying on the reference BLAS");
+    expect(slow.stderr).toContain("Possible solutions:");
+    const fast = cli(args);
+    expect(fast.stderr).toContain("ERR_DATA");
+    expect(fast.stderr).not.toContain("reference BLAS");
+  });
+});
+
+describe("werank-native --version", () => {
+  it("prints package.json's version", () => {
+    const r = cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
+    expect(cli(["-V"]).stdout).toBe(r.stdout);
   });
 });
 

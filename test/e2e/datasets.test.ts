@@ -49,7 +49,7 @@ describe("werank-native datasets", () => {
   it("rejects unknown options with exit code 2", () => {
     const r = run(["datasets", "--frobnicate"]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("ERR_CONFIG: Unknown option '--frobnicate'");
+    expect(r.err).toContain("ERR_CONFIG: datasets: unknown option --frobnicate");
   });
 
   it("lists the command in --help", () => {

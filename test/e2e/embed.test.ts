@@ -7,7 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadGraphForConfig, parseNpy, probeGraph, readConfigFile, resolveConfig, tensor } from "../../src/index.js";
+import { loadGraphForConfig, probeGraph, readConfigFile, resolveConfig, tensor } from "../../src/index.js";
+import { parseNpy } from "../../src/data/npy.js";
 import { CLI, ensureDist } from "../helpers/dist.js";
 
 const TINY = `

@@ -4,7 +4,8 @@
  * to show that a graph carries signal without the native addon.
  */
 import type { Graph } from "../../src/graph/Graph.js";
-import { createRng, randn, tensor, tidy, type Tensor } from "../../src/index.js";
+import { randn, tensor, tidy, type Tensor } from "../../src/index.js";
+import { createRng } from "../../src/data/rng.js";
 
 /** Â X for dense X [n, F] (row-major). */
 export function gcnPropagate(g: Graph, x: ArrayLike<number>, F: number): Float64Array {

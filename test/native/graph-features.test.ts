@@ -4,7 +4,8 @@
 // float64, stored values or implicit ones, masked views that skip the masked entries, and the
 // split of rows when there are fewer column tiles than threads. Against dense products.
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceGraph, Generator, loadNative, randn, setNumThreads, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { DeviceGraph, Generator, randn, setNumThreads, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { loadNative } from "../../src/native/addon.js";
 import { defaultThreads } from "../../src/env.js";
 import { deviceCode } from "../../src/tensor/device.js";
 import { expectNoLeaks, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph } from "./graphFixtures.js";

@@ -1,7 +1,8 @@
 /** The caching CPU allocator (native/tensor/host_allocator.cc): large blocks are reused, values stay right, the cap holds. */
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_HOST_CACHE_MB } from "../../src/env.js";
-import { full, loadNative, memory, tidy } from "../../src/index.js";
+import { full, memory, tidy } from "../../src/index.js";
+import { loadNative } from "../../src/native/addon.js";
 import { expectError } from "../helpers/native.js";
 
 const N = loadNative();

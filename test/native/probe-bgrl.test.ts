@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { bgrlSplits, crossValidatedProbe, deriveSeed, fitProbe, manualSeed, memory, type Split } from "../../src/index.js";
+import { bgrlSplits, crossValidatedProbe, fitProbe, manualSeed, memory, type Split } from "../../src/index.js";
+import { deriveSeed } from "../../src/data/rng.js";
 import { blobs, shuffled, subsetCorrect } from "../helpers/probe.js";
 
 let base = 0;

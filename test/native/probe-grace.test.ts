@@ -5,7 +5,8 @@
  * did not exist before (eval.protocol "grace" was an invalid value).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GRACE_C_GRID, deriveSeed, fitProbe, graceProbe, manualSeed, memory, probeGraph, type Graph, type Split } from "../../src/index.js";
+import { GRACE_C_GRID, fitProbe, graceProbe, manualSeed, memory, probeGraph, type Graph, type Split } from "../../src/index.js";
+import { deriveSeed } from "../../src/data/rng.js";
 import { blobs, shuffled, subsetCorrect } from "../helpers/probe.js";
 import { kFoldBounds } from "../../src/eval/graceProbe.js";
 

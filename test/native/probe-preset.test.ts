@@ -7,7 +7,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bgrlUsesPresetSplits, createRng, fitProbe, loadOgb, loadWikiCS, presetSplitsProbe, probeGraph, tensor, type Graph, type Tensor } from "../../src/index.js";
+import { bgrlUsesPresetSplits, fitProbe, loadOgb, loadWikiCS, presetSplitsProbe, probeGraph, tensor, type Graph, type Tensor } from "../../src/index.js";
+import { createRng } from "../../src/data/rng.js";
 import { writeOgb } from "../helpers/ogb.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-probe-preset-"));

@@ -7,7 +7,6 @@ import {
   linearProbe,
   manualSeed,
   memory,
-  createRng,
   nativeCalls,
   probeGraph,
   randn,
@@ -19,6 +18,7 @@ import {
   type Split,
   type Tensor,
 } from "../../src/index.js";
+import { createRng } from "../../src/data/rng.js";
 import type { Graph } from "../../src/graph/Graph.js";
 
 let base = 0;

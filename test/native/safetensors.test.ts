@@ -9,16 +9,15 @@ import {
   encodeSafetensors,
   loadCheckpoint,
   memory,
-  prefixed,
   readSafetensors,
   saveCheckpoint,
   type Tensor,
   tensor,
   tidy,
-  unprefixed,
   type WerankError,
   writeSafetensors,
 } from "../../src/index.js";
+import { prefixed, unprefixed } from "../../src/train/checkpoint/checkpoint.js";
 
 let dir: string;
 let base: number;

@@ -8,7 +8,6 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ConfigInput,
-  deepMerge,
   loadGraphForConfig,
   noGrad,
   resolveConfig,
@@ -22,6 +21,7 @@ import {
   type TrainSummary,
   type View,
 } from "../../src/index.js";
+import { deepMerge } from "../../src/experiment/overrides.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 
 const small = (o: ConfigInput): ConfigInput => deepMerge(SMALL_TRAIN as Record<string, unknown>, o as Record<string, unknown>);

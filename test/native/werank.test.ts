@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eye, groupOf, memory, randn, type Tensor, tensor, tidy, WERank, werank, type WerankError } from "../../src/index.js";
+import { eye, memory, randn, type Tensor, tensor, tidy, WERank, werank, type WerankError } from "../../src/index.js";
+import { groupOf } from "../../src/regularizers/werank.js";
 import { callsOf } from "./native-calls.js";
 
 const f64 = { dtype: "float64" as const };
@@ -301,4 +302,21 @@ describe("WERank regularizer", () => {
     });
     for (const w of ws) w.dispose();
   });
+
+  it("scale 'width' trains alpha_l / min(out, in) per layer (one alpha for layers of different widths)", () => {
+    tidy(() => {
+      const a = weight(4, 6);
+      const b = weight(9, 3, 0.2, 1);
+      const plain = new WERank([{ name: "a", tensor: a }, { name: "b", tensor: b }], { alpha: 0.6 });
+      const byWidth = new WERank([{ name: "a", tensor: a }, { name: "b", tensor: b }], { alpha: 0.6, scale: "width" });
+      expect(byWidth.scale).toBe("width");
+      expect(byWidth.alphas).toEqual([0.6 / 4, 0.6 / 3]);
+      const terms = plain.compute().perLayer.toTypedArray() as Float64Array; // ||G_l - I||_F, unweighted
+      const expected = (0.6 * terms[0]!) / 4 + (0.6 * terms[1]!) / 3;
+      expect(plain.compute().loss.item()).toBeCloseTo(0.6 * (terms[0]! + terms[1]!), 12);
+      expect(byWidth.compute().loss.item()).toBeCloseTo(expected, 12);
+      expect(() => new WERank([a], { scale: "depth" as never })).toThrow(/WERank scale/);
+    });
+  });
 });
+

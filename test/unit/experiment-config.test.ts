@@ -25,7 +25,8 @@ import { applyOverride, deepMerge, getPath, parseAssignment, parseValue, setPath
 import { PRESET_NAMES, WERANK_PRESET_ALPHA, presetConfig, presetSource } from "../../src/experiment/presets.js";
 import { SHORT_FLAGS, defaultConfig, readConfigFile, resolveConfig } from "../../src/experiment/resolveConfig.js";
 import { trainingSchedule } from "../../src/train/trainingSchedule.js";
-import { CONFIG_HELP } from "../../src/cli/configArgs.js";
+import { CONFIG_OPTIONS } from "../../src/cli/configArgs.js";
+import { formatOptions } from "../../src/cli/commandHelp.js";
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -91,11 +92,14 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(cfg.objective.predictorHidden).toBe(512);
     expect(cfg.objective.predictorNorm).toBe("none");
     expect(cfg.objective.targetInit).toBe("reinit");
+    // BGRL's section holds BGRL's keys only (issue 16: one section per objective)
+    expect(Object.keys(cfg.objective)).toEqual(["name", "predictorHidden", "predictorNorm", "targetInit"]);
     // "derived" settings are null until an objective fills them in
-    expect(cfg.objective.tau).toBeNull();
-    expect(cfg.objective.d0).toBeNull();
-    expect(cfg.objective.projectorHidden).toBeNull();
-    expect(cfg.objective.barlowLambda).toBeNull();
+    const objective = (name: string) => resolveConfig({ set: [`objective.name=${name}`] }).objective as Record<string, unknown>;
+    expect(objective("grace").tau).toBeNull();
+    expect(objective("directclr").d0).toBeNull();
+    expect(objective("grace").projectorHidden).toBeNull();
+    expect(objective("barlow").barlowLambda).toBeNull();
     expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false, gram: "smaller" });
     expect(cfg.encoder).toEqual({
       type: "gcn",
@@ -372,6 +376,7 @@ describe("--set key=value parsing", () => {
         "encoder.layers=512,256",
         "train.epochs=12",
         "eval.normalize=false",
+        "objective.name=grace",
         "objective.tau=0.5",
         "objective.projectorHidden=null",
         "werank.perLayer=[0.1,0.2]",
@@ -384,8 +389,7 @@ describe("--set key=value parsing", () => {
     expect(cfg.encoder.layers).toEqual([512, 256]);
     expect(cfg.train.epochs).toBe(12);
     expect(cfg.eval.normalize).toBe(false);
-    expect(cfg.objective.tau).toBe(0.5);
-    expect(cfg.objective.projectorHidden).toBeNull();
+    expect(cfg.objective).toEqual({ name: "grace", tau: 0.5, projectorHidden: null });
     expect(cfg.werank.perLayer).toEqual([0.1, 0.2]);
     expect(cfg.augment.dropFeature).toEqual([0.3, 0.4]);
     expect(cfg.eval.grid).toEqual([0.5, 1, 2]);
@@ -520,10 +524,11 @@ describe("presets", () => {
     for (const name of PRESET_NAMES) expect(() => resolveConfig({ preset: name }), name).not.toThrow();
   });
 
-  it("--help of train / sweep / reproduce (CONFIG_HELP) and the README name every preset", () => {
+  it("--help of train / sweep / reproduce (--preset in CONFIG_OPTIONS) and the README name every preset", () => {
     const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const help = formatOptions(CONFIG_OPTIONS);
     for (const name of PRESET_NAMES.filter((n) => n !== "synthetic" && !n.endsWith("+werank"))) {
-      expect(CONFIG_HELP, name).toMatch(new RegExp(`[ :]${name.replace(/[-+]/g, "\\$&")}[,; (\n]`));
+      expect(help, name).toMatch(new RegExp(`[ :]${name.replace(/[-+]/g, "\\$&")}[,; (\n]`));
       expect(readme, name).toContain(`\`${name}\``);
     }
   });
@@ -790,8 +795,8 @@ describe("command-line hints", () => {
 describe("hardening: ranges and prototype keys (issue 15)", () => {
   it("out-of-range numbers are ERR_CONFIG naming the key", () => {
     for (const [set, key] of [
-      ["objective.rdmSigma=-1", "objective.rdmSigma"],
-      ["objective.rdmSigma=0", "objective.rdmSigma"],
+      ["objective.rdmSigma=-1", "invalid value -1 for 'objective.rdmSigma'"],
+      ["objective.rdmSigma=0", "invalid value 0 for 'objective.rdmSigma'"],
       ["encoder.dropout=1", "encoder.dropout"],
       ["augment.featureDropout=1", "augment.featureDropout"],
       ["eval.trainFraction=0", "eval.trainFraction"],
@@ -799,9 +804,9 @@ describe("hardening: ranges and prototype keys (issue 15)", () => {
       ["augment.dropEdge=[1.5,0]", "augment.dropEdge.0"],
       ["ema.momentum=1.5", "ema.momentum"],
     ] as const) {
-      configErrorOf(() => resolveConfig({ set: [set] }), key);
+      configErrorOf(() => resolveConfig({ set: ["objective.name=rdm", set] }), key);
     }
-    expect(resolveConfig({ set: ["objective.rdmSigma=0.5", "encoder.dropout=0.5", "eval.valFraction=0"] }).objective.rdmSigma).toBe(0.5);
+    expect(resolveConfig({ set: ["objective.name=rdm", "objective.rdmSigma=0.5", "encoder.dropout=0.5", "eval.valFraction=0"] }).objective.rdmSigma).toBe(0.5);
   });
 
   it("__proto__, constructor and prototype are unknown keys at every level, in files and overrides", () => {

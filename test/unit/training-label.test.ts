@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { collectSweep, ConfigError, describeRegularizers, planSweep, resolveConfig, runSlug, saveSweep, trainingLabel, werankEnabled } from "../../src/index.js";
+import { collectSweep, ConfigError, planSweep, resolveConfig, saveSweep, trainingLabel } from "../../src/index.js";
+import { describeRegularizers, runSlug, werankEnabled } from "../../src/experiment/trainingLabel.js";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-label-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -20,7 +21,16 @@ describe("labels come from the resolved regularizers", () => {
       weights: { "encoder.a.weight": 0.5, "encoder.b.weight": 0.01 },
       squared: false,
       gram: "smaller",
+      scale: "none",
     });
+  });
+
+  it("werank.scale=width is a checked key and shows in the label as alpha / width", () => {
+    const cfg = resolveConfig({ set: ["werank.alpha=0.1", "werank.scale=width"] });
+    expect(cfg.werank.scale).toBe("width");
+    expect(trainingLabel(cfg)).toBe("bgrl + WERank (encoder, alpha 0.1 / width, gram smaller)");
+    expect(resolveConfig({}).werank.scale).toBe("none");
+    expect(() => resolveConfig({ set: ["werank.scale=depth"] })).toThrow(ConfigError);
   });
 
   it("names the layer set, squared, Gram choice and the embedding regularizers with their tensor; plain runs stay plain", () => {

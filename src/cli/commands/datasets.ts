@@ -1,23 +1,12 @@
-import { ConfigError } from "../../errors.js";
 import { listDatasets, resolveDataDir } from "../../data/datasetRegistry.js";
 import { type DatasetSummary, summarizeDataset } from "../../data/loadDataset.js";
+import { parseCommandArgs, type OptionSpec } from "../args.js";
 import type { Command } from "../command.js";
 
-function parseArgs(args: string[]): { dataDir?: string; json: boolean } {
-  let dataDir: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--json") json = true;
-    else if (a === "--data-dir") {
-      const v = args[++i];
-      if (v === undefined || v.startsWith("--")) throw new ConfigError("Expected a folder after --data-dir but received nothing");
-      dataDir = v;
-    } else if (a.startsWith("--data-dir=")) dataDir = a.slice("--data-dir=".length);
-    else throw new ConfigError(`Unknown option '${a}' for 'datasets'. Valid options: --data-dir DIR, --json`);
-  }
-  return dataDir !== undefined ? { dataDir, json } : { json };
-}
+const OPTIONS: OptionSpec = {
+  "data-dir": { type: "string", arg: "DIR", help: "the data directory (default: WERANK_DATA_DIR, else ./data)" },
+  json: { type: "boolean", help: "one JSON object per dataset per line" },
+};
 
 function fmt(n: number | undefined): string {
   return n === undefined ? "" : n.toLocaleString("en-US");
@@ -26,6 +15,7 @@ function fmt(n: number | undefined): string {
 export const datasetsCommand: Command = {
   name: "datasets",
   summary: "list the known datasets, whether their files are present, and their sizes",
+  options: OPTIONS,
   help: `werank-native datasets [--data-dir DIR] [--json]
 
 Lists every dataset name werank-native knows (cora, citeseer, amazon-computers, amazon-photo,
@@ -44,8 +34,9 @@ Examples:
   werank-native datasets --data-dir ../shared/data
   werank-native datasets --json | jq 'select(.found)'`,
   async run(args) {
-    const { dataDir, json } = parseArgs(args);
-    const dir = resolveDataDir(dataDir);
+    const p = parseCommandArgs("datasets", args, OPTIONS);
+    const json = p.values.json === true;
+    const dir = resolveDataDir(p.values["data-dir"] as string | undefined);
     const rows: DatasetSummary[] = [];
     for (const d of listDatasets()) {
       const s = await summarizeDataset(d.name, { dataDir: dir });

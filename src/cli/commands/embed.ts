@@ -1,19 +1,19 @@
 import path from "node:path";
 import { ConfigError } from "../../errors.js";
 import { embedRun } from "../../experiment/embedRun.js";
-import { parseCommandArgs } from "../args.js";
+import { CHECKPOINT_OPTIONS, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  out: { type: "string", short: "o" },
-  checkpoint: { type: "string" },
-  json: { type: "boolean" },
-  "data-dir": { type: "string" },
+  out: { type: "string", short: "o", arg: "FILE.npy", help: "the .npy file to write (required)" },
+  ...CHECKPOINT_OPTIONS,
+  json: { type: "boolean", help: 'print { "out", "shape", "checkpoint", "epoch" } as one JSON object' },
 } as const;
 
 export const embedCommand: Command = {
   name: "embed",
   summary: "write a checkpoint's node embeddings as a NumPy .npy file (float32 [N, d])",
+  options: OPTIONS,
   help: `werank-native embed RUN_DIR --out FILE.npy [--checkpoint NAME] [--data-dir DIR] [--json]
 werank-native embed RUN_DIR/checkpoints/NAME --out FILE.npy
 
@@ -23,8 +23,6 @@ frozen encoder on the run's dataset and writes its node representations — the 
 own tools, e.g. BGRL's evaluation in Python:
 
   X = numpy.load("cora.npy")   # then bgrl/logistic_regression_eval.py's fit_logistic_regression(X, y)
-
---json prints { "out", "shape", "checkpoint", "epoch" } as one JSON object.
 
 Examples:
   werank-native embed runs/bgrl-cora-20261122-101500 --out cora.npy

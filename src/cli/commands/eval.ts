@@ -3,22 +3,22 @@ import { ConfigError } from "../../errors.js";
 import { readConfigFile, resolveConfig } from "../../experiment/resolveConfig.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { locateCheckpoint } from "../../experiment/locateCheckpoint.js";
-import { Trainer } from "../../train/Trainer.js";
+import { RunModel } from "../../experiment/RunModel.js";
 import { atomicWriteJson } from "../../util/atomicWrite.js";
-import { parseCommandArgs } from "../args.js";
+import { CHECKPOINT_OPTIONS, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  checkpoint: { type: "string" },
-  protocol: { type: "string" },
-  set: { type: "string", multiple: true },
-  json: { type: "boolean" },
-  "data-dir": { type: "string" },
+  ...CHECKPOINT_OPTIONS,
+  protocol: { type: "string", arg: "random|public|bgrl|grace", help: "the probe protocol (= --set eval.protocol=...; bgrl = BGRL's own evaluation code)" },
+  set: { type: "string", multiple: true, arg: "eval.KEY=VALUE", help: "change the probe protocol (eval.* keys only)" },
+  json: { type: "boolean", help: "one JSON object on stdout instead of the text (probe.mean = the test accuracy)" },
 } as const;
 
 export const evalCommand: Command = {
   name: "eval",
   summary: "evaluate a checkpoint: linear probe and collapse diagnostics",
+  options: OPTIONS,
   help: `werank-native eval RUN_DIR [--checkpoint NAME] [--protocol random|public|bgrl|grace] [--set eval.KEY=VALUE ...] [--json]
 werank-native eval RUN_DIR/checkpoints/NAME
 
@@ -46,16 +46,16 @@ Examples:
     const base = readConfigFile(path.join(runDir, "config.json"));
     const config = resolveConfig({ overrides: base as never, set, flags: p.values["data-dir"] ? { "data-dir": p.values["data-dir"] } : {} });
     const graph = await loadGraphForConfig(config);
-    const trainer = new Trainer({ config, graph, resumeFrom: checkpoint });
+    const model = RunModel.load(config, graph, checkpoint);
     try {
       const t0 = Date.now();
-      const probe = trainer.evaluate();
-      const diagnostics = trainer.diagnostics();
+      const probe = model.evaluate();
+      const diagnostics = model.diagnostics();
       const result = {
         type: "eval",
         runDir,
         checkpoint: path.basename(checkpoint),
-        epoch: trainer.epoch,
+        epoch: model.epoch,
         probe: { mean: probe.mean, std: probe.std, splits: probe.splits.length, protocol: config.eval.protocol, solver: probe.solver, converged: probe.converged, perSplit: probe.splits.map((s) => ({ split: s.split, bestC: s.bestC, test: s.test })) },
         effectiveRank: {
           representation: diagnostics.representations.online?.effectiveRank ?? null,
@@ -71,7 +71,7 @@ Examples:
       if (p.values.json) process.stdout.write(JSON.stringify(result) + "\n");
       else {
         process.stdout.write(
-          `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${trainer.epoch})\n` +
+          `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${model.epoch})\n` +
             `  linear probe accuracy  ${(100 * probe.mean).toFixed(2)} ± ${(100 * probe.std).toFixed(2)} %  (${probe.splits.length} ${config.eval.protocol} splits, ${probe.solver})\n` +
             `  effective rank         representation ${result.effectiveRank.representation?.toFixed(1)}, embedding ${result.effectiveRank.embedding?.toFixed(1)}\n` +
             (diagnostics.rankDifferential.embeddings !== null ? `  rank differential      ${diagnostics.rankDifferential.embeddings.toFixed(2)} (erank target - erank online embedding)\n` : "") +
@@ -81,7 +81,7 @@ Examples:
       }
       return EXIT.ok;
     } finally {
-      trainer.dispose();
+      model.dispose();
     }
   },
 };

@@ -17,11 +17,16 @@ import { numberFlag, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 
-const OPTIONS = { ...CONFIG_OPTIONS, seeds: { type: "string" }, json: { type: "boolean" } } as const;
+const OPTIONS = {
+  ...CONFIG_OPTIONS,
+  seeds: { type: "string", arg: "N", help: "model seeds train.seed = 0..N-1 (default 1)" },
+  json: { type: "boolean", help: "JSONL events (with their seed) and a final result object on stdout" },
+} as const;
 
 export const reproduceCommand: Command = {
   name: "reproduce",
   summary: "run a published BGRL or GRACE setting over seeds and print ours beside the published numbers",
+  options: OPTIONS,
   help: `werank-native reproduce bgrl --dataset NAME [--werank ALPHA] [--no-augment] [--seeds N] [config options]
 werank-native reproduce grace --dataset cora|citeseer|pubmed [--werank ALPHA] [--seeds N] [config options]
 

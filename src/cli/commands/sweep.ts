@@ -7,41 +7,44 @@ import { numberFlag, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 
+const SLURM = "Slurm (--executor slurm; default: the config's slurm section)";
+
 const OPTIONS = {
   ...CONFIG_OPTIONS,
-  grid: { type: "string", multiple: true },
-  seeds: { type: "string" },
-  executor: { type: "string" },
-  parallel: { type: "string" },
-  dir: { type: "string" },
-  "dry-run": { type: "boolean" },
-  partition: { type: "string" },
-  time: { type: "string" },
-  gpus: { type: "string" },
-  mem: { type: "string" },
-  "cpus-per-task": { type: "string" },
-  account: { type: "string" },
-  "run-trial": { type: "string" },
+  grid: {
+    type: "string",
+    multiple: true,
+    arg: "KEY=V1,V2",
+    help: "a config key (short names such as werank, lr, epochs work) and its values;\nJSON lists for array values: --grid 'augment.dropEdge=[[0,0],[0.2,0.2]]'",
+  },
+  seeds: { type: "string", arg: "N", help: "seeds per configuration (default 1)" },
+  executor: {
+    type: "string",
+    arg: "local|slurm",
+    help: "local (default): run trials as child processes, --parallel N at a time;\nslurm: write SWEEP_DIR/slurm/job.sh (a job array, task i = trial i), submit it\nwith sbatch and print the job id",
+  },
+  parallel: { type: "string", arg: "N", help: "trials at a time (local), or the job array's concurrency limit (slurm)" },
+  dir: { type: "string", arg: "SWEEP_DIR", help: "where the plan and trials go (default: sweeps/<timestamp>)" },
+  "dry-run": { type: "boolean", help: "print the trials (local) or the job script (slurm); write and run nothing" },
+  partition: { type: "string", arg: "P", help: "sbatch --partition", group: SLURM },
+  time: { type: "string", arg: "HH:MM:SS", help: "sbatch --time per trial", group: SLURM },
+  gpus: { type: "string", arg: "N", help: "GPUs per trial", group: SLURM },
+  mem: { type: "string", arg: "SIZE", help: "memory per trial, e.g. 16G", group: SLURM },
+  "cpus-per-task": { type: "string", arg: "N", help: "CPUs per trial (also its WERANK_NUM_THREADS)", group: SLURM },
+  account: { type: "string", arg: "A", help: "sbatch --account", group: SLURM },
+  "run-trial": { type: "string", arg: "SWEEP_DIR", help: "--run-trial SWEEP_DIR INDEX runs trial INDEX here (what each array task runs)", group: SLURM },
 } as const;
 
 export const sweepCommand: Command = {
   name: "sweep",
   summary: "expand a grid x seeds into trials and run them locally or as a Slurm job array",
+  options: OPTIONS,
   help: `werank-native sweep [config options] --grid KEY=V1,V2,... [--grid ...] [--seeds N]
                      [--executor local|slurm] [--parallel N] [--dir SWEEP_DIR] [--dry-run]
                      [--partition P] [--time HH:MM:SS] [--gpus N] [--mem 16G] [--cpus-per-task N] [--account A]
 
 Each combination of grid values and seed (train.seed = 0..N-1) is a trial with its own run directory
 under SWEEP_DIR/trials/. The plan is saved in SWEEP_DIR/sweep.json; aggregate with 'werank-native collect'.
-
-  --grid KEY=V1,V2      a config key (short names such as werank, lr, epochs work) and its values;
-                        JSON lists for array values: --grid 'augment.dropEdge=[[0,0],[0.2,0.2]]'
-  --seeds N             seeds per configuration (default 1)
-  --executor local      run trials as child processes, --parallel N at a time (default 1)
-  --executor slurm      write SWEEP_DIR/slurm/job.sh (a job array, task i = trial i), submit it with
-                        sbatch and print the job id; partition/time/gpus/mem come from these flags
-                        or the config's slurm section
-  --dry-run             print the trials (local) or the job script (slurm); write and run nothing
 
 ${CONFIG_HELP}
 

@@ -17,28 +17,36 @@ import { numberFlag, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 
 const OPTIONS = {
-  objective: { type: "string" },
-  layers: { type: "string" },
-  k: { type: "string" },
-  "sweep-k": { type: "string" },
-  werank: { type: "string" },
-  epochs: { type: "string" },
-  seed: { type: "string" },
-  out: { type: "string" },
-  json: { type: "boolean" },
-  lr: { type: "string" },
-  optimizer: { type: "string" },
-  batch: { type: "string" },
-  samples: { type: "string" },
-  "aug-dims": { type: "string" },
-  init: { type: "string" },
-  similarity: { type: "string" },
-  tau: { type: "string" },
-  d0: { type: "string" },
-  ema: { type: "string" },
-  threshold: { type: "string" },
-  "log-every": { type: "string" },
-  threads: { type: "string" },
+  objective: {
+    type: "string",
+    arg: "NAME",
+    help: "infonce (symmetric InfoNCE on z), directclr (InfoNCE on z[:, :d0], no projector),\nema (BYOL: linear predictor + EMA target), simsiam (predictor + stop-gradient),\nvicreg (25/25/1) (default infonce)",
+  },
+  layers: { type: "string", arg: "1|2", help: "weight matrices (default 1)" },
+  k: { type: "string", arg: "K", help: "augmentation amplitude: noise std on the augmented dims (default 0.1)" },
+  "sweep-k": { type: "string", arg: "K1,K2,...", help: "several amplitudes, one model each; draws spectrum-vs-k.svg" },
+  werank: { type: "string", arg: "ALPHA", help: "WERank alpha: sum_l alpha ||W_l^T W_l - I||_F; > 0 trains every k both without\nand with WERank (default 0)" },
+  epochs: { type: "string", arg: "N", help: "default 20 (78 steps each)" },
+  seed: { type: "string", arg: "S", help: "data and initialization seed (default 0)" },
+  out: { type: "string", arg: "DIR", help: "output folder (default runs/toy-<objective>-<layers>l-<timestamp>)" },
+  json: { type: "boolean", help: "print only JSONL events on stdout, then one summary line" },
+  lr: { type: "string", arg: "LR", help: "learning rate (default 0.1; vicreg 0.01)" },
+  optimizer: { type: "string", arg: "sgd|adam", help: "default sgd" },
+  batch: { type: "string", arg: "N", help: "batch size (default 128)" },
+  samples: { type: "string", arg: "N", help: "training samples (default 10000)" },
+  "aug-dims": { type: "string", arg: "N", help: "augmented input dims, the last ones (default 8; 16 = isotropic noise)" },
+  init: { type: "string", arg: "uniform|spectrum", help: "uniform (torch.nn.Linear) or spectrum (singular values exp(-0.35 i), the\nofficial two-layer init) (default uniform)" },
+  similarity: {
+    type: "string",
+    arg: "cosine|l2|dot",
+    help: "InfoNCE form: cosine (SimCLR, tau 0.1), l2 (the paper's Eqn. 2, tau 1), dot\n(official toy scripts, tau 0.1) (default cosine)",
+  },
+  tau: { type: "string", arg: "T", help: "InfoNCE temperature (default: by --similarity)" },
+  d0: { type: "string", arg: "N", help: "directclr: the embedding dims the loss sees (default 8)" },
+  ema: { type: "string", arg: "M", help: "ema: target momentum (default 0.99)" },
+  threshold: { type: "string", arg: "T", help: "relative threshold of the vanishing counts (default 1e-3)" },
+  "log-every": { type: "string", arg: "N", help: "log spectra every N epochs (default 1)" },
+  threads: { type: "string", arg: "N", help: "LibTorch threads (default: WERANK_NUM_THREADS, else all cores)" },
 } as const;
 
 function choice<T extends string>(what: string, v: unknown, choices: readonly T[]): T | undefined {
@@ -58,11 +66,8 @@ const fmt = (v: number): string => (v === 0 ? "0" : Math.abs(v) >= 0.01 && Math.
 export const toyCommand: Command = {
   name: "toy",
   summary: "linear toy models of dimensional collapse under augmentation strength k, with and without WERank",
-  help: `werank-native toy --objective infonce|directclr|ema|simsiam|vicreg --layers 1|2 --k K --werank ALPHA
-                   [--epochs N] [--seed S] [--out DIR] [--json] [--sweep-k K1,K2,...]
-                   [--lr LR] [--optimizer sgd|adam] [--batch 128] [--samples 10000] [--aug-dims 8]
-                   [--init uniform|spectrum] [--similarity cosine|l2|dot] [--tau T] [--d0 8] [--ema 0.99]
-                   [--threshold 1e-3] [--log-every 1] [--threads N]
+  options: OPTIONS,
+  help: `werank-native toy [--objective NAME] [--layers 1|2] [--k K | --sweep-k K1,K2,...] [--werank ALPHA] [options]
 
 The linear toy setting of Jing et al. (ICLR 2022) and WERank: inputs x ~ N(0, I_16) (10000 fixed
 samples), views x + k * noise on the last --aug-dims input dimensions (noise ~ N(0, I), one draw
@@ -70,25 +75,6 @@ per view), 16 x 16 bias-free weights (z = W1 x, or z = W2 W1 x), plain SGD. One 
 over the samples in batches of --batch. Logs the singular values of every weight matrix and of the
 embedding covariance (clean evaluation set, 1000 samples) at initialization and every --log-every
 epochs.
-
-  --objective     infonce (symmetric InfoNCE on z), directclr (InfoNCE on z[:, :d0], no projector),
-                  ema (BYOL: linear predictor + EMA target), simsiam (predictor + stop-gradient),
-                  vicreg (25/25/1)                                         (default infonce)
-  --layers        weight matrices (default 1)
-  --k             augmentation amplitude: noise std on the augmented dims (default 0.1)
-  --sweep-k       several amplitudes, one model each; draws spectrum-vs-k.svg
-  --werank        WERank alpha: sum_l alpha ||W_l^T W_l - I||_F; > 0 trains every k both without
-                  and with WERank (default 0)
-  --epochs        default 20 (78 steps each)
-  --lr            SGD learning rate (default 0.1; vicreg 0.01)
-  --similarity    InfoNCE form: cosine (SimCLR, tau 0.1), l2 (the paper's Eqn. 2, tau 1), dot
-                  (official toy scripts, tau 0.1)                          (default cosine)
-  --init          uniform (torch.nn.Linear) or spectrum (singular values exp(-0.35 i), the
-                  official two-layer init)                                 (default uniform)
-  --aug-dims      augmented input dims, the last ones (default 8; 16 = isotropic noise)
-  --threshold     relative threshold of the vanishing counts (default 1e-3)
-  --out           output folder (default runs/toy-<objective>-<layers>l-<timestamp>)
-  --json          print only JSONL events on stdout, then one summary line
 
 Output: toy.jsonl, summary.json (final singular values per layer, vanishing counts, effective
 ranks, alignment) and SVG figures: spectrum-vs-k.svg, spectra-training.svg, alignment.svg.

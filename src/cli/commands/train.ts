@@ -8,8 +8,9 @@ import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
-import { info, type MatmulPrecision } from "../../runtime.js";
-import { resolveDevice, Trainer, type TrainSummary } from "../../train/Trainer.js";
+import { info, resolveDevice, type MatmulPrecision } from "../../runtime.js";
+import { referenceBlasWarning } from "../../blasInfo.js";
+import { Trainer, type TrainSummary } from "../../train/Trainer.js";
 import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
 import { trainingSchedule } from "../../train/trainingSchedule.js";
 import { zeros } from "../../tensor/creation.js";
@@ -21,11 +22,11 @@ import { TrainProgress } from "../trainProgress.js";
 
 const OPTIONS = {
   ...CONFIG_OPTIONS,
-  json: { type: "boolean" },
-  "run-dir": { type: "string" },
-  resume: { type: "string" },
-  overwrite: { type: "boolean" },
-  "print-config": { type: "boolean" },
+  json: { type: "boolean", help: 'JSONL events on stdout, ending with one {"type":"summary", ...} line' },
+  "run-dir": { type: "string", arg: "DIR", help: "write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be empty or new" },
+  overwrite: { type: "boolean", help: "with --run-dir: remove the outputs of an earlier run in DIR first" },
+  resume: { type: "string", arg: "RUN_DIR", help: "continue an interrupted run from its newest complete checkpoint (same trajectory)" },
+  "print-config": { type: "boolean", help: "print the resolved configuration (every key, defaults filled in) as YAML and exit" },
 } as const;
 
 /** The newest complete checkpoint of a run, by the epoch recorded inside (see runCheckpoints.ts). */
@@ -61,6 +62,7 @@ function printSummary(s: TrainSummary): void {
 export const trainCommand: Command = {
   name: "train",
   summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
+  options: OPTIONS,
   help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR]
 
 Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
@@ -68,13 +70,6 @@ under two minutes on two cores), then evaluates the frozen encoder with the line
 computes collapse diagnostics and writes a run directory:
   config.json (resolved config)   env.json (versions, device, git sha, data provenance)
   metrics.jsonl   spectra.jsonl   checkpoints/*.safetensors (+ .json)   summary.json   report.html
-
-  --json            JSONL events on stdout, ending with one {"type":"summary", ...} line
-  --run-dir DIR     write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be
-                    empty or new
-  --overwrite       with --run-dir: remove the outputs of an earlier run in DIR first
-  --resume RUN_DIR  continue an interrupted run from its newest complete checkpoint (same trajectory)
-  --print-config    print the resolved configuration (every key, defaults filled in) as YAML and exit
 Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C quits at once with code 131 (no
 new checkpoint: --resume continues from the newest complete one).
 
@@ -104,6 +99,7 @@ Examples:
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
     }
+    warnIfReferenceBlas();
     // Check the device and load (and validate) the data before creating anything: a GPU that is not
     // there or a bad dataset leaves no half-written run directory.
     const device = resolveDevice(config.train.device);
@@ -181,4 +177,10 @@ function precisionNote(p: MatmulPrecision, device: string): string {
   if (device !== "cpu") return `, TF32 products (matmul precision ${p})`;
   if (p === "high") return ", float32 products (matmul precision high changes only CUDA)";
   return info().bf16Matmul ? ", bfloat16 products (matmul precision medium)" : ", float32 products (this CPU has no native bfloat16)";
+}
+
+/** On stderr (stdout may be JSONL): LibTorch on the reference BLAS trains about 25x slower (issue 14). */
+function warnIfReferenceBlas(): void {
+  const w = referenceBlasWarning();
+  if (w) process.stderr.write(`warning: ${w}\n`);
 }

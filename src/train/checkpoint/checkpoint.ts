@@ -144,7 +144,7 @@ export function readCheckpointSidecar(file: string): CheckpointSidecar {
 }
 
 /** The bytes of a tensor file after checking it against its sidecar: regular file, size (before reading), SHA-256. */
-function checkTensorFile(tensorsFile: string, side: CheckpointSidecar, sidecarName: string): Buffer {
+function checkTensorFile(tensorsFile: string, side: CheckpointSidecar, sidecarName: string): Uint8Array {
   const st = assertRegularFile(tensorsFile, { what: "checkpoint tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
   // The size is compared before reading, so a wrong file is never read into memory.
   const mismatch = (got: string): DataError =>

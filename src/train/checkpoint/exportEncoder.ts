@@ -18,6 +18,7 @@ import path from "node:path";
 import { ConfigError, DataError } from "../../errors.js";
 import type { Tensor } from "../../tensor/Tensor.js";
 import { checkpointFiles, loadCheckpoint, unprefixed } from "./checkpoint.js";
+import { listCheckpoints } from "./runCheckpoints.js";
 import { writeSafetensors } from "./safetensors.js";
 
 /** The checkpoint tensors of the online encoder start with this. */
@@ -45,7 +46,7 @@ function checkpointOf(target: string, name: string | undefined): { runDir: strin
   if (!fs.existsSync(dir)) throw new ConfigError(`export: ${target} is neither a run directory (no checkpoints/ folder) nor a checkpoint`);
   const ck = path.join(dir, name ?? "final");
   if (!fs.existsSync(checkpointFiles(ck).tensors)) {
-    const have = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".safetensors")).map((f) => f.slice(0, -".safetensors".length)) : [];
+    const have = listCheckpoints(abs).map((c) => path.basename(c));
     throw new ConfigError(`export: no checkpoint '${name ?? "final"}' in ${dir} (available: ${have.join(", ") || "none"})`);
   }
   return { runDir: abs, base: ck };

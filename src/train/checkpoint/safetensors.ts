@@ -128,8 +128,8 @@ function tensorBytes(t: Tensor): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** The complete file contents for `tensors` (and optional string `metadata`). */
-export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata?: Readonly<Record<string, string>>): Buffer {
+/** The complete file contents for `tensors` (and optional string `metadata`); a Buffer under Node, declared as Uint8Array so the types need no Node types. */
+export function encodeSafetensors(tensors: Readonly<Record<string, Tensor>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const { header, items } = prepare(tensors, metadata);
   return Buffer.concat([header, ...items.map((it) => tensorBytes(it.tensor))]);
 }
@@ -276,6 +276,6 @@ export function readSafetensors(file: string): { tensors: Record<string, Tensor>
 export const MAX_TENSOR_FILE_BYTES = 2 ** 32;
 
 /** The bytes of a .safetensors file: regular files only (a FIFO would block, /dev/zero never end), ERR_IO when unreadable. */
-export function readTensorFile(file: string): Buffer {
+export function readTensorFile(file: string): Uint8Array {
   return readRegularFile(file, { what: "tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
 }

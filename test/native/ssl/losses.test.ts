@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  barlowTwinsLoss, bgrlLoss, directclrLoss, filterOnline, filterTarget, graceLoss, infoNCE, manualSeed,
+  barlowTwinsLoss, bgrlLoss, directclrLoss, graceLoss, infoNCE, manualSeed,
   randn, simsiamLoss, tensor, tidy, vicregLoss, type Tensor,
 } from "../../../src/index.js";
+import { filterOnline, filterTarget } from "../../../src/ssl/rdm.js";
 import { gradCheck } from "../../helpers/denseGraph.js";
 import { expectClose, flat, mat, matmulHost, transposeHost, expectNoLeaks } from "../../helpers/expect.js";
 

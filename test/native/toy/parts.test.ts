@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  alignment, covarianceSpectrum, directclrLoss, effectiveRank, manualSeed, nativeCalls, pairLogits, randn, singularValues, tensor, tidy,
+  alignment, covarianceSpectrum, directclrLoss, effectiveRank, manualSeed, nativeCalls, randn, singularValues, tensor, tidy,
   TOY_OBJECTIVES, toyInfoNCE, trainToy, ToyData, ToyLinear, toyWeight, toyWerank, vanishingCount, zeros, type Tensor,
 } from "../../../src/index.js";
+import { pairLogits } from "../../../src/toy/toyInfoNCE.js";
 import { gradCheck } from "../../helpers/denseGraph.js";
 import { errorText, expectClose, expectNoLeaks, flat, mat } from "../../helpers/expect.js";
 

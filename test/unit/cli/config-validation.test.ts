@@ -40,7 +40,8 @@ describe("negative numbers on the command line", () => {
 
   it("are accepted where the key allows them", () => {
     expect(parseCommandArgs("t", ["--x", "-2"], { x: { type: "string" } }).values.x).toBe("-2");
-    expect(fromArgs(["--set", "objective.rdmSigma=-0.5"]).objective.rdmSigma).toBe(-0.5);
+    // `--set KEY=-0.5` reaches validation as the value -0.5 (rdmSigma must be > 0 since issue 15's ranges)
+    expect(refusal(() => fromArgs(["--objective", "rdm", "--set", "objective.rdmSigma=-0.5"]))).toContain("invalid value -0.5 for 'objective.rdmSigma'");
   });
 });
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectSweep } from "../../../src/experiment/collect.js";
-import { pairedDifference, studentTCdf, studentTQuantile } from "../../../src/experiment/pairedDifference.js";
+import { pairedDifference, studentTCdf, studentTQuantile } from "../../../src/metrics/pairedDifference.js";
 import { CLI, ensureDist } from "../../helpers/dist.js";
 
 describe("Student's t", () => {
