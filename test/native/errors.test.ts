@@ -4,10 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  AdamW, crossEntropy, DeviceError, DeviceGraph, DisposedError, DTypeError, Generator, IndexError, info, loadNative, memory, ones, randn,
+  AdamW, crossEntropy, DeviceError, DeviceGraph, DisposedError, DTypeError, Generator, IndexError, info, memory, ones, randn,
   ShapeError, tensor, tidy, WerankError, zeros,
 } from "../../src/index.js";
-import type { GeneratorHandle, GraphHandle, OptimizerHandle, TensorHandle } from "../../src/native/addon.js";
+import { type GeneratorHandle, type GraphHandle, loadNative, type OptimizerHandle, type TensorHandle } from "../../src/native/addon.js";
 import { expectError } from "../helpers/native.js";
 
 let base = 0;
