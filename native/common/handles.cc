@@ -31,22 +31,24 @@ Handles::Slot& Handles::claim(HandleKind k) {
     slots_.back().index = slot;
   }
   Slot& s = slots_[slot];
-  s.kind = k;
+  s.tag = (s.tag & kGenMask) | (static_cast<uint32_t>(k) << kGenBits);
   ++live_[static_cast<size_t>(k)];
   return s;
 }
 
 void Handles::release(int32_t h, HandleKind k) {
-  const Slot* found = find(h);
-  if (found == nullptr) return;
-  if (found->kind != k) wrong(h, k);
-  Slot& s = slots_[found->index];
+  const uint32_t slot = static_cast<uint32_t>(h) & kSlotMask;
+  if (h < 0 || slot >= slots_.size()) return;
+  Slot& s = slots_[slot];
+  if (s.tag != tag_of(h, k)) {
+    if (find(h) != nullptr) wrong(h, k);  // live, another kind
+    return;                               // freed already: dispose() is idempotent
+  }
   // The contents are destroyed at the end, once the slot is consistent (a destructor may free handles).
   at::Tensor t = std::move(s.tensor);
-  std::shared_ptr<void> o = std::move(s.object);
-  s.kind = HandleKind::Free;
-  s.gen = (s.gen + 1) & kGenMask;
-  free_.push_back(s.index);
+  std::shared_ptr<void> o = k == HandleKind::Tensor ? nullptr : std::move(s.object);
+  s.tag = (s.tag + 1) & kGenMask;  // next generation, kind Free
+  free_.push_back(slot);
   --live_[static_cast<size_t>(k)];
 }
 
@@ -56,7 +58,7 @@ static const char* article(HandleKind k) { return k == HandleKind::Optimizer ? "
 void Handles::wrong(int32_t h, HandleKind expected) const {
   const Slot* s = find(h);
   if (s != nullptr)
-    fail("ERR_ARGUMENT", "Expected ", article(expected), kind_name(expected), " handle but received ", article(s->kind), kind_name(s->kind),
+    fail("ERR_ARGUMENT", "Expected ", article(expected), kind_name(expected), " handle but received ", article(kind_of(*s)), kind_name(kind_of(*s)),
          " handle: pass the ", kind_name(expected), " itself");
   if (expected == HandleKind::Tensor)
     fail("ERR_DISPOSED",

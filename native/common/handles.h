@@ -27,7 +27,7 @@ class Handles {
   static constexpr int32_t kNone = -1;
   static constexpr int kSlotBits = 20;
   static constexpr uint32_t kSlotMask = (1u << kSlotBits) - 1;
-  static constexpr uint32_t kGenMask = (1u << 11) - 1;
+  static constexpr uint32_t kGenMask = (1u << 11) - 1;  // 2^kGenBits - 1
 
   static Handles& instance();
 
@@ -43,20 +43,21 @@ class Handles {
   }
   /// The tensor behind `h`: ERR_DISPOSED when freed, ERR_ARGUMENT when it holds another kind.
   const at::Tensor& get(int32_t h) const {
-    const Slot* s = find(h);
-    if (s == nullptr || s->kind != HandleKind::Tensor) wrong(h, HandleKind::Tensor);
-    return s->tensor;
+    const uint32_t slot = static_cast<uint32_t>(h) & kSlotMask;
+    // One compare tests generation and kind together (the per-op cost, DESIGN D3).
+    if (h < 0 || slot >= slots_.size() || slots_[slot].tag != tag_of(h, HandleKind::Tensor)) wrong(h, HandleKind::Tensor);
+    return slots_[slot].tensor;
   }
   /// The object of kind `k` behind `h` (same errors as get()).
   const std::shared_ptr<void>& object(int32_t h, HandleKind k) const {
-    const Slot* s = find(h);
-    if (s == nullptr || s->kind != k) wrong(h, k);
-    return s->object;
+    const uint32_t slot = static_cast<uint32_t>(h) & kSlotMask;
+    if (h < 0 || slot >= slots_.size() || slots_[slot].tag != tag_of(h, k)) wrong(h, k);
+    return slots_[slot].object;
   }
   /// Live and of kind `k`.
   bool valid(int32_t h, HandleKind k = HandleKind::Tensor) const {
-    const Slot* s = find(h);
-    return s != nullptr && s->kind == k;
+    const uint32_t slot = static_cast<uint32_t>(h) & kSlotMask;
+    return h >= 0 && slot < slots_.size() && slots_[slot].tag == tag_of(h, k);
   }
   /// Frees a handle of kind `k`; freeing an already-freed handle is a no-op (dispose() is idempotent),
   /// freeing a live handle of another kind is ERR_ARGUMENT.
@@ -67,31 +68,37 @@ class Handles {
   template <typename F>
   void for_each(F&& f) const {
     for (const auto& s : slots_)
-      if (s.kind == HandleKind::Tensor) f(s.tensor);
+      if (kind_of(s) == HandleKind::Tensor) f(s.tensor);
   }
   /// Calls f(object) for every live object of kind `k`.
   template <typename F>
   void for_each_object(HandleKind k, F&& f) const {
     for (const auto& s : slots_)
-      if (s.kind == k) f(s.object);
+      if (kind_of(s) == k) f(s.object);
   }
 
  private:
   struct Slot {
     at::Tensor tensor;
     std::shared_ptr<void> object;
-    uint32_t gen = 0;
+    /// generation | kind << kGenBits: what a live handle to this slot must match.
+    uint32_t tag = 0;
     uint32_t index = 0;
-    HandleKind kind = HandleKind::Free;
   };
+  static constexpr int kGenBits = 11;
+  /// The tag a live slot of kind `k` has for handle `h`.
+  static uint32_t tag_of(int32_t h, HandleKind k) {
+    return ((static_cast<uint32_t>(h) >> kSlotBits) & kGenMask) | (static_cast<uint32_t>(k) << kGenBits);
+  }
+  static HandleKind kind_of(const Slot& s) { return static_cast<HandleKind>(s.tag >> kGenBits); }
+  static int32_t handle_of(const Slot& s) { return static_cast<int32_t>(((s.tag & kGenMask) << kSlotBits) | s.index); }
   /// The live slot of `h`, whatever its kind, or nullptr (negative, out of range, freed, stale).
   const Slot* find(int32_t h) const {
     const uint32_t slot = static_cast<uint32_t>(h) & kSlotMask;
     if (h < 0 || slot >= slots_.size()) return nullptr;
     const Slot& s = slots_[slot];
-    return s.gen == ((static_cast<uint32_t>(h) >> kSlotBits) & kGenMask) && s.kind != HandleKind::Free ? &s : nullptr;
+    return (s.tag & kGenMask) == ((static_cast<uint32_t>(h) >> kSlotBits) & kGenMask) && kind_of(s) != HandleKind::Free ? &s : nullptr;
   }
-  static int32_t handle_of(const Slot& s) { return static_cast<int32_t>((s.gen << kSlotBits) | s.index); }
   Slot& claim(HandleKind k);
   [[noreturn]] void wrong(int32_t h, HandleKind expected) const;
   std::vector<Slot> slots_;

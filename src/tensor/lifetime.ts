@@ -9,7 +9,7 @@
  * which cost more than the op itself (scripts/bench/dispatch.mjs, "dispose() each op"). The pending
  * list holds them strongly only until the flush, so an undisposed tensor is still freed after GC.
  */
-import { N, NO_TENSOR, type TensorHandle } from "../native/addon.js";
+import { N, type TensorHandle } from "../native/addon.js";
 
 /** What the lifetime machinery needs of a tensor. */
 export interface Tracked {
@@ -72,5 +72,5 @@ export function free(t: Tracked): void {
   if (t._reg === 2) registry.unregister(t);
   t._reg = 0; // a pending entry is skipped by the next flush
   N.dispose(t._h);
-  t._h = NO_TENSOR;
+  t._h = -1 as TensorHandle; // a literal: dispose() is on the per-op path
 }
