@@ -38,47 +38,37 @@ void throw_js(Napi::Env env, const std::string& code, const std::string& message
   e.ThrowAsJavaScriptException();
 }
 
-static bool has(const std::string& s, const char* needle) { return s.find(needle) != std::string::npos; }
+const char* site_code(OnError site) {
+  switch (site) {
+    case OnError::Argument: return "ERR_ARGUMENT";
+    case OnError::Shape: return "ERR_SHAPE";
+    case OnError::Dtype: return "ERR_DTYPE";
+    case OnError::Device: return "ERR_DEVICE";
+    case OnError::Autograd: return "ERR_AUTOGRAD";
+  }
+  return "ERR_INTERNAL";
+}
 
-std::pair<std::string, std::string> classify_message(std::string msg, bool oom) {
-  // LibTorch appends "Exception raised from ..." frames in some builds; users get the first line.
+const char* typed_code(const c10::Error& e) {
+  if (compat::is_oom(e)) return "ERR_OUT_OF_MEMORY";
+  if (dynamic_cast<const c10::LinAlgError*>(&e) != nullptr) return "ERR_LINALG";
+  if (dynamic_cast<const c10::IndexError*>(&e) != nullptr) return "ERR_INDEX";
+  if (dynamic_cast<const c10::TypeError*>(&e) != nullptr || dynamic_cast<const c10::NotImplementedError*>(&e) != nullptr)
+    return "ERR_DTYPE";
+  if (dynamic_cast<const c10::ValueError*>(&e) != nullptr) return "ERR_ARGUMENT";
+  return nullptr;
+}
+
+std::string user_message(const std::exception& e) {
+  const auto* c = dynamic_cast<const c10::Error*>(&e);
+  std::string msg = c != nullptr ? c->what_without_backtrace() : e.what();
+  // LibTorch appends "Exception raised from ..." frames in some builds; users get what precedes them.
   if (auto p = msg.find("\nException raised from"); p != std::string::npos) msg.resize(p);
   while (!msg.empty() && std::isspace(static_cast<unsigned char>(msg.back()))) msg.pop_back();
-  std::string lower = msg;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  const char* code = "ERR_INTERNAL";
-  if (oom || has(lower, "out of memory")) code = "ERR_OUT_OF_MEMORY";
-  // A dim outside [-ndim, ndim) is a shape error, as our own checks report it (LibTorch raises
-  // c10::IndexError for it).
-  else if (has(lower, "dimension out of range")) code = "ERR_SHAPE";
-  else if (has(lower, "out of range") || has(lower, "out of bounds")) code = "ERR_INDEX";
-  else if (has(lower, "does not require grad") || has(lower, "implicitly created only for scalar") ||
-           has(lower, "backward through the graph a second time") || has(lower, "modified by an inplace operation") ||
-           has(lower, "leaf variable that requires grad"))
-    code = "ERR_AUTOGRAD";
-  else if (has(lower, "size of tensor") || has(lower, "shape") || has(lower, "cannot be multiplied") ||
-           has(lower, "dimension") || has(lower, "must match the size") || has(lower, "size mismatch") ||
-           has(lower, "expected 2d") || has(lower, "expected 3d") || has(lower, "expected 1d") || has(lower, "-d tensor") ||
-           has(lower, "number of dims") || has(lower, "is invalid for input of size") || has(lower, "batch1") ||
-           has(lower, "sizes of tensors must match"))
-    code = "ERR_SHAPE";
-  else if (has(lower, "dtype") || has(lower, "scalar type") || has(lower, "not implemented for") ||
-           has(lower, "result type") || has(lower, "floating point") || has(lower, "expected object of"))
-    code = "ERR_DTYPE";
-  else if (has(lower, "device") || has(lower, "cuda")) code = "ERR_DEVICE";
-  return {code, msg};
+  return msg;
 }
 
-std::pair<std::string, std::string> classify(const c10::Error& e) {
-  auto r = classify_message(e.what_without_backtrace(), compat::is_oom(e));
-  if (r.first == "ERR_OUT_OF_MEMORY") return r;
-  if (dynamic_cast<const c10::LinAlgError*>(&e)) r.first = "ERR_LINALG";
-  // A failed TORCH_CHECK on the arguments that no keyword placed.
-  else if (r.first == "ERR_INTERNAL") r.first = dynamic_cast<const c10::IndexError*>(&e) ? "ERR_INDEX" : "ERR_ARGUMENT";
-  return r;
-}
-
-void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e) {
+static void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e) {
   const std::string msg = e.Message();
   const bool type_error = msg.size() > 12 && msg.compare(msg.size() - 12, 12, "was expected") == 0;
   if (!type_error && msg != "Invalid argument") {
@@ -89,6 +79,25 @@ void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e) {
   std::string what = type_error ? msg.substr(0, msg.size() - 13) : std::string("a valid value");
   if (!what.empty()) what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
   throw_js(env, "ERR_ARGUMENT", cat(fn, ": expected ", what, " for an argument but received a value of another type"));
+}
+
+void throw_current(Napi::Env env, const char* fn, OnError site) {
+  try {
+    throw;
+  } catch (const Error& e) {
+    throw_js(env, e.code, e.message);
+  } catch (const c10::Error& e) {
+    const char* typed = typed_code(e);
+    throw_js(env, typed != nullptr ? typed : site_code(site), user_message(e));
+  } catch (const Napi::Error& e) {
+    rethrow_napi(env, fn, e);
+  } catch (const std::bad_alloc&) {
+    throw_js(env, "ERR_OUT_OF_MEMORY", "Out of host memory");
+  } catch (const std::exception& e) {
+    throw_js(env, site_code(site), user_message(e));
+  } catch (...) {
+    throw_js(env, "ERR_INTERNAL", cat(fn, ": an unknown native exception was raised"));
+  }
 }
 
 std::vector<int64_t> arg_dims(const Napi::CallbackInfo& info, size_t i) {

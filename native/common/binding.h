@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,42 +34,50 @@ extern uint64_t g_napi_calls;
 
 /// Throws `code`/`message` as a JS WerankError built by the factory the JS side installed.
 void throw_js(Napi::Env env, const std::string& code, const std::string& message);
-/// Maps a LibTorch error onto one of our codes and a message without C++ backtrace.
-std::pair<std::string, std::string> classify(const c10::Error& e);
-/// The same for errors LibTorch raises as plain std::exception (1.13's reshape/view throw
-/// std::runtime_error): classified by message, ERR_INTERNAL when nothing matches.
-std::pair<std::string, std::string> classify_message(std::string msg, bool oom = false);
-/// A node-addon-api error: a JS argument of the wrong type ("A number was expected") becomes
-/// ERR_ARGUMENT naming the function; a JS exception raised by a callback is rethrown as it is.
-void rethrow_napi(Napi::Env env, const char* fn, const Napi::Error& e);
 
-template <Callback F, const char* Name>
+/// The code a binding's untyped LibTorch errors get (DESIGN D4). LibTorch raises most argument errors
+/// as a plain c10::Error (a failed TORCH_CHECK; 1.13's reshape a std::runtime_error) whose message
+/// words change between versions, so the call site says what they mean: each source file declares
+/// its default with WN_ERRORS(...), a binding that differs uses WN_EXPORT_ON(name, ...). Typed errors
+/// keep their own code whatever the site: wn::Error its code, c10::OutOfMemoryError and
+/// std::bad_alloc ERR_OUT_OF_MEMORY, c10::LinAlgError ERR_LINALG, c10::IndexError ERR_INDEX,
+/// c10::TypeError and c10::NotImplementedError (a kernel missing for a dtype) ERR_DTYPE,
+/// c10::ValueError ERR_ARGUMENT.
+enum class OnError : uint8_t { Argument, Shape, Dtype, Device, Autograd };
+const char* site_code(OnError site);
+/// The code of a LibTorch error from its type, or nullptr for an untyped c10::Error.
+const char* typed_code(const c10::Error& e);
+/// The message of any exception for users: no C++ backtrace, no "Exception raised from" frames.
+std::string user_message(const std::exception& e);
+/// Turns the exception being handled into a JS WerankError (called from the catch of guarded()):
+/// see OnError for the codes; a node-addon-api type error ("A number was expected") becomes
+/// ERR_ARGUMENT naming the function, a JS exception raised by a callback is rethrown as it is.
+void throw_current(Napi::Env env, const char* fn, OnError site);
+
+template <Callback F, const char* Name, OnError Site>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
   ++g_napi_calls;
   try {
     return F(info);
-  } catch (const Error& e) {
-    throw_js(info.Env(), e.code, e.message);
-  } catch (const c10::Error& e) {
-    auto [code, msg] = classify(e);
-    throw_js(info.Env(), code, msg);
-  } catch (const Napi::Error& e) {
-    rethrow_napi(info.Env(), Name, e);
-  } catch (const std::bad_alloc&) {
-    throw_js(info.Env(), "ERR_OUT_OF_MEMORY", "Out of host memory");
-  } catch (const std::exception& e) {
-    auto [code, msg] = classify_message(e.what());
-    throw_js(info.Env(), code, msg);
+  } catch (...) {
+    throw_current(info.Env(), Name, Site);
   }
   return info.Env().Undefined();
 }
 
+/// The default OnError of the bindings in one source file (before its first WN_EXPORT).
+#define WN_ERRORS(site) static constexpr ::wn::OnError wn_on_error = ::wn::OnError::site
+
 // The C++ identifier is prefixed so JS names such as `std` or `max` cannot clash with C++ ones.
-#define WN_EXPORT(name)                                                                          \
-  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                               \
-  static constexpr char wn_name_##name[] = #name;                                                \
-  static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name, wn_name_##name>); \
+#define WN_EXPORT_WITH(name, site)                                                                       \
+  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                                       \
+  static constexpr char wn_name_##name[] = #name;                                                        \
+  static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name, wn_name_##name, site>); \
   static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info)
+/// A binding whose untyped LibTorch errors get the file's WN_ERRORS code.
+#define WN_EXPORT(name) WN_EXPORT_WITH(name, wn_on_error)
+/// A binding whose untyped LibTorch errors get OnError::site.
+#define WN_EXPORT_ON(name, site) WN_EXPORT_WITH(name, ::wn::OnError::site)
 
 // ---- arguments -------------------------------------------------------------------------------
 

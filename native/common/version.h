@@ -15,12 +15,10 @@
 
 namespace wn::compat {
 
-/// True when the exception is LibTorch's out-of-memory error (a distinct type since 1.13;
-/// older builds only say so in the message).
-inline bool is_oom(const c10::Error& e) {
-  if (dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr) return true;
-  return std::string(e.what_without_backtrace()).find("out of memory") != std::string::npos;
-}
+/// True when the exception is LibTorch's out-of-memory error: c10::OutOfMemoryError, raised by the
+/// CUDA caching allocator since 1.13. (1.13's default CPU allocator raises a plain c10::Error; ours,
+/// tensor/host_allocator.cc, throws std::bad_alloc, which guarded() maps to ERR_OUT_OF_MEMORY.)
+inline bool is_oom(const c10::Error& e) { return dynamic_cast<const c10::OutOfMemoryError*>(&e) != nullptr; }
 
 /// Singular values, batched over leading dimensions, differentiable.
 inline at::Tensor svdvals(const at::Tensor& a) {

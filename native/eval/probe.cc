@@ -35,6 +35,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 enum class Mode { kMultinomial, kOvr, kMultilabel };

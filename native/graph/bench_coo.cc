@@ -8,6 +8,8 @@
 using namespace wn;
 using namespace wn::graph;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 at::Tensor row_of_entries(const SparseObj& s) {

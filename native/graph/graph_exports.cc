@@ -10,6 +10,8 @@
 using namespace wn;
 using namespace wn::graph;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 /// A copy of an Int32Array / Float32Array argument as a CPU tensor (undefined when absent).

@@ -12,7 +12,7 @@
 namespace wn::graph {
 
 ObjectTable<SparseObj>& sparse_table() {
-  static ObjectTable<SparseObj> t("graph or sparse matrix");
+  static ObjectTable<SparseObj> t(HandleKind::Sparse);
   return t;
 }
 

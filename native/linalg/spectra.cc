@@ -9,6 +9,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 /// A matrix view of a tensor: 2-d as is, more dims flattened to [size(0), -1] (conv-style weights).

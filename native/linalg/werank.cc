@@ -6,6 +6,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 /// G = W W^T (rows) or W^T W with dL/dW = (dG + dG^T) W (rows) or W (dG + dG^T): one product in the

@@ -7,6 +7,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 /// clipGradNorm(params: Int32Array, maxNorm, normType (Infinity allowed), errorIfNonfinite) -> total norm
 WN_EXPORT(clipGradNorm) {
   const std::vector<at::Tensor> params = arg_tensors(info, 0);

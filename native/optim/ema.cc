@@ -6,6 +6,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 void check_pair(const at::Tensor& t, const at::Tensor& o, size_t i, const char* what) {

@@ -1,17 +1,19 @@
 // Fused optimizers (Adam, AdamW, SGD with momentum / Nesterov / weight decay). The optimizer and
-// its state (exp_avg, exp_avg_sq, step counts, momentum buffers) live in a native table keyed by an
-// integer id; `optimStep` updates every parameter in ONE N-API call (DESIGN D2), one fused memory
-// pass per parameter on CPU. Semantics follow torch.optim 1.13 (single-tensor path): state is
-// created on a parameter's first step with a gradient, parameters without `.grad` are skipped and
-// keep their own step count.
+// its state (exp_avg, exp_avg_sq, step counts, momentum buffers) live in the one handle table
+// (common/handles.h, kind optimizer); `optimStep` updates every parameter in ONE N-API call
+// (DESIGN D2), one fused memory pass per parameter on CPU. Semantics follow torch.optim 1.13
+// (single-tensor path): state is created on a parameter's first step with a gradient, parameters
+// without `.grad` are skipped and keep their own step count.
 #include <memory>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "common/binding.h"
+#include "common/object_table.h"
 #include "optim/fused.h"
 
 using namespace wn;
+
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
 
 namespace {
 
@@ -35,19 +37,12 @@ struct Optim {
   std::vector<int64_t> steps;
 };
 
-std::unordered_map<int32_t, std::unique_ptr<Optim>>& table() {
-  static std::unordered_map<int32_t, std::unique_ptr<Optim>> t;
+ObjectTable<Optim>& table() {
+  static ObjectTable<Optim> t(HandleKind::Optimizer);
   return t;
 }
-int32_t g_next_id = 1;
 
-Optim& get(const Napi::CallbackInfo& info, size_t i) {
-  const int32_t id = arg_int(info, i);
-  auto it = table().find(id);
-  WN_CHECK(it != table().end(), "ERR_DISPOSED", "optimizer: expected a live optimizer but optimizer #", id,
-           " was disposed (create a new one, or load its state into a new optimizer)");
-  return *it->second;
-}
+Optim& get(const Napi::CallbackInfo& info, size_t i) { return *table().get(arg_int(info, i)); }
 
 Hyper read_hyper(const Napi::CallbackInfo& info, size_t i, Kind kind) {
   WN_CHECK(info[i].IsTypedArray(), "ERR_ARGUMENT", "optimizer: expected hyper-parameters as a Float64Array");
@@ -165,7 +160,7 @@ WN_EXPORT(optimCreate) {
   const int32_t k = arg_int(info, 0);
   WN_CHECK(k >= 0 && k <= 2, "ERR_ARGUMENT", "optimizer: expected kind 0 (Adam), 1 (AdamW) or 2 (SGD) but received ", k);
   const Kind kind = static_cast<Kind>(k);
-  auto o = std::make_unique<Optim>();
+  auto o = std::make_shared<Optim>();
   o->kind = kind;
   o->h = read_hyper(info, 2, kind);
   o->params = arg_tensors(info, 1);
@@ -183,9 +178,7 @@ WN_EXPORT(optimCreate) {
   }
   const size_t n = o->params.size();
   o->exp_avg.resize(n), o->exp_avg_sq.resize(n), o->momentum_buffer.resize(n), o->steps.assign(n, 0);
-  const int32_t id = g_next_id++;
-  table().emplace(id, std::move(o));
-  return Napi::Number::New(info.Env(), id);
+  return Napi::Number::New(info.Env(), table().put(std::move(o)));
 }
 
 /// optimStep(id, lr) -> number of parameters updated (those with a gradient). One call for all.
@@ -318,24 +311,24 @@ WN_EXPORT(optimLoadState) {
 
 /// optimDispose(id): frees the optimizer and its state (idempotent).
 WN_EXPORT(optimDispose) {
-  table().erase(arg_int(info, 0));
+  table().release(arg_int(info, 0));
   return info.Env().Undefined();
 }
 
 /// optimStats() -> { optimizers, stateTensors, stateBytes } (state is not in the handle table).
 WN_EXPORT(optimStats) {
   double tensors = 0, bytes = 0;
-  for (const auto& [id, o] : table()) {
-    for (const auto* v : {&o->exp_avg, &o->exp_avg_sq, &o->momentum_buffer}) {
+  table().for_each([&](const Optim& o) {
+    for (const auto* v : {&o.exp_avg, &o.exp_avg_sq, &o.momentum_buffer}) {
       for (const at::Tensor& t : *v) {
         if (!t.defined()) continue;
         tensors += 1;
         bytes += static_cast<double>(t.numel() * t.element_size());
       }
     }
-  }
+  });
   Napi::Object r = Napi::Object::New(info.Env());
-  r.Set("optimizers", static_cast<double>(table().size()));
+  r.Set("optimizers", static_cast<double>(table().live()));
   r.Set("stateTensors", tensors);
   r.Set("stateBytes", bytes);
   return r;

@@ -3,6 +3,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Autograd);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 /// backward(h, gradient | -1, retainGraph)
 WN_EXPORT(backward) {
   const at::Tensor& t = arg_tensor(info, 0);
@@ -18,11 +20,11 @@ WN_EXPORT(backward) {
   try {
     torch::autograd::backward({t}, g.defined() ? torch::autograd::variable_list{g} : torch::autograd::variable_list{}, retain);
   } catch (const c10::Error& e) {
-    // LibTorch's advice names Python's retain_graph=True.
-    if (std::string(e.what_without_backtrace()).find("a second time") != std::string::npos)
-      fail("ERR_AUTOGRAD", "backward: expected a graph that is still there but an earlier backward() freed it; pass { retainGraph: true } "
-           "to the earlier backward() to call it twice, or recompute the forward pass");
-    throw;
+    if (typed_code(e) != nullptr) throw;
+    // LibTorch's advice names Python's retain_graph=True; ours names the option of this API. Which
+    // failure it was is not read from the words of the message (they differ between versions).
+    fail("ERR_AUTOGRAD", "backward: ", user_message(e), " (if an earlier backward() freed the graph: pass { retainGraph: true } "
+         "to the earlier backward() to call it twice, or recompute the forward pass)");
   }
   return info.Env().Undefined();
 }

@@ -5,6 +5,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 at::ScalarType typed_array_type(napi_typedarray_type t) {

@@ -1,23 +1,49 @@
 // Elementwise ops with broadcasting and PyTorch's dtype promotion; comparisons; where/maskedFill;
 // a few in-place ops for user-written optimizers (run them under noGrad for parameters).
+#include <cstring>
+
 #include "tensor/fused_cpu.h"
 #include "tensor/op_macros.h"
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace wn {
 
-void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e) {
-  auto [code, msg] = classify(e);
-  if (code == "ERR_SHAPE")
-    fail("ERR_SHAPE", op, ": expected shapes that broadcast together but received ", shape_str(a.sizes()), " and ",
-         shape_str(b.sizes()), " (", msg, ")");
-  if (code == "ERR_DTYPE")
+namespace {
+
+/// Shapes `b` broadcasts into: to `a` itself (into = true, in-place ops), or with `a` to a common shape.
+bool broadcasts(at::IntArrayRef a, at::IntArrayRef b, bool into) {
+  if (into && b.size() > a.size()) return false;
+  for (size_t i = 1; i <= std::min(a.size(), b.size()); ++i) {
+    const int64_t x = a[a.size() - i], y = b[b.size() - i];
+    if (x != y && y != 1 && (into || x != 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// The code comes from the exception's type and the operands, never from the message words: a device
+// mismatch, then shapes that do not fit, then dtypes that differ explain an untyped LibTorch error.
+void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e, Fit fit) {
+  const std::string msg = user_message(e);
+  const char* typed = typed_code(e);
+  if (typed != nullptr && std::strcmp(typed, "ERR_DTYPE") != 0) fail(typed, op, ": ", msg);
+  const bool dtype_error = typed != nullptr || a.scalar_type() != b.scalar_type();
+  // A 0-dim CPU tensor combines with tensors on any device (a wrapped scalar).
+  const bool cpu_scalar = (a.dim() == 0 && a.is_cpu()) || (b.dim() == 0 && b.is_cpu());
+  if (typed == nullptr && a.device() != b.device() && !cpu_scalar)
+    fail("ERR_DEVICE", op, ": expected both tensors on one device but received ", a.device().str(), " and ", b.device().str());
+  const bool shapes_fit = fit != Fit::Product && broadcasts(a.sizes(), b.sizes(), fit == Fit::Into);
+  if (typed == nullptr && !shapes_fit && (fit != Fit::Product || !dtype_error))
+    fail("ERR_SHAPE", op, fit == Fit::Product ? ": expected shapes that fit together but received " : ": expected shapes that broadcast together but received ",
+         shape_str(a.sizes()), " and ", shape_str(b.sizes()), " (", msg, ")");
+  if (dtype_error)
     fail("ERR_DTYPE", op, ": expected compatible dtypes but received ", dtype_name(a.scalar_type()), " and ",
          dtype_name(b.scalar_type()), " (", msg, ")");
-  if (code == "ERR_DEVICE" || a.device() != b.device())
-    fail("ERR_DEVICE", op, ": expected both tensors on one device but received ", a.device().str(), " and ", b.device().str());
-  fail(code.c_str(), op, ": ", msg);
+  fail("ERR_ARGUMENT", op, ": ", msg);
 }
 
 }  // namespace wn
@@ -66,7 +92,7 @@ WN_EXPORT(prelu) {
   try {
     return out(info, fused::prelu_applies(a, w) ? fused::prelu(a, w) : at::prelu(a, w));
   } catch (const c10::Error& e) {
-    rethrow_binary("prelu", a, w, e);
+    rethrow_binary("prelu", a, w, e, Fit::Product);
   }
 }
 
@@ -149,7 +175,7 @@ WN_EXPORT(maskedFill) {
   try {
     return out(info, a.masked_fill(m, arg_scalar(info, 2)));
   } catch (const c10::Error& e) {
-    rethrow_binary("maskedFill", a, m, e);
+    rethrow_binary("maskedFill", a, m, e, Fit::Into);
   }
 }
 
@@ -162,7 +188,7 @@ WN_EXPORT(copy_) {
   try {
     const_cast<at::Tensor&>(dst).copy_(src);
   } catch (const c10::Error& e) {
-    rethrow_binary("copy_", dst, src, e);
+    rethrow_binary("copy_", dst, src, e, Fit::Into);
   }
   return info.Env().Undefined();
 }
@@ -180,7 +206,7 @@ WN_EXPORT(add_) {
     if (arg_present(info, 2)) const_cast<at::Tensor&>(a).add_(b, arg_scalar(info, 2));
     else const_cast<at::Tensor&>(a).add_(b);
   } catch (const c10::Error& e) {
-    rethrow_binary("add_", a, b, e);
+    rethrow_binary("add_", a, b, e, Fit::Into);
   }
   return info.Env().Undefined();
 }

@@ -6,10 +6,12 @@
 
 #include "common/binding.h"
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace wn {
 
 ObjectTable<GeneratorObj>& generators() {
-  static ObjectTable<GeneratorObj> t("generator");
+  static ObjectTable<GeneratorObj> t(HandleKind::Generator);
   return t;
 }
 

@@ -23,6 +23,8 @@
 
 #include "common/binding.h"
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace wn {
 namespace {
 

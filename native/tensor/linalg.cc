@@ -4,6 +4,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 [[noreturn]] void matmul_shape_error(const char* op, const at::Tensor& a, const at::Tensor& b) {
@@ -31,7 +33,7 @@ WN_EXPORT(matmul) {
   try {
     return out(info, in_matmul_precision(a, b, [](const at::Tensor& x, const at::Tensor& y) { return x.matmul(y); }));
   } catch (const c10::Error& e) {
-    rethrow_binary("matmul", a, b, e);
+    rethrow_binary("matmul", a, b, e, Fit::Product);
   }
 }
 WN_EXPORT(mm) {
@@ -67,7 +69,7 @@ WN_EXPORT(addmm) {
     }
     return out(info, at::addmm(c, a, b, beta, alpha));
   } catch (const c10::Error& e) {
-    rethrow_binary("addmm", c, a, e);
+    rethrow_binary("addmm", c, a, e, Fit::Product);
   }
 }
 WN_EXPORT(svdvals) {
@@ -86,7 +88,9 @@ WN_EXPORT(svd) {
 WN_EXPORT(eigvalsh) {
   const at::Tensor& a = arg_tensor(info, 0);
   WN_CHECK(a.dim() >= 2 && a.size(-1) == a.size(-2), "ERR_SHAPE", "eigvalsh: expected square matrices but received shape ", shape_str(a.sizes()));
-  return out(info, at::linalg_eigvalsh(a, arg_present(info, 1) ? arg_str(info, 1) : "L"));
+  const std::string uplo = arg_present(info, 1) ? arg_str(info, 1) : "L";
+  WN_CHECK(uplo == "L" || uplo == "U", "ERR_ARGUMENT", "eigvalsh: expected uplo 'L' or 'U' but received '", uplo, "'");
+  return out(info, at::linalg_eigvalsh(a, uplo));
 }
 /// eigh(h) -> [eigenvalues ascending, eigenvectors]
 WN_EXPORT(eigh) {

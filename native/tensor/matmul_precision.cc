@@ -5,6 +5,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 // 0 highest, 1 high, 2 medium (at::Float32MatmulPrecision's order reversed to read as "less precise").

@@ -4,6 +4,8 @@
 #include "tensor/op_macros.h"
 
 using namespace wn;
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace F = torch::nn::functional;
 
 namespace {
@@ -27,10 +29,12 @@ at::Reduction::Reduction reduction(int32_t code) {
 
 WN_EXPORT(softmax) {
   const at::Tensor& a = arg_tensor(info, 0);
+  check_floating(a, "softmax");
   return out(info, a.softmax(dim_of(a, arg_int64(info, 1), "softmax")));
 }
 WN_EXPORT(logSoftmax) {
   const at::Tensor& a = arg_tensor(info, 0);
+  check_floating(a, "logSoftmax");
   return out(info, a.log_softmax(dim_of(a, arg_int64(info, 1), "logSoftmax")));
 }
 

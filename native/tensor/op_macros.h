@@ -5,7 +5,12 @@
 
 namespace wn {
 
-[[noreturn]] void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e);
+/// How the operands of a binary op must fit: broadcast together, `b` into `a` (in-place), or as factors
+/// of a product (shapes pre-checked by the binding).
+enum class Fit { Broadcast, Into, Product };
+/// Re-throws a LibTorch error of a binary op with the code its type and the operands explain.
+[[noreturn]] void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e,
+                                 Fit fit = Fit::Broadcast);
 
 /// A dim in [-n, n) with n = max(ndim + extra, 1), normalized to [0, n); ERR_SHAPE naming the op otherwise.
 inline int64_t check_dim(const at::Tensor& a, int64_t d, const char* op, int64_t extra = 0) {
@@ -18,6 +23,12 @@ inline int64_t check_dim(const at::Tensor& a, int64_t d, const char* op, int64_t
 inline const std::vector<int64_t>& check_dims(const at::Tensor& a, const std::vector<int64_t>& dims, const char* op) {
   for (int64_t d : dims) check_dim(a, d, op);
   return dims;
+}
+/// Ops with kernels for floating dtypes only: LibTorch 1.13 reports a missing kernel as an untyped
+/// c10::Error (2.x as NotImplementedError), so the binding checks the dtype itself.
+inline void check_floating(const at::Tensor& a, const char* op) {
+  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", op, ": expected a floating-point tensor but received ",
+           dtype_name(a.scalar_type()));
 }
 /// In-place ops on a parameter must not be recorded by autograd (LibTorch refuses them).
 inline void check_inplace(const at::Tensor& t, const char* op) {

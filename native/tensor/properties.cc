@@ -9,6 +9,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Argument);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 WN_EXPORT(shape) {
   const at::Tensor& a = arg_tensor(info, 0);
   Napi::Array r = Napi::Array::New(info.Env(), a.dim());
@@ -62,8 +64,9 @@ WN_EXPORT(item) {
   return Napi::Number::New(info.Env(), a.item<double>());
 }
 
-/// to(h, device, dtype): dtype -1 keeps it; device -2 keeps it.
-WN_EXPORT(to) {
+/// to(h, device, dtype): dtype -1 keeps it; device -2 keeps it. Codes and dtypes are checked first, so
+/// what LibTorch still refuses is the move (a CUDA error).
+WN_EXPORT_ON(to, Device) {
   const at::Tensor& a = arg_tensor(info, 0);
   const int32_t dev = arg_int(info, 1), dt = arg_int(info, 2);
   at::TensorOptions o = a.options();
@@ -179,4 +182,5 @@ WN_EXPORT(synchronize) {
 }
 
 /// Bumped whenever a native signature changes incompatibly; src/native/addon.ts refuses other values.
-WN_EXPORT(abiVersion) { return Napi::Number::New(info.Env(), 1); }
+// 2: every native object is a handle into one table (common/handles.h).
+WN_EXPORT(abiVersion) { return Napi::Number::New(info.Env(), 2); }

@@ -3,6 +3,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 // dims absent -> reduce everything.

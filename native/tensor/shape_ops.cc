@@ -3,6 +3,8 @@
 
 using namespace wn;
 
+WN_ERRORS(Shape);  // untyped LibTorch errors of these bindings (common/binding.h)
+
 namespace {
 
 void check_index(const at::Tensor& idx, const char* op) {
@@ -35,7 +37,7 @@ WN_EXPORT(view) {
   try {
     return out(info, a.view(s));
   } catch (const std::exception& e) {
-    fail("ERR_SHAPE", "view: cannot view ", shape_str(a.sizes()), " as ", shape_str(s), " (", classify_message(e.what()).second,
+    fail("ERR_SHAPE", "view: cannot view ", shape_str(a.sizes()), " as ", shape_str(s), " (", user_message(e),
          "); use reshape(), or contiguous() first");
   }
 }
@@ -52,7 +54,7 @@ WN_EXPORT(permute) {
   const at::Tensor& a = arg_tensor(info, 0);
   const auto p = arg_dims(info, 1);
   WN_CHECK(static_cast<int64_t>(p.size()) == a.dim(), "ERR_SHAPE", "permute: expected ", a.dim(), " dims but received ", shape_str(p));
-  return out(info, a.permute(p));
+  return out(info, a.permute(check_dims(a, p, "permute")));
 }
 WN_EXPORT(narrow) {
   const at::Tensor& a = arg_tensor(info, 0);
@@ -185,7 +187,9 @@ WN_EXPORT(flip) {
 /// chunk(h, chunks, dim) -> handles
 WN_EXPORT(chunk) {
   const at::Tensor& a = arg_tensor(info, 0);
-  return out_many(info, a.chunk(arg_int64(info, 1), check_dim(a, arg_int64(info, 2), "chunk")));
+  const int64_t chunks = arg_int64(info, 1);
+  WN_CHECK(chunks > 0, "ERR_ARGUMENT", "chunk: expected chunks > 0 but received ", chunks);
+  return out_many(info, a.chunk(chunks, check_dim(a, arg_int64(info, 2), "chunk")));
 }
 WN_EXPORT(maskedSelect) {
   const at::Tensor& a = arg_tensor(info, 0);

@@ -31,7 +31,7 @@
  */
 import { ArgumentError, DataError, ShapeError, unknownName } from "../errors.js";
 import type { Split } from "../graph/Graph.js";
-import { loadNative } from "../native/addon.js";
+import { loadNative, NO_TENSOR, type TensorHandle } from "../native/addon.js";
 import { tensor } from "../tensor/creation.js";
 import { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
@@ -211,7 +211,7 @@ function checkSplit(s: Split, i: number): void {
 export function fitOne(x: Tensor, y: Tensor, multilabel: boolean, split: Split, r: Resolved, onGrid?: (weight: Tensor, intercept: Tensor) => void): ProbeFit {
   const N = loadNative();
   return tidy(() => {
-    const idx = (a: Int32Array): number => (a.length === 0 ? -1 : tensor(a)._h);
+    const idx = (a: Int32Array): TensorHandle => (a.length === 0 ? NO_TENSOR : tensor(a)._h);
     const mode = multilabel ? "multilabel" : r.solver;
     const { cGrid, ...settings } = r.settings;
     const [hs, hw, hb] = N.probeFit(x._h, y._h, idx(split.train), idx(split.val), idx(split.test), cGrid, { mode, numClasses: r.numClasses, ...settings });

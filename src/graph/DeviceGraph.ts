@@ -30,7 +30,7 @@
  * ```
  */
 import { ArgumentError, DataError, closest } from "../errors.js";
-import { loadNative, N } from "../native/addon.js";
+import { type GraphHandle, loadNative, N, NO_TENSOR, type TensorHandle } from "../native/addon.js";
 import { deviceCode, deviceName, type Device } from "../tensor/device.js";
 import { dtypeCode } from "../tensor/dtype.js";
 import type { Generator } from "../tensor/Generator.js";
@@ -95,7 +95,7 @@ export class DeviceGraph implements GraphOps {
   readonly numEdges: number;
 
   /** @internal adopts a native graph id (of `numNodes` nodes and `numEdges` entries on `device`) and features it owns. */
-  constructor(id: number, numNodes: number, numEdges: number, device: Device, dtype: FloatDType, features: NodeInput | undefined) {
+  constructor(id: GraphHandle, numNodes: number, numEdges: number, device: Device, dtype: FloatDType, features: NodeInput | undefined) {
     this.#h = new SparseId(id, this, "DeviceGraph");
     this.numNodes = numNodes;
     this.numEdges = numEdges;
@@ -137,7 +137,7 @@ export class DeviceGraph implements GraphOps {
         features = keep(f.kind === "csr" ? denseFromCsr(f, dtype, device) : denseTensor(f.data, [f.rows, f.cols], dtype, device));
       }
     }
-    let id: number;
+    let id: GraphHandle;
     try {
       id = Nn.sparseFromCsr(numNodes, numNodes, indptr, indices, options.weights ?? null, deviceCode(device), true);
     } catch (e) {
@@ -148,7 +148,7 @@ export class DeviceGraph implements GraphOps {
   }
 
   /** @internal the native id. */
-  get _id(): number {
+  get _id(): GraphHandle {
     return this.#h.id;
   }
 
@@ -217,10 +217,10 @@ export class DeviceGraph implements GraphOps {
     const pCol = prob(options.featureMask, "featureMask");
     const pEntry = prob(options.featureDropout, "featureDropout");
     const f = this.features;
-    const [kind, ref] = f === undefined ? [0, -1] : isSparseRows(f) ? [2, (f as SparseFeatures)._id] : [1, th(f, "augment")];
+    const [kind, ref] = f === undefined ? [0, NO_TENSOR] : isSparseRows(f) ? [2, (f as SparseFeatures)._id] : [1, th(f, "augment")];
     const [gid, fout, nnz] = N.graphAugment(this.#h.id, generator._id, pEdge, kind, ref, pCol, pEntry, dtypeCode(this.dtype));
     // The view's sizes are known here: no further native calls (a view is one call).
-    const features = kind === 0 ? undefined : kind === 1 ? keep(new Tensor(fout)) : (f as SparseFeatures)._derived(fout);
+    const features = kind === 0 ? undefined : kind === 1 ? keep(new Tensor(fout as TensorHandle)) : (f as SparseFeatures)._derived(fout as GraphHandle);
     return new DeviceGraph(gid, this.numNodes, nnz, this.device, this.dtype, features);
   }
 

@@ -12,7 +12,7 @@
  * ```
  */
 import { ArgumentError } from "../errors.js";
-import { loadNative, N } from "../native/addon.js";
+import { type GraphHandle, loadNative, N } from "../native/addon.js";
 import { deviceCode, deviceName, type Device } from "../tensor/device.js";
 import { dtypeCode, type DType } from "../tensor/dtype.js";
 import { Tensor, th } from "../tensor/Tensor.js";
@@ -30,7 +30,7 @@ export class SparseFeatures implements SparseRows {
   readonly #h: SparseId;
 
   /** @internal adopts a native sparse id of the given sizes. */
-  constructor(id: number, i: { rows: number; cols: number; nnz: number; device: Device }) {
+  constructor(id: GraphHandle, i: { rows: number; cols: number; nnz: number; device: Device }) {
     this.#h = new SparseId(id, this, "SparseFeatures");
     this.rows = i.rows;
     this.cols = i.cols;
@@ -39,7 +39,7 @@ export class SparseFeatures implements SparseRows {
   }
 
   /** @internal a masked copy made natively: same sizes and structure as this one. */
-  _derived(id: number): SparseFeatures {
+  _derived(id: GraphHandle): SparseFeatures {
     return new SparseFeatures(id, { rows: this.rows, cols: this.cols, nnz: this.nnz, device: this.device });
   }
 
@@ -52,7 +52,7 @@ export class SparseFeatures implements SparseRows {
   }
 
   /** @internal the native id. */
-  get _id(): number {
+  get _id(): GraphHandle {
     return this.#h.id;
   }
 

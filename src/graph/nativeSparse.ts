@@ -1,12 +1,12 @@
 /**
- * Lifetime of native graph / sparse-matrix ids (native/graph/sparse.h): they are not tensors, so they
- * live in their own native table. The owning JS object frees its id with dispose(); a
+ * Lifetime of native graph / sparse-matrix ids (native/graph/sparse.h): GraphHandles into the native
+ * handle table, which the native side tells from tensor handles. The owning JS object frees its id with dispose(); a
  * FinalizationRegistry is only a safety net (DESIGN D3).
  */
 import { DisposedError } from "../errors.js";
-import { N } from "../native/addon.js";
+import { type GraphHandle, N } from "../native/addon.js";
 
-const registry = new FinalizationRegistry<number>((id) => {
+const registry = new FinalizationRegistry<GraphHandle>((id) => {
   if (N !== undefined) N.sparseDispose(id);
 });
 
@@ -15,17 +15,17 @@ export const KIND = { raw: 0, gcn: 1, mean: 2 } as const;
 
 /** One native id owned by one JS object. */
 export class SparseId {
-  #id: number;
+  #id: GraphHandle;
   readonly #what: string;
 
-  constructor(id: number, owner: object, what: string) {
+  constructor(id: GraphHandle, owner: object, what: string) {
     this.#id = id;
     this.#what = what;
     registry.register(owner, id, this);
   }
 
   /** The id; throws ERR_DISPOSED once released. */
-  get id(): number {
+  get id(): GraphHandle {
     if (this.#id < 0) throw new DisposedError(`Expected a live ${this.#what} but it was disposed`);
     return this.#id;
   }
@@ -39,12 +39,12 @@ export class SparseId {
     if (this.#id < 0) return;
     registry.unregister(this);
     N.sparseDispose(this.#id);
-    this.#id = -1;
+    this.#id = -1 as GraphHandle;
   }
 }
 
 /** Host copies of a native CSR: indptr, indices and the values when stored. */
-export function csrArrays(id: number): { indptr: Int32Array; indices: Int32Array; values?: Float32Array } {
+export function csrArrays(id: GraphHandle): { indptr: Int32Array; indices: Int32Array; values?: Float32Array } {
   const [hp, hi, hv] = N.sparseCsr(id);
   try {
     const out: { indptr: Int32Array; indices: Int32Array; values?: Float32Array } = {

@@ -21,7 +21,7 @@
  * ```
  */
 import { ArgumentError } from "../errors.js";
-import { loadNative } from "../native/addon.js";
+import { loadNative, type TensorHandle } from "../native/addon.js";
 import { type Tensor, th } from "../tensor/Tensor.js";
 
 /** A dense host matrix, row-major. */
@@ -31,7 +31,7 @@ export interface HostMatrix {
   data: Float64Array;
 }
 
-function toHost(h: number): HostMatrix {
+function toHost(h: TensorHandle): HostMatrix {
   const N = loadNative();
   try {
     const [rows, cols] = N.shape(h) as [number, number];

@@ -9,12 +9,29 @@ import { fileURLToPath } from "node:url";
 import { defaultThreads, readEnv } from "../env.js";
 import { makeError, NativeMissingError } from "../errors.js";
 
-/** A tensor handle: an index into the native slot table, or -1 for none. */
-export type H = number;
+/**
+ * Handles into the one native slot table (native/common/handles.h), one branded type per kind of
+ * object it holds, so that the compiler rejects a graph where a tensor is expected (node-llama-cpp's
+ * AddonTypes do the same). At run time each is a plain integer; the native side checks the kind too
+ * (a wrong kind is ERR_ARGUMENT, a freed handle ERR_DISPOSED).
+ */
+export type TensorHandle = number & { readonly __brand: "TensorHandle" };
+/** A graph or a sparse feature matrix (one native kind: CSR arrays with cached normalizations). */
+export type GraphHandle = number & { readonly __brand: "GraphHandle" };
+export type GeneratorHandle = number & { readonly __brand: "GeneratorHandle" };
+export type OptimizerHandle = number & { readonly __brand: "OptimizerHandle" };
+/** Any native handle. */
+export type NativeHandle = TensorHandle | GraphHandle | GeneratorHandle | OptimizerHandle;
+/** Short name of {@link TensorHandle} for the many tensor signatures below. */
+export type H = TensorHandle;
+/** "No tensor" for optional tensor arguments and results (a gradient that does not exist). */
+export const NO_TENSOR = -1 as TensorHandle;
+/** "No generator": draws from the global one. */
+export const NO_GENERATOR = -1 as GeneratorHandle;
 type Dims = number | readonly number[] | undefined | null;
 
-/** Native ABI version this façade was written against (native/tensor/properties.cc). */
-export const NATIVE_ABI = 1;
+/** Native ABI version this façade was written against (native/tensor/properties.cc); 2: one handle table for every kind. */
+export const NATIVE_ABI = 2;
 
 export interface NativeInfo {
   torchVersion: string;
@@ -165,43 +182,45 @@ export interface NativeAddon {
   meanPairwiseCosine(hs: readonly H[], eps: number): H;
   alignmentChain(hs: readonly H[]): H[];
   // optim (native/optim, native/linalg/werank.cc): fused optimizers, EMA, clipping, WERank
-  optimCreate(kind: number, params: Int32Array, hyper: Float64Array): number;
-  optimStep(id: number, lr: number): number;
-  optimZeroGrad(id: number, setToNone: boolean): void;
-  optimSetHyper(id: number, hyper: Float64Array): void;
-  optimState(id: number): { kind: string; steps: number[]; index: number[]; slot: string[]; handle: H[] };
-  optimLoadState(id: number, steps: readonly number[], index: readonly number[], slot: readonly string[], handle: readonly H[]): void;
-  optimDispose(id: number): void;
+  optimCreate(kind: number, params: Int32Array, hyper: Float64Array): OptimizerHandle;
+  optimStep(id: OptimizerHandle, lr: number): number;
+  optimZeroGrad(id: OptimizerHandle, setToNone: boolean): void;
+  optimSetHyper(id: OptimizerHandle, hyper: Float64Array): void;
+  optimState(id: OptimizerHandle): { kind: string; steps: number[]; index: number[]; slot: string[]; handle: H[] };
+  optimLoadState(id: OptimizerHandle, steps: readonly number[], index: readonly number[], slot: readonly string[], handle: readonly H[]): void;
+  optimDispose(id: OptimizerHandle): void;
   optimStats(): { optimizers: number; stateTensors: number; stateBytes: number };
   emaUpdate(targets: Int32Array, onlines: Int32Array, momentum: number, bufferTargets?: Int32Array, bufferOnlines?: Int32Array): void;
   clipGradNorm(params: Int32Array, maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   werank(weights: Int32Array, alphas: Float64Array, squared: boolean, gram: number): [H, H];
-  // graph (native/graph, native/tensor/generator.cc): graphs and sparse features are ids into their
-  // own native table, generators into theirs; product kinds 0 raw, 1 gcn, 2 mean.
-  generatorNew(seed: number): number;
-  generatorDispose(id: number): void;
+  // graph (native/graph, native/tensor/generator.cc): graphs and sparse features are GraphHandles,
+  // generators GeneratorHandles; product kinds 0 raw, 1 gcn, 2 mean.
+  generatorNew(seed: number): GeneratorHandle;
+  generatorDispose(id: GeneratorHandle): void;
   generatorLive(): number;
-  generatorManualSeed(id: number, seed: number): void;
-  generatorInitialSeed(id: number): number;
-  generatorGetState(id: number): Uint8Array;
-  generatorSetState(id: number, state: Uint8Array): void;
+  generatorManualSeed(id: GeneratorHandle, seed: number): void;
+  generatorInitialSeed(id: GeneratorHandle): number;
+  generatorGetState(id: GeneratorHandle): Uint8Array;
+  generatorSetState(id: GeneratorHandle, state: Uint8Array): void;
   /** kind 0 rand, 1 randn, 2 randint [a, b), 3 randperm(a). */
-  generatorRandom(id: number, kind: number, shape: readonly number[], dtype: number, device: number, a?: number, b?: number): H;
-  sparseFromCsr(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, values: Float32Array | null, device: number, graph: boolean): number;
-  sparseDispose(id: number): void;
+  generatorRandom(id: GeneratorHandle, kind: number, shape: readonly number[], dtype: number, device: number, a?: number, b?: number): H;
+  sparseFromCsr(rows: number, cols: number, indptr: Int32Array, indices: Int32Array, values: Float32Array | null, device: number, graph: boolean): GraphHandle;
+  sparseDispose(id: GraphHandle): void;
   sparseStats(): { objects: number; bytes: number };
-  sparseInfo(id: number): { rows: number; cols: number; nnz: number; device: number; symmetric: boolean };
-  sparseCsr(id: number): [H, H, H];
-  sparseMatmul(id: number, kind: number, x: H): H;
-  sparseToDense(id: number, kind: number, dtype: number): H;
-  graphEdges(id: number, selfLoops: boolean): [H, H];
+  sparseInfo(id: GraphHandle): { rows: number; cols: number; nnz: number; device: number; symmetric: boolean };
+  sparseCsr(id: GraphHandle): [H, H, H];
+  sparseMatmul(id: GraphHandle, kind: number, x: H): H;
+  sparseToDense(id: GraphHandle, kind: number, dtype: number): H;
+  graphEdges(id: GraphHandle, selfLoops: boolean): [H, H];
   /** featKind 0 none, 1 dense tensor handle, 2 sparse id -> [graph id, features handle or id (-1 none), nnz]. */
-  graphAugment(id: number, generator: number, pEdge: number, featKind: number, feat: number, pColumn: number, pEntry: number, dtype: number): [number, number, number];
+  graphAugment(id: GraphHandle, generator: GeneratorHandle, pEdge: number, featKind: number, feat: TensorHandle | GraphHandle, pColumn: number, pEntry: number, dtype: number): [GraphHandle, TensorHandle | GraphHandle, number];
   /** Benchmark-only references with LibTorch's sparse COO ops (scripts/bench/graph-ops.mjs). */
-  benchCooMatrix(id: number, kind: number, dtype: number): H;
-  benchEdgeIndex(id: number): H;
-  benchCooAugment(edgeIndex: H, numNodes: number, generator: number, p: number, dtype: number): H;
+  benchCooMatrix(id: GraphHandle, kind: number, dtype: number): H;
+  benchEdgeIndex(id: GraphHandle): H;
+  benchCooAugment(edgeIndex: H, numNodes: number, generator: GeneratorHandle, p: number, dtype: number): H;
   // perf (native/tensor/host_allocator.cc): LibTorch's CPU allocator keeps large blocks for reuse.
+  /** Tests only (native/common/debug_throw.cc): raises a C++ exception of the named type. */
+  debugThrow(type: string, message: string): void;
   /** Installs the caching CPU allocator with at most capBytes of free blocks kept (0: none kept). */
   setHostAllocator(capBytes: number): void;
   hostAllocatorStats(): { cachedBytes: number; largeBytes: number; hits: number; misses: number };

@@ -17,13 +17,13 @@
  * ```
  */
 import { ArgumentError, DisposedError } from "../errors.js";
-import { loadNative, N } from "../native/addon.js";
+import { type GeneratorHandle, loadNative, N, NO_GENERATOR } from "../native/addon.js";
 import { type TensorOptions } from "./creation.js";
 import { deviceCode } from "./device.js";
 import { dtypeCode } from "./dtype.js";
 import { Tensor } from "./Tensor.js";
 
-const registry = new FinalizationRegistry<number>((id) => {
+const registry = new FinalizationRegistry<GeneratorHandle>((id) => {
   if (N !== undefined) N.generatorDispose(id);
 });
 
@@ -40,7 +40,7 @@ function checkShape(shape: readonly number[], op: string): readonly number[] {
 }
 
 export class Generator {
-  #id: number;
+  #id: GeneratorHandle;
 
   /** A generator seeded with `seed` (a non-negative safe integer). */
   constructor(seed: number) {
@@ -50,7 +50,7 @@ export class Generator {
   }
 
   /** @internal the native id (throws ERR_DISPOSED after dispose()). */
-  get _id(): number {
+  get _id(): GeneratorHandle {
     if (this.#id < 0) throw new DisposedError("Expected a live Generator but it was disposed");
     return this.#id;
   }
@@ -115,7 +115,7 @@ export class Generator {
     if (this.#id < 0) return;
     registry.unregister(this);
     N.generatorDispose(this.#id);
-    this.#id = -1;
+    this.#id = NO_GENERATOR;
   }
 
   [Symbol.dispose](): void {

@@ -13,7 +13,7 @@
  * ```
  */
 import { ArgumentError, DisposedError } from "../errors.js";
-import { N, type H } from "../native/addon.js";
+import { N, NO_TENSOR, type H } from "../native/addon.js";
 
 /** util.inspect.custom, as the registered symbol it is: the declarations then need no Node types (issue 14). */
 const INSPECT_CUSTOM: unique symbol = Symbol.for("nodejs.util.inspect.custom");
@@ -35,7 +35,7 @@ export function th(x: unknown, op: string): H {
 
 /** Handle of an optional tensor argument (-1 when absent). */
 export function thOpt(x: unknown, op: string): H {
-  return x === undefined || x === null ? -1 : th(x, op);
+  return x === undefined || x === null ? NO_TENSOR : th(x, op);
 }
 
 function describe(x: unknown): string {

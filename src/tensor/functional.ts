@@ -10,7 +10,7 @@
  * ```
  */
 import { ArgumentError } from "../errors.js";
-import { N } from "../native/addon.js";
+import { N, type H } from "../native/addon.js";
 import { full } from "./creation.js";
 import { Tensor, th, thOpt } from "./Tensor.js";
 
@@ -24,7 +24,7 @@ function red(r: Reduction): number {
   return c;
 }
 
-function handles(ts: readonly T[], op: string): number[] {
+function handles(ts: readonly T[], op: string): H[] {
   if (!Array.isArray(ts) || ts.length === 0) throw new ArgumentError(`${op}: expected a non-empty array of tensors`);
   return ts.map((t) => th(t, op));
 }

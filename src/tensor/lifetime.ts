@@ -9,11 +9,11 @@
  * which cost more than the op itself (scripts/bench/dispatch.mjs, "dispose() each op"). The pending
  * list holds them strongly only until the flush, so an undisposed tensor is still freed after GC.
  */
-import { N } from "../native/addon.js";
+import { N, type TensorHandle } from "../native/addon.js";
 
 /** What the lifetime machinery needs of a tensor. */
 export interface Tracked {
-  _h: number;
+  _h: TensorHandle;
   /** Safety-net state: 0 none, 1 pending registration, 2 registered with the FinalizationRegistry. */
   _reg: 0 | 1 | 2;
   /** keep()-ed: survives every scope. */
@@ -23,7 +23,7 @@ export interface Tracked {
 /** Open tidy() scopes, innermost last. */
 export const scopes: Tracked[][] = [];
 
-const registry = new FinalizationRegistry<number>((h) => {
+const registry = new FinalizationRegistry<TensorHandle>((h) => {
   if (N !== undefined) N.dispose(h);
 });
 
@@ -72,5 +72,5 @@ export function free(t: Tracked): void {
   if (t._reg === 2) registry.unregister(t);
   t._reg = 0; // a pending entry is skipped by the next flush
   N.dispose(t._h);
-  t._h = -1;
+  t._h = -1 as TensorHandle; // a literal: dispose() is on the per-op path
 }

@@ -12,7 +12,7 @@
  * ```
  */
 import { ArgumentError } from "../errors.js";
-import { loadNative, N, type NativeMemory } from "../native/addon.js";
+import { loadNative, N, type NativeMemory, type TensorHandle } from "../native/addon.js";
 import { scopes, type Tracked, watch, free } from "./lifetime.js";
 import { Tensor } from "./Tensor.js";
 
@@ -70,7 +70,7 @@ function end(scope: Tracked[], survivors: Set<Tracked>): void {
       else watch(t);
     } else {
       handles.push(t._h);
-      t._h = -1;
+      t._h = -1 as TensorHandle; // a literal: this is the per-op path
     }
   }
   if (handles.length > 0) N.disposeMany(Int32Array.from(handles));

@@ -4,8 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  crossEntropy, DeviceError, DisposedError, DTypeError, IndexError, info, memory, ones, ShapeError, tensor, tidy, WerankError, zeros,
+  AdamW, crossEntropy, DeviceError, DeviceGraph, DisposedError, DTypeError, Generator, IndexError, info, memory, ones, randn,
+  ShapeError, tensor, tidy, WerankError, zeros,
 } from "../../src/index.js";
+import { type GeneratorHandle, type GraphHandle, loadNative, type OptimizerHandle, type TensorHandle } from "../../src/native/addon.js";
 import { expectError } from "../helpers/native.js";
 
 let base = 0;
@@ -112,6 +114,113 @@ describe("error classes and codes", () => {
           if (!(e instanceof ShapeError)) throw e;
         }
       });
+    }
+  });
+});
+
+describe("codes from the exception type and the call site, not the message (native/common/binding.h)", () => {
+  // debugThrow raises a C++ exception of the named type in a binding whose site default is ERR_ARGUMENT;
+  // each message carries words that searching the text would have read as another code.
+  const N = () => loadNative();
+  const cases: [string, string, string][] = [
+    ["index", "shape mismatch: dtype and device out of memory", "ERR_INDEX"],
+    ["type", "index out of range for shape", "ERR_DTYPE"],
+    ["notImplemented", "\"add\" not implemented for 'Int': size mismatch", "ERR_DTYPE"],
+    ["value", "expected a 2D tensor of scalar type Float", "ERR_ARGUMENT"],
+    ["linalg", "the shape is out of range", "ERR_LINALG"],
+    ["oom", "index 3 is out of bounds; shape [2]", "ERR_OUT_OF_MEMORY"],
+    ["error", "CUDA out of memory; shape mismatch; index out of range; expected scalar type Float", "ERR_ARGUMENT"],
+    ["runtime", "shape '[5]' is invalid for input of size 6; does not require grad", "ERR_ARGUMENT"],
+    ["badAlloc", "", "ERR_OUT_OF_MEMORY"],
+    ["werank", "Expected a shape but received an index", "ERR_DATA"],
+  ];
+  for (const [type, message, code] of cases) {
+    it(`${type} -> ${code}`, () => {
+      const e = expectError(() => N().debugThrow(type, message), code as never);
+      if (type !== "badAlloc") expect(e.message).toContain(message.split(";")[0]);
+    });
+  }
+  it("an unknown exception type name is itself an argument error", () => {
+    expectError(() => N().debugThrow("nope", "x"), "ERR_ARGUMENT", "debugThrow", "'nope'");
+  });
+  it("LibTorch's own typed errors keep their code: a failed Cholesky is ERR_LINALG, an untyped error takes the binding's code", () => {
+    tidy(() => {
+      expectError(() => tensor([[1, 2], [2, 1]]).cholesky(), "ERR_LINALG");
+      // matmul's dims are pre-checked (ERR_SHAPE naming both shapes); the site code is ERR_SHAPE too
+      expectError(() => zeros([2, 3]).matmul(zeros([4, 5])), "ERR_SHAPE", "matmul", "[2, 3]", "[4, 5]");
+      // an in-place update whose operand does not broadcast INTO the target: shapes, from the operands
+      expectError(() => zeros([3]).add_(ones([2, 3])), "ERR_SHAPE", "add_", "[3]", "[2, 3]");
+      // an untyped LibTorch error with broadcastable shapes and different dtypes: ERR_DTYPE
+      expectError(() => tensor(new Int32Array([1, 2])).add_(tensor([0.5, 0.5])), "ERR_DTYPE", "add_", "int32", "float32");
+    });
+  });
+});
+
+describe("one handle table for every native object, each handle tagged with its kind", () => {
+  const N = () => loadNative();
+  it("a handle of another kind is ERR_ARGUMENT naming both kinds; the object stays usable", () => {
+    const t = randn([3, 4]);
+    const g = DeviceGraph.fromCsr(3, Int32Array.of(0, 1, 2, 2), Int32Array.of(1, 2));
+    const gen = new Generator(1);
+    const w = randn([2], { requiresGrad: true });
+    const opt = new AdamW([w], { lr: 0.1 });
+    try {
+      const gh = g._id as unknown as TensorHandle;
+      expectError(() => N().add(gh, t._h), "ERR_ARGUMENT", "Expected a tensor handle but received a graph or sparse matrix handle");
+      expectError(() => N().sparseMatmul(t._h as unknown as GraphHandle, 1, t._h), "ERR_ARGUMENT", "Expected a graph or sparse matrix handle but received a tensor handle");
+      expectError(() => N().generatorRandom(opt._id as unknown as GeneratorHandle, 0, [2], 0, -1), "ERR_ARGUMENT", "Expected a generator handle but received an optimizer handle");
+      expectError(() => N().optimStep(gen._id as unknown as OptimizerHandle, 0.1), "ERR_ARGUMENT", "Expected an optimizer handle but received a generator handle");
+      // disposing through the wrong kind's function frees nothing
+      expectError(() => N().dispose(gh), "ERR_ARGUMENT", "tensor handle");
+      expectError(() => N().sparseDispose(t._h as unknown as GraphHandle), "ERR_ARGUMENT", "graph or sparse matrix handle");
+      expect(N().isLive(t._h)).toBe(true);
+      expect(g.numNodes).toBe(3);
+      expect(tidy(() => g.sum(ones([3, 2])).sum().item())).toBe(4);
+      expect(tidy(() => gen.randn([2]).shape)).toEqual([2]);
+      // every live object has its own handle: no number names two objects of different kinds
+      const ids = [t._h, g._id, gen._id, opt._id, w._h].map(Number);
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      opt.dispose();
+      w.dispose();
+      gen.dispose();
+      g.dispose();
+      t.dispose();
+    }
+  });
+  it("a freed handle of any kind is ERR_DISPOSED at the native boundary, and freeing it again is a no-op", () => {
+    const t = zeros([2]);
+    const h = t._h;
+    t.dispose();
+    expectError(() => N().add(h, h), "ERR_DISPOSED", "disposed");
+    N().dispose(h);
+    const gen = new Generator(2);
+    const gid = gen._id;
+    gen.dispose();
+    expectError(() => N().generatorRandom(gid, 1, [2], 0, -1), "ERR_DISPOSED", "generator", "disposed");
+    N().generatorDispose(gid);
+    const w = randn([2], { requiresGrad: true });
+    const opt = new AdamW([w], { lr: 0.1 });
+    const oid = opt._id;
+    opt.dispose();
+    w.dispose();
+    expectError(() => N().optimStep(oid, 0.1), "ERR_DISPOSED", "optimizer", "disposed");
+    N().optimDispose(oid);
+    const g = DeviceGraph.fromCsr(2, Int32Array.of(0, 1, 2), Int32Array.of(1, 0));
+    const sid = g._id;
+    g.dispose();
+    expectError(() => N().sparseInfo(sid), "ERR_DISPOSED", "graph or sparse matrix", "disposed");
+  });
+  it("a slot freed by one kind and reused by another does not answer to the old handle", () => {
+    const t = zeros([1]);
+    const h = t._h;
+    t.dispose();
+    const gens = Array.from({ length: 4 }, (_, i) => new Generator(i)); // likely to reuse the freed slot
+    try {
+      expectError(() => N().add(h, h), "ERR_DISPOSED");
+      expectError(() => N().dispose(gens[0]!._id as unknown as TensorHandle), "ERR_ARGUMENT");
+    } finally {
+      for (const g of gens) g.dispose();
     }
   });
 });

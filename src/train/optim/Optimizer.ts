@@ -20,7 +20,7 @@
  * ```
  */
 import { ArgumentError, ConfigError, DataError, DisposedError } from "../../errors.js";
-import { loadNative, type H } from "../../native/addon.js";
+import { loadNative, type H, type OptimizerHandle } from "../../native/addon.js";
 import { Tensor } from "../../tensor/Tensor.js";
 
 /** Native optimizer kinds (native/optim/optimizer.cc). */
@@ -57,7 +57,7 @@ export interface OptimizerStateDict {
 }
 
 // The safety net frees the native optimizer when its JS object is collected without dispose().
-const registry = new FinalizationRegistry<number>((id) => {
+const registry = new FinalizationRegistry<OptimizerHandle>((id) => {
   try {
     loadNative().optimDispose(id);
   } catch {
@@ -103,7 +103,7 @@ export abstract class Optimizer {
   readonly params: readonly Tensor[];
   readonly kind: OptimizerKind;
   /** @internal native optimizer id; -1 once disposed. */
-  _id: number;
+  _id: OptimizerHandle;
   protected _hyper: OptimizerHyper;
 
   protected constructor(kind: OptimizerKind, params: readonly Tensor[], hyper: OptimizerHyper) {
@@ -197,7 +197,7 @@ export abstract class Optimizer {
     if (this._id < 0) return;
     registry.unregister(this);
     loadNative().optimDispose(this._id);
-    this._id = -1;
+    this._id = -1 as OptimizerHandle;
   }
   [Symbol.dispose](): void {
     this.dispose();
@@ -206,7 +206,7 @@ export abstract class Optimizer {
     return this._id < 0;
   }
 
-  private id(): number {
+  private id(): OptimizerHandle {
     if (this._id < 0) throw new DisposedError(`${this.kind}: the optimizer was disposed; create a new one (and loadStateDict to resume)`);
     return this._id;
   }
