@@ -100,7 +100,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
     expect(objective("directclr").d0).toBeNull();
     expect(objective("grace").projectorHidden).toBeNull();
     expect(objective("barlow").barlowLambda).toBeNull();
-    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false, gram: "smaller" });
+    expect(cfg.werank).toEqual({ alpha: 0.1, layers: "encoder", perLayer: null, squared: false, gram: "smaller", scale: "none" });
     expect(cfg.encoder).toEqual({
       type: "gcn",
       layers: [256, 128],
