@@ -3,8 +3,8 @@
 #
 #   bash scripts/bootstrap.sh            LibTorch, npm packages, the addon, the TypeScript
 #   bash scripts/bootstrap.sh --test     the same, plus what the test suite uses (Chromium for the
-#                                        report e2e test, python3-sklearn for the golden probe tests)
-#                                        when it can be installed
+#                                        report e2e test, python3-sklearn for the golden probe tests,
+#                                        clang-format for npm run lint) when it can be installed
 #
 # Needs node >= 20, npm, cmake and g++. LibTorch comes from TORCH_DIR/LIBTORCH, python3's torch,
 # or Debian's libtorch-dev, which this script installs with apt-get when it is missing.
@@ -76,6 +76,8 @@ if [ "$FOR_TESTS" = 1 ]; then
   if ! /usr/bin/python3 -c "import sklearn" >/dev/null 2>&1; then
     apt_install python3-sklearn || log "python3-sklearn could not be installed: the scikit-learn golden tests will be skipped"
   fi
+  # clang-format for `npm run lint` (native/ against .clang-format), which CI runs after the tests.
+  command -v clang-format >/dev/null || apt_install clang-format || log "clang-format could not be installed: npm run lint will say so"
 fi
 
 # ---- an optimized BLAS ----------------------------------------------------------------------------

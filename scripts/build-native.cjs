@@ -10,10 +10,10 @@
 //        Possible solutions and exits 0, so the install succeeds and loading the addon later
 //        raises ERR_NATIVE_MISSING with the same advice.
 "use strict";
-const fs = require("fs");
-const path = require("path");
-const crypto = require("crypto");
-const { spawnSync } = require("child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const crypto = require("node:crypto");
+const { spawnSync } = require("node:child_process");
 const { discover, sources } = require("./torch-config.cjs");
 
 const ROOT = path.resolve(__dirname, "..");
@@ -54,7 +54,7 @@ function main(argv) {
     console.log(`werank-native: addon up to date (${path.relative(ROOT, ADDON)})`);
     return 0;
   }
-  const jobs = String(Math.max(1, Number(process.env.WERANK_BUILD_JOBS) || require("os").availableParallelism?.() || 2));
+  const jobs = String(Math.max(1, Number(process.env.WERANK_BUILD_JOBS) || require("node:os").availableParallelism?.() || 2));
   console.log(`werank-native: building the addon against LibTorch ${torch.version.major}.${torch.version.minor} (${torch.cuda ? "CUDA" : "CPU"}) with ${jobs} jobs ...`);
   const cmakeJs = require.resolve("cmake-js/bin/cmake-js", { paths: [ROOT] });
   // The source list is a glob evaluated when CMake configures: a new or removed .cc file must
@@ -62,8 +62,7 @@ function main(argv) {
   const sourceList = JSON.stringify([sources(), sources({ cuda: true })]);
   const listFile = path.join(OUT, ".werank-sources");
   const reconfigure = force || !fs.existsSync(listFile) || fs.readFileSync(listFile, "utf8") !== sourceList;
-  const run = (verb) =>
-    spawnSync(process.execPath, [cmakeJs, verb, "--out", OUT, "--parallel", jobs, "--log-level", "warn"], { cwd: ROOT, stdio: "inherit" });
+  const run = (verb) => spawnSync(process.execPath, [cmakeJs, verb, "--out", OUT, "--parallel", jobs, "--log-level", "warn"], { cwd: ROOT, stdio: "inherit" });
   let r = { status: 0 };
   if (reconfigure && fs.existsSync(path.join(OUT, "CMakeCache.txt")) && !force) r = run("configure");
   if (r.status === 0) r = run(force ? "rebuild" : "build");

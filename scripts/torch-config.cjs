@@ -10,9 +10,9 @@
 //   node scripts/torch-config.cjs --gyp KEY       one gyp list: include|libs|ldflags|defines|sources
 //   node scripts/torch-config.cjs --check         exit 0 when found, else 1 with "Possible solutions:"
 "use strict";
-const fs = require("fs");
-const path = require("path");
-const { execFileSync } = require("child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const { execFileSync } = require("node:child_process");
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -131,13 +131,7 @@ function fromPython() {
 
 function fromSystem() {
   const triplet = run("gcc", ["-print-multiarch"]) || "x86_64-linux-gnu";
-  const dirs = [
-    `/usr/lib/${triplet}/cmake/Torch`,
-    "/usr/lib/cmake/Torch",
-    "/usr/local/lib/cmake/Torch",
-    "/usr/local/libtorch/share/cmake/Torch",
-    "/opt/libtorch/share/cmake/Torch",
-  ];
+  const dirs = [`/usr/lib/${triplet}/cmake/Torch`, "/usr/lib/cmake/Torch", "/usr/local/lib/cmake/Torch", "/usr/local/libtorch/share/cmake/Torch", "/opt/libtorch/share/cmake/Torch"];
   for (const d of dirs) {
     const r = resolveFromCmakeDir(d, `system (${d})`);
     if (r) return r;
@@ -177,7 +171,7 @@ const POSSIBLE = `Possible solutions:
 function main(argv) {
   const mode = argv[0] || "--json";
   if (mode === "--sources") {
-    process.stdout.write(sources({ cuda: argv[1] === "cuda" }).join("\n") + "\n");
+    process.stdout.write(`${sources({ cuda: argv[1] === "cuda" }).join("\n")}\n`);
     return 0;
   }
   const t = discover();
@@ -185,19 +179,13 @@ function main(argv) {
     process.stderr.write(`werank-native: LibTorch not found: ${t.error}\n${POSSIBLE}\n`);
     return 1;
   }
-  const defines = [
-    `_GLIBCXX_USE_CXX11_ABI=${t.cxx11Abi}`,
-    `WN_TORCH_MAJOR=${t.version.major}`,
-    `WN_TORCH_MINOR=${t.version.minor}`,
-    "NAPI_VERSION=8",
-    "NAPI_CPP_EXCEPTIONS",
-  ];
+  const defines = [`_GLIBCXX_USE_CXX11_ABI=${t.cxx11Abi}`, `WN_TORCH_MAJOR=${t.version.major}`, `WN_TORCH_MINOR=${t.version.minor}`, "NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"];
   switch (mode) {
     case "--check":
       process.stdout.write(`LibTorch ${t.version.major}.${t.version.minor}.${t.version.patch}${t.cuda ? " (CUDA)" : " (CPU)"} from ${t.source}\n`);
       return 0;
     case "--json":
-      process.stdout.write(JSON.stringify({ ...t, defines, sources: sources() }, null, 2) + "\n");
+      process.stdout.write(`${JSON.stringify({ ...t, defines, sources: sources() }, null, 2)}\n`);
       return 0;
     case "--gyp": {
       const key = argv[1];
@@ -214,7 +202,7 @@ function main(argv) {
         process.stderr.write(`unknown --gyp key ${key}; choose one of ${Object.keys(lists).join(", ")}\n`);
         return 2;
       }
-      process.stdout.write(lists[key].join(" ") + "\n");
+      process.stdout.write(`${lists[key].join(" ")}\n`);
       return 0;
     }
     case "--cmake": {

@@ -46,7 +46,10 @@ export function blasLibrariesInMaps(mapsText: string): string[] {
   for (const line of mapsText.split("\n")) {
     const f = line.trim().split(/\s+/);
     if (f.length < 6 || !f[5]!.startsWith("/")) continue;
-    const file = f.slice(5).join(" ").replace(/ \(deleted\)$/, "");
+    const file = f
+      .slice(5)
+      .join(" ")
+      .replace(/ \(deleted\)$/, "");
     if (BLAS_FILE.test(path.basename(file))) out.add(file);
   }
   return [...out];

@@ -19,8 +19,20 @@
  */
 export * from "./tensor/index.js";
 export {
-  WerankError, ShapeError, DTypeError, DeviceError, DataError, ConfigError, DisposedError, ArgumentError,
-  IndexError, AutogradError, LinalgError, NativeMissingError, OutOfMemoryError, type ErrorCode,
+  WerankError,
+  ShapeError,
+  DTypeError,
+  DeviceError,
+  DataError,
+  ConfigError,
+  DisposedError,
+  ArgumentError,
+  IndexError,
+  AutogradError,
+  LinalgError,
+  NativeMissingError,
+  OutOfMemoryError,
+  type ErrorCode,
 } from "./errors.js";
 export type { NativeInfo, NativeMemory } from "./native/addon.js";
 export { info, setNumThreads, cudaAvailable, resolveDevice, synchronize, setMatmulPrecision, matmulPrecision, MATMUL_PRECISIONS } from "./runtime.js";
@@ -42,7 +54,21 @@ export { EMA, emaUpdate, type EMABuffers } from "./nn/ema.js";
 export { clipGradNorm, type ClipGradNormOptions } from "./train/clip.js";
 export { makeTrainStep, type TrainStep, type TrainStepParts, type StepHyper, type StepResult } from "./train/trainStep.js";
 export { WarmupCosineSchedule, MomentumCosineSchedule, ConstantSchedule, type Schedule } from "./train/schedules.js";
-export { WERank, werank, WERANK_GROUPS, WERANK_GRAMS, WERANK_SCALES, type WERankGram, type WERankScale, type WERankGroup, type WERankWeight, type WERankOptions, type WERankSelection, type WERankResult, type HasNamedParameters } from "./regularizers/werank.js";
+export {
+  WERank,
+  werank,
+  WERANK_GROUPS,
+  WERANK_GRAMS,
+  WERANK_SCALES,
+  type WERankGram,
+  type WERankScale,
+  type WERankGroup,
+  type WERankWeight,
+  type WERankOptions,
+  type WERankSelection,
+  type WERankResult,
+  type HasNamedParameters,
+} from "./regularizers/werank.js";
 export { encodeSafetensors, decodeSafetensors, writeSafetensors, readSafetensors, type SafetensorsDType, type SafetensorsEntry, type SafetensorsHeader } from "./train/checkpoint/safetensors.js";
 export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointData, type LoadedCheckpoint } from "./train/checkpoint/checkpoint.js";
 export { latestCheckpoint, listCheckpoints } from "./train/checkpoint/runCheckpoints.js";

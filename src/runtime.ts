@@ -30,7 +30,16 @@ export interface RuntimeInfo {
 export function info(): RuntimeInfo {
   const N = loadNative();
   const i = N.info();
-  return { torchVersion: i.torchVersion, cuda: i.cuda, cudaKernels: i.cudaKernels, cudaDevices: i.cudaDevices, threads: i.threads, parallelKernels: i.parallelKernels, bf16Matmul: i.bf16Matmul, addonPath: addonPath() ?? "" };
+  return {
+    torchVersion: i.torchVersion,
+    cuda: i.cuda,
+    cudaKernels: i.cudaKernels,
+    cudaDevices: i.cudaDevices,
+    threads: i.threads,
+    parallelKernels: i.parallelKernels,
+    bf16Matmul: i.bf16Matmul,
+    addonPath: addonPath() ?? "",
+  };
 }
 
 /** LibTorch intra-op threads (also WERANK_NUM_THREADS). */

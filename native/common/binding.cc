@@ -40,11 +40,16 @@ void throw_js(Napi::Env env, const std::string& code, const std::string& message
 
 const char* site_code(OnError site) {
   switch (site) {
-    case OnError::Argument: return "ERR_ARGUMENT";
-    case OnError::Shape: return "ERR_SHAPE";
-    case OnError::Dtype: return "ERR_DTYPE";
-    case OnError::Device: return "ERR_DEVICE";
-    case OnError::Autograd: return "ERR_AUTOGRAD";
+    case OnError::Argument:
+      return "ERR_ARGUMENT";
+    case OnError::Shape:
+      return "ERR_SHAPE";
+    case OnError::Dtype:
+      return "ERR_DTYPE";
+    case OnError::Device:
+      return "ERR_DEVICE";
+    case OnError::Autograd:
+      return "ERR_AUTOGRAD";
   }
   return "ERR_INTERNAL";
 }
@@ -137,50 +142,78 @@ std::vector<at::Tensor> arg_tensors(const Napi::CallbackInfo& info, size_t i) {
 
 at::ScalarType to_scalar_type(int32_t code) {
   switch (code) {
-    case kF32: return at::kFloat;
-    case kF64: return at::kDouble;
-    case kI32: return at::kInt;
-    case kI64: return at::kLong;
-    case kBool: return at::kBool;
-    case kU8: return at::kByte;
-    case kI8: return at::kChar;
-    case kI16: return at::kShort;
+    case kF32:
+      return at::kFloat;
+    case kF64:
+      return at::kDouble;
+    case kI32:
+      return at::kInt;
+    case kI64:
+      return at::kLong;
+    case kBool:
+      return at::kBool;
+    case kU8:
+      return at::kByte;
+    case kI8:
+      return at::kChar;
+    case kI16:
+      return at::kShort;
   }
   fail("ERR_DTYPE", "Expected a dtype code 0..7 but received ", code);
 }
 
 int32_t from_scalar_type(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return kF32;
-    case at::kDouble: return kF64;
-    case at::kInt: return kI32;
-    case at::kLong: return kI64;
-    case at::kBool: return kBool;
-    case at::kByte: return kU8;
-    case at::kChar: return kI8;
-    case at::kShort: return kI16;
-    default: fail("ERR_DTYPE", "Expected one of float32, float64, int32, int64, bool, uint8, int8, int16 but the tensor has dtype ", c10::toString(t));
+    case at::kFloat:
+      return kF32;
+    case at::kDouble:
+      return kF64;
+    case at::kInt:
+      return kI32;
+    case at::kLong:
+      return kI64;
+    case at::kBool:
+      return kBool;
+    case at::kByte:
+      return kU8;
+    case at::kChar:
+      return kI8;
+    case at::kShort:
+      return kI16;
+    default:
+      fail("ERR_DTYPE", "Expected one of float32, float64, int32, int64, bool, uint8, int8, int16 but the tensor has dtype ",
+           c10::toString(t));
   }
 }
 
 const char* dtype_name(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "float32";
-    case at::kDouble: return "float64";
-    case at::kInt: return "int32";
-    case at::kLong: return "int64";
-    case at::kBool: return "bool";
-    case at::kByte: return "uint8";
-    case at::kChar: return "int8";
-    case at::kShort: return "int16";
-    default: return c10::toString(t);
+    case at::kFloat:
+      return "float32";
+    case at::kDouble:
+      return "float64";
+    case at::kInt:
+      return "int32";
+    case at::kLong:
+      return "int64";
+    case at::kBool:
+      return "bool";
+    case at::kByte:
+      return "uint8";
+    case at::kChar:
+      return "int8";
+    case at::kShort:
+      return "int16";
+    default:
+      return c10::toString(t);
   }
 }
 
 c10::Device to_device(int32_t code) {
   if (code < 0) return c10::Device(c10::kCPU);
-  WN_CHECK(torch::cuda::is_available(), "ERR_DEVICE", "Expected a CUDA-enabled LibTorch with a visible GPU for device cuda:", code,
-           " but ", torch::cuda::device_count() == 0 && !at::hasCUDA() ? "this build of LibTorch has no CUDA support (CPU only)" : "no CUDA device is visible",
+  WN_CHECK(torch::cuda::is_available(), "ERR_DEVICE", "Expected a CUDA-enabled LibTorch with a visible GPU for device cuda:", code, " but ",
+           torch::cuda::device_count() == 0 && !at::hasCUDA() ? "this build of LibTorch has no CUDA support (CPU only)"
+                                                              : "no CUDA device is visible",
            "; use device 'cpu', or rebuild against PyTorch's CUDA LibTorch (see README: GPU build)");
   WN_CHECK(code < static_cast<int32_t>(torch::cuda::device_count()), "ERR_DEVICE", "Expected a CUDA device index below ",
            torch::cuda::device_count(), " but received cuda:", code);

@@ -69,9 +69,9 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
 #define WN_ERRORS(site) static constexpr ::wn::OnError wn_on_error = ::wn::OnError::site
 
 // The C++ identifier is prefixed so JS names such as `std` or `max` cannot clash with C++ ones.
-#define WN_EXPORT_WITH(name, site)                                                                       \
-  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                                       \
-  static constexpr char wn_name_##name[] = #name;                                                        \
+#define WN_EXPORT_WITH(name, site)                                                                      \
+  static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info);                                      \
+  static constexpr char wn_name_##name[] = #name;                                                       \
   static ::wn::Register wn_register_##name(#name, &::wn::guarded<&wn_fn_##name, wn_name_##name, site>); \
   static Napi::Value wn_fn_##name(const Napi::CallbackInfo& info)
 /// A binding whose untyped LibTorch errors get the file's WN_ERRORS code.
@@ -93,15 +93,12 @@ inline bool arg_present(const Napi::CallbackInfo& info, size_t i) {
 inline at::Scalar arg_scalar(const Napi::CallbackInfo& info, size_t i) {
   const double v = arg_num(info, i);
   // The range test comes first: casting NaN, ±inf or huge values to int64 is undefined behaviour.
-  if (std::fabs(v) <= 9007199254740992.0 && std::trunc(v) == v && !(v == 0 && std::signbit(v)))
-    return at::Scalar(static_cast<int64_t>(v));
+  if (std::fabs(v) <= 9007199254740992.0 && std::trunc(v) == v && !(v == 0 && std::signbit(v))) return at::Scalar(static_cast<int64_t>(v));
   return at::Scalar(v);
 }
 inline std::string arg_str(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::String>().Utf8Value(); }
 
-inline const at::Tensor& arg_tensor(const Napi::CallbackInfo& info, size_t i) {
-  return Handles::instance().get(arg_int(info, i));
-}
+inline const at::Tensor& arg_tensor(const Napi::CallbackInfo& info, size_t i) { return Handles::instance().get(arg_int(info, i)); }
 /// A handle or -1 (none) → an undefined tensor for optional arguments.
 inline at::Tensor arg_opt_tensor(const Napi::CallbackInfo& info, size_t i) {
   if (!arg_present(info, i)) return at::Tensor();

@@ -21,6 +21,8 @@ WN_EXPORT(debugThrow) {
   if (type == "oom") TORCH_CHECK_WITH(OutOfMemoryError, false, msg);
   if (type == "runtime") throw std::runtime_error(msg);
   if (type == "badAlloc") throw std::bad_alloc();
-  wn::fail("ERR_ARGUMENT", "debugThrow: expected a type among werank, error, index, value, type, notImplemented, linalg, oom, runtime, "
-           "badAlloc but received '", type, "'");
+  wn::fail("ERR_ARGUMENT",
+           "debugThrow: expected a type among werank, error, index, value, type, notImplemented, linalg, oom, runtime, "
+           "badAlloc but received '",
+           type, "'");
 }

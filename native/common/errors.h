@@ -25,8 +25,8 @@ template <typename... A>
   throw Error(code, cat(parts...));
 }
 
-#define WN_CHECK(cond, code, ...) \
-  do {                            \
+#define WN_CHECK(cond, code, ...)               \
+  do {                                          \
     if (!(cond)) ::wn::fail(code, __VA_ARGS__); \
   } while (0)
 

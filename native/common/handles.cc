@@ -4,11 +4,16 @@ namespace wn {
 
 const char* kind_name(HandleKind k) {
   switch (k) {
-    case HandleKind::Tensor: return "tensor";
-    case HandleKind::Sparse: return "graph or sparse matrix";
-    case HandleKind::Generator: return "generator";
-    case HandleKind::Optimizer: return "optimizer";
-    case HandleKind::Free: break;
+    case HandleKind::Tensor:
+      return "tensor";
+    case HandleKind::Sparse:
+      return "graph or sparse matrix";
+    case HandleKind::Generator:
+      return "generator";
+    case HandleKind::Optimizer:
+      return "optimizer";
+    case HandleKind::Free:
+      break;
   }
   return "freed";
 }
@@ -24,8 +29,8 @@ Handles::Slot& Handles::claim(HandleKind k) {
     slot = free_.back();
     free_.pop_back();
   } else {
-    WN_CHECK(slots_.size() < kSlotMask, "ERR_OUT_OF_MEMORY", "Expected fewer than ", kSlotMask, " live native objects but more were created: dispose ",
-             k == HandleKind::Tensor ? "tensors or use tidy()" : "them");
+    WN_CHECK(slots_.size() < kSlotMask, "ERR_OUT_OF_MEMORY", "Expected fewer than ", kSlotMask,
+             " live native objects but more were created: dispose ", k == HandleKind::Tensor ? "tensors or use tidy()" : "them");
     slot = static_cast<uint32_t>(slots_.size());
     slots_.emplace_back();
     slots_.back().index = slot;
@@ -58,8 +63,8 @@ static const char* article(HandleKind k) { return k == HandleKind::Optimizer ? "
 void Handles::wrong(int32_t h, HandleKind expected) const {
   const Slot* s = find(h);
   if (s != nullptr)
-    fail("ERR_ARGUMENT", "Expected ", article(expected), kind_name(expected), " handle but received ", article(kind_of(*s)), kind_name(kind_of(*s)),
-         " handle: pass the ", kind_name(expected), " itself");
+    fail("ERR_ARGUMENT", "Expected ", article(expected), kind_name(expected), " handle but received ", article(kind_of(*s)),
+         kind_name(kind_of(*s)), " handle: pass the ", kind_name(expected), " itself");
   if (expected == HandleKind::Tensor)
     fail("ERR_DISPOSED",
          "Expected a live tensor but received a disposed one: it was freed by dispose() or by the tidy() scope that created it; "

@@ -16,9 +16,8 @@ inline unsigned blocks_for(int64_t n, int per_block = kThreads) {
 
 // One warp per output row; lanes stride over the feature columns so reads of x rows coalesce.
 template <typename T>
-__global__ void spmm_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices,
-                            const T* __restrict__ values, const T* __restrict__ diag, const T* __restrict__ x, int64_t rows,
-                            int64_t f, T* __restrict__ out) {
+__global__ void spmm_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices, const T* __restrict__ values,
+                            const T* __restrict__ diag, const T* __restrict__ x, int64_t rows, int64_t f, T* __restrict__ out) {
   const int64_t warps = static_cast<int64_t>(gridDim.x) * blockDim.x / kWarp;
   const int lane = threadIdx.x % kWarp;
   for (int64_t i = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp; i < rows; i += warps) {
@@ -36,9 +35,10 @@ __global__ void spmm_kernel(const int32_t* __restrict__ indptr, const int32_t* _
 }
 
 // diag[i] = 1 / deg(A + I)[i] (a thread per row).
-__global__ void inv_degree_kernel(const int32_t* __restrict__ indptr, const float* __restrict__ weights, int64_t rows,
-                                  double self_loop, double* __restrict__ inv_deg) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+__global__ void inv_degree_kernel(const int32_t* __restrict__ indptr, const float* __restrict__ weights, int64_t rows, double self_loop,
+                                  double* __restrict__ inv_deg) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     double deg = self_loop;
     if (weights != nullptr)
       for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) deg += weights[k];
@@ -52,7 +52,8 @@ template <typename T>
 __global__ void gcn_values_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices,
                                   const float* __restrict__ weights, const double* __restrict__ inv_deg, int64_t rows,
                                   T* __restrict__ values, T* __restrict__ diag) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const double di = sqrt(inv_deg[i]);
     for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) {
       const double w = weights != nullptr ? weights[k] : 1.0;
@@ -65,7 +66,8 @@ __global__ void gcn_values_kernel(const int32_t* __restrict__ indptr, const int3
 template <typename T>
 __global__ void mean_values_kernel(const int32_t* __restrict__ indptr, const float* __restrict__ weights, int64_t rows,
                                    T* __restrict__ values) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     double deg = 0;
     if (weights != nullptr)
       for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) deg += weights[k];
@@ -76,20 +78,20 @@ __global__ void mean_values_kernel(const int32_t* __restrict__ indptr, const flo
   }
 }
 
-__global__ void drop_count_kernel(const int32_t* __restrict__ indptr, int64_t rows, uint64_t key, double p,
-                                  int32_t* __restrict__ counts) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+__global__ void drop_count_kernel(const int32_t* __restrict__ indptr, int64_t rows, uint64_t key, double p, int32_t* __restrict__ counts) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     int32_t n = 0;
     for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) n += rng::keep(key, static_cast<uint64_t>(k), p) ? 1 : 0;
     counts[i] = n;
   }
 }
 
-__global__ void drop_fill_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices,
-                                 const float* __restrict__ weights, int64_t rows, uint64_t key, double p,
-                                 const int32_t* __restrict__ new_indptr, int32_t* __restrict__ new_indices,
-                                 float* __restrict__ new_weights, int32_t* __restrict__ kept_pos) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+__global__ void drop_fill_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices, const float* __restrict__ weights,
+                                 int64_t rows, uint64_t key, double p, const int32_t* __restrict__ new_indptr,
+                                 int32_t* __restrict__ new_indices, float* __restrict__ new_weights, int32_t* __restrict__ kept_pos) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     int32_t pos = new_indptr[i];
     for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) {
       if (rng::keep(key, static_cast<uint64_t>(k), p)) {
@@ -105,7 +107,8 @@ __global__ void drop_fill_kernel(const int32_t* __restrict__ indptr, const int32
 
 __global__ void kept_transpose_count_kernel(const int32_t* __restrict__ src_indptr, const int32_t* __restrict__ src_rev,
                                             const int32_t* __restrict__ kept_pos, int64_t rows, int32_t* __restrict__ counts) {
-  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < rows; j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < rows;
+       j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     int32_t n = 0;
     for (int32_t k = src_indptr[j]; k < src_indptr[j + 1]; ++k) n += kept_pos[src_rev[k]] >= 0 ? 1 : 0;
     counts[j] = n;
@@ -113,10 +116,11 @@ __global__ void kept_transpose_count_kernel(const int32_t* __restrict__ src_indp
 }
 
 __global__ void kept_transpose_fill_kernel(const int32_t* __restrict__ src_indptr, const int32_t* __restrict__ src_indices,
-                                           const int32_t* __restrict__ src_rev, const int32_t* __restrict__ kept_pos,
-                                           int64_t rows, const int32_t* __restrict__ t_indptr, int32_t* __restrict__ t_indices,
+                                           const int32_t* __restrict__ src_rev, const int32_t* __restrict__ kept_pos, int64_t rows,
+                                           const int32_t* __restrict__ t_indptr, int32_t* __restrict__ t_indices,
                                            int64_t* __restrict__ perm) {
-  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < rows; j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+  for (int64_t j = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; j < rows;
+       j += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     int32_t pos = t_indptr[j];
     for (int32_t k = src_indptr[j]; k < src_indptr[j + 1]; ++k) {
       const int32_t kept = kept_pos[src_rev[k]];
@@ -128,8 +132,8 @@ __global__ void kept_transpose_fill_kernel(const int32_t* __restrict__ src_indpt
   }
 }
 
-__global__ void feature_mask_kernel(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key,
-                                    double p_entry, bool* __restrict__ mask) {
+__global__ void feature_mask_kernel(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,
+                                    bool* __restrict__ mask) {
   const int64_t n = mask_rows * cols;
   for (int64_t e = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; e < n; e += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     const int64_t c = e % cols;
@@ -137,10 +141,10 @@ __global__ void feature_mask_kernel(int64_t mask_rows, int64_t cols, uint64_t co
   }
 }
 
-__global__ void sparse_mask_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices, int64_t rows,
-                                   int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,
-                                   bool* __restrict__ mask) {
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+__global__ void sparse_mask_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices, int64_t rows, int64_t cols,
+                                   uint64_t col_key, double p_col, uint64_t entry_key, double p_entry, bool* __restrict__ mask) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < rows;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
     for (int32_t k = indptr[i]; k < indptr[i + 1]; ++k) {
       const int64_t c = indices[k];
       mask[k] = rng::keep(col_key, static_cast<uint64_t>(c), p_col) && rng::keep(entry_key, static_cast<uint64_t>(i * cols + c), p_entry);
@@ -149,16 +153,16 @@ __global__ void sparse_mask_kernel(const int32_t* __restrict__ indptr, const int
 }
 
 template <typename T>
-cudaError_t spmm_impl(const int32_t* indptr, const int32_t* indices, const T* values, const T* diag, const T* x, int64_t rows,
-                      int64_t f, T* out, cudaStream_t stream) {
+cudaError_t spmm_impl(const int32_t* indptr, const int32_t* indices, const T* values, const T* diag, const T* x, int64_t rows, int64_t f,
+                      T* out, cudaStream_t stream) {
   if (rows == 0 || f == 0) return cudaGetLastError();
   spmm_kernel<T><<<blocks_for(rows * kWarp), kThreads, 0, stream>>>(indptr, indices, values, diag, x, rows, f, out);
   return cudaGetLastError();
 }
 
 template <typename T>
-cudaError_t gcn_norm_impl(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg,
-                          T* values, T* diag, cudaStream_t stream) {
+cudaError_t gcn_norm_impl(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg, T* values,
+                          T* diag, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
   inv_degree_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, weights, rows, 1.0, inv_deg);
   gcn_values_kernel<T><<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, weights, inv_deg, rows, values, diag);
@@ -174,21 +178,21 @@ cudaError_t mean_norm_impl(const int32_t* indptr, const float* weights, int64_t 
 
 }  // namespace
 
-cudaError_t spmm(const int32_t* indptr, const int32_t* indices, const float* values, const float* diag, const float* x,
-                 int64_t rows, int64_t f, float* out, cudaStream_t stream) {
+cudaError_t spmm(const int32_t* indptr, const int32_t* indices, const float* values, const float* diag, const float* x, int64_t rows,
+                 int64_t f, float* out, cudaStream_t stream) {
   return spmm_impl(indptr, indices, values, diag, x, rows, f, out, stream);
 }
-cudaError_t spmm(const int32_t* indptr, const int32_t* indices, const double* values, const double* diag, const double* x,
-                 int64_t rows, int64_t f, double* out, cudaStream_t stream) {
+cudaError_t spmm(const int32_t* indptr, const int32_t* indices, const double* values, const double* diag, const double* x, int64_t rows,
+                 int64_t f, double* out, cudaStream_t stream) {
   return spmm_impl(indptr, indices, values, diag, x, rows, f, out, stream);
 }
 
-cudaError_t gcn_norm(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg,
-                     float* values, float* diag, cudaStream_t stream) {
+cudaError_t gcn_norm(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg, float* values,
+                     float* diag, cudaStream_t stream) {
   return gcn_norm_impl(indptr, indices, weights, rows, inv_deg, values, diag, stream);
 }
-cudaError_t gcn_norm(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg,
-                     double* values, double* diag, cudaStream_t stream) {
+cudaError_t gcn_norm(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, double* inv_deg, double* values,
+                     double* diag, cudaStream_t stream) {
   return gcn_norm_impl(indptr, indices, weights, rows, inv_deg, values, diag, stream);
 }
 
@@ -199,51 +203,46 @@ cudaError_t mean_norm(const int32_t* indptr, const float* weights, int64_t rows,
   return mean_norm_impl(indptr, weights, rows, values, stream);
 }
 
-cudaError_t drop_edges_count(const int32_t* indptr, int64_t rows, uint64_t edge_key, double p, int32_t* counts,
-                             cudaStream_t stream) {
+cudaError_t drop_edges_count(const int32_t* indptr, int64_t rows, uint64_t edge_key, double p, int32_t* counts, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
   drop_count_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, rows, edge_key, p, counts);
   return cudaGetLastError();
 }
 
-cudaError_t drop_edges_fill(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows,
-                            uint64_t edge_key, double p, const int32_t* new_indptr, int32_t* new_indices,
-                            float* new_weights, int32_t* kept_pos, cudaStream_t stream) {
+cudaError_t drop_edges_fill(const int32_t* indptr, const int32_t* indices, const float* weights, int64_t rows, uint64_t edge_key, double p,
+                            const int32_t* new_indptr, int32_t* new_indices, float* new_weights, int32_t* kept_pos, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
-  drop_fill_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, weights, rows, edge_key, p, new_indptr,
-                                                              new_indices, new_weights, kept_pos);
+  drop_fill_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, weights, rows, edge_key, p, new_indptr, new_indices,
+                                                              new_weights, kept_pos);
   return cudaGetLastError();
 }
 
-cudaError_t kept_transpose_count(const int32_t* src_indptr, const int32_t* src_rev, const int32_t* kept_pos, int64_t rows,
-                                 int32_t* counts, cudaStream_t stream) {
+cudaError_t kept_transpose_count(const int32_t* src_indptr, const int32_t* src_rev, const int32_t* kept_pos, int64_t rows, int32_t* counts,
+                                 cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
   kept_transpose_count_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(src_indptr, src_rev, kept_pos, rows, counts);
   return cudaGetLastError();
 }
 
-cudaError_t kept_transpose_fill(const int32_t* src_indptr, const int32_t* src_indices, const int32_t* src_rev,
-                                const int32_t* kept_pos, int64_t rows, const int32_t* t_indptr, int32_t* t_indices,
-                                int64_t* perm, cudaStream_t stream) {
+cudaError_t kept_transpose_fill(const int32_t* src_indptr, const int32_t* src_indices, const int32_t* src_rev, const int32_t* kept_pos,
+                                int64_t rows, const int32_t* t_indptr, int32_t* t_indices, int64_t* perm, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
-  kept_transpose_fill_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(src_indptr, src_indices, src_rev, kept_pos, rows,
-                                                                        t_indptr, t_indices, perm);
+  kept_transpose_fill_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(src_indptr, src_indices, src_rev, kept_pos, rows, t_indptr,
+                                                                        t_indices, perm);
   return cudaGetLastError();
 }
 
-cudaError_t feature_keep_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key,
-                              double p_entry, bool* mask, cudaStream_t stream) {
+cudaError_t feature_keep_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,
+                              bool* mask, cudaStream_t stream) {
   if (mask_rows * cols == 0) return cudaGetLastError();
-  feature_mask_kernel<<<blocks_for(mask_rows * cols), kThreads, 0, stream>>>(mask_rows, cols, col_key, p_col, entry_key,
-                                                                             p_entry, mask);
+  feature_mask_kernel<<<blocks_for(mask_rows * cols), kThreads, 0, stream>>>(mask_rows, cols, col_key, p_col, entry_key, p_entry, mask);
   return cudaGetLastError();
 }
 
-cudaError_t sparse_keep_mask(const int32_t* indptr, const int32_t* indices, int64_t rows, int64_t cols, uint64_t col_key,
-                             double p_col, uint64_t entry_key, double p_entry, bool* mask, cudaStream_t stream) {
+cudaError_t sparse_keep_mask(const int32_t* indptr, const int32_t* indices, int64_t rows, int64_t cols, uint64_t col_key, double p_col,
+                             uint64_t entry_key, double p_entry, bool* mask, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
-  sparse_mask_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, rows, cols, col_key, p_col, entry_key,
-                                                                p_entry, mask);
+  sparse_mask_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, rows, cols, col_key, p_col, entry_key, p_entry, mask);
   return cudaGetLastError();
 }
 

@@ -50,8 +50,8 @@ struct Options {
   int64_t history = 20;
   bool normalize = true;
   bool warm_start = true;
-  bool liblinear = false;     // TRON per class (see the header)
-  double tron_tol = 1e-4;     // sklearn's LogisticRegression tol
+  bool liblinear = false;       // TRON per class (see the header)
+  double tron_tol = 1e-4;       // sklearn's LogisticRegression tol
   int64_t tron_max_iter = 100;  // sklearn's LogisticRegression max_iter
 };
 
@@ -70,10 +70,14 @@ Options read_options(const Napi::CallbackInfo& info, size_t i) {
   Napi::Value m = obj.Get("mode");
   if (m.IsString()) {
     const std::string s = m.As<Napi::String>().Utf8Value();
-    if (s == "multinomial") o.mode = Mode::kMultinomial;
-    else if (s == "ovr") o.mode = Mode::kOvr;
-    else if (s == "multilabel") o.mode = Mode::kMultilabel;
-    else fail("ERR_ARGUMENT", "probeFit: unknown mode '", s, "'. Valid choices: multinomial, ovr, multilabel");
+    if (s == "multinomial")
+      o.mode = Mode::kMultinomial;
+    else if (s == "ovr")
+      o.mode = Mode::kOvr;
+    else if (s == "multilabel")
+      o.mode = Mode::kMultilabel;
+    else
+      fail("ERR_ARGUMENT", "probeFit: unknown mode '", s, "'. Valid choices: multinomial, ovr, multilabel");
   }
   o.num_classes = static_cast<int64_t>(opt_num(obj, "numClasses", 0));
   o.max_iter = static_cast<int64_t>(opt_num(obj, "maxIter", static_cast<double>(o.max_iter)));
@@ -87,8 +91,10 @@ Options read_options(const Napi::CallbackInfo& info, size_t i) {
   Napi::Value opt = obj.Get("optimizer");
   if (opt.IsString()) {
     const std::string s = opt.As<Napi::String>().Utf8Value();
-    if (s == "liblinear") o.liblinear = true;
-    else if (s != "lbfgs") fail("ERR_ARGUMENT", "probeFit: unknown optimizer '", s, "'. Valid choices: lbfgs, liblinear");
+    if (s == "liblinear")
+      o.liblinear = true;
+    else if (s != "lbfgs")
+      fail("ERR_ARGUMENT", "probeFit: unknown optimizer '", s, "'. Valid choices: lbfgs, liblinear");
   }
   o.tron_tol = opt_num(obj, "liblinearTol", o.tron_tol);
   o.tron_max_iter = static_cast<int64_t>(opt_num(obj, "liblinearMaxIter", static_cast<double>(o.tron_max_iter)));
@@ -124,11 +130,11 @@ at::Tensor split_index(const at::Tensor& t, int64_t n, const char* name, bool re
 
 /// Data of one fit: rows, targets and the scoring rule.
 struct Problem {
-  at::Tensor X;        // [n, d] float64
-  at::Tensor y;        // [n] int64 (multinomial, ovr)
-  at::Tensor T;        // [n, k] float64 targets: one-hot (multinomial), +-1 indicators as 0/1 (ovr, multilabel)
+  at::Tensor X;  // [n, d] float64
+  at::Tensor y;  // [n] int64 (multinomial, ovr)
+  at::Tensor T;  // [n, k] float64 targets: one-hot (multinomial), +-1 indicators as 0/1 (ovr, multilabel)
   Mode mode;
-  double lambda = 0;   // L2 strength on the mean loss
+  double lambda = 0;  // L2 strength on the mean loss
   // [K] 0 for classes seen in the train split, -1e30 for the others (single-label modes): like
   // scikit-learn, whose classes_ come from the train labels, an unseen class is never predicted,
   // and in the multinomial loss it gets probability 0 instead of an intercept drifting to -inf.
@@ -189,12 +195,12 @@ FitResult fit(const Problem& p, at::Tensor& W, at::Tensor& b, const Options& o) 
   b.set_requires_grad(true);
   const int64_t max_eval = 3 * o.max_iter + 10;
   torch::optim::LBFGS opt({W, b}, torch::optim::LBFGSOptions(1.0)
-                                       .max_iter(o.max_iter)
-                                       .max_eval(max_eval)
-                                       .tolerance_grad(o.tol_grad)
-                                       .tolerance_change(o.tol_change)
-                                       .history_size(o.history)
-                                       .line_search_fn("strong_wolfe"));
+                                      .max_iter(o.max_iter)
+                                      .max_eval(max_eval)
+                                      .tolerance_grad(o.tol_grad)
+                                      .tolerance_change(o.tol_change)
+                                      .history_size(o.history)
+                                      .line_search_fn("strong_wolfe"));
   auto closure = [&]() -> at::Tensor {
     torch::NoGradGuard ng;
     at::Tensor gW, gb;
@@ -225,7 +231,6 @@ FitResult fit(const Problem& p, at::Tensor& W, at::Tensor& b, const Options& o) 
   r.converged = r.grad_max <= o.tol_grad || (r.iterations < o.max_iter && r.evals < max_eval);
   return r;
 }
-
 
 /// One binary L2-regularized logistic regression, liblinear's primal problem and TRON solver.
 /// X: n x m row-major (the last column the constant 1 of the intercept), y: +-1.
@@ -362,10 +367,14 @@ std::pair<int64_t, bool> tron(TronLR& f, std::vector<double>& w, double eps, int
     const double snorm = nrm2(s);
     if (iter == 1) delta = std::min(delta, snorm);
     const double alpha = fnew - f_val - gs <= 0 ? sigma3 : std::max(sigma1, -0.5 * (gs / (fnew - f_val - gs)));
-    if (actred < eta0 * prered) delta = std::min(std::max(alpha, sigma1) * snorm, sigma2 * delta);
-    else if (actred < eta1 * prered) delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma2 * delta));
-    else if (actred < eta2 * prered) delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma3 * delta));
-    else delta = std::max(delta, std::min(alpha * snorm, sigma3 * delta));
+    if (actred < eta0 * prered)
+      delta = std::min(std::max(alpha, sigma1) * snorm, sigma2 * delta);
+    else if (actred < eta1 * prered)
+      delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma2 * delta));
+    else if (actred < eta2 * prered)
+      delta = std::max(sigma1 * delta, std::min(alpha * snorm, sigma3 * delta));
+    else
+      delta = std::max(delta, std::min(alpha * snorm, sigma3 * delta));
     if (actred > eta0 * prered) {
       iter++;
       w = w_new;
@@ -475,8 +484,8 @@ WN_EXPORT(probeFit) {
   int64_t k = 0;
   at::Tensor y, T;
   if (multilabel) {
-    WN_CHECK(Y0.dim() == 2 && Y0.size(0) == n, "ERR_SHAPE", "probeFit: expected multi-label targets of shape [", n,
-             ", L] but received ", shape_str(Y0.sizes()));
+    WN_CHECK(Y0.dim() == 2 && Y0.size(0) == n, "ERR_SHAPE", "probeFit: expected multi-label targets of shape [", n, ", L] but received ",
+             shape_str(Y0.sizes()));
     T = Y0.detach().to(X.device(), at::kDouble);
     at::Tensor bad = T.ne(0).logical_and(T.ne(1));
     WN_CHECK(!bad.any().item<bool>(), "ERR_DATA", "probeFit: expected multi-label targets of 0 or 1");

@@ -16,8 +16,10 @@ inline int64_t row_at_work(const int32_t* indptr, int64_t rows, int64_t w) {
   int64_t lo = 0, hi = rows;
   while (lo < hi) {
     const int64_t mid = (lo + hi) / 2;
-    if (static_cast<int64_t>(indptr[mid]) + mid < w) lo = mid + 1;
-    else hi = mid;
+    if (static_cast<int64_t>(indptr[mid]) + mid < w)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo;
 }
@@ -65,8 +67,10 @@ at::Tensor filter_rows(const int32_t* ip, int64_t rows, Keep&& keep, Alloc&& all
     for (int64_t i = r0; i < r1; ++i) {
       int32_t pos = np[i];
       for (int32_t k = ip[i]; k < ip[i + 1]; ++k) {
-        if (keep(k)) emit(k, pos++);
-        else skip(k);
+        if (keep(k))
+          emit(k, pos++);
+        else
+          skip(k);
       }
     }
   });

@@ -21,8 +21,8 @@ namespace {
 /// tile's accumulators held in registers across the row's entries.
 template <typename T, int W, bool kValues>
 WN_SIMD_CLONES void spmm_tile(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix, const T* __restrict__ v,
-                              const T* __restrict__ d, const T* __restrict__ x, int64_t f, T* __restrict__ out, int64_t r0,
-                              int64_t r1, int64_t c0) {
+                              const T* __restrict__ d, const T* __restrict__ x, int64_t f, T* __restrict__ out, int64_t r0, int64_t r1,
+                              int64_t c0) {
   constexpr int kLanes = 32 / sizeof(T);
   constexpr int kVecs = W / kLanes;
   static_assert(W % kLanes == 0, "tile width must be a multiple of the vector width");
@@ -48,8 +48,8 @@ WN_SIMD_CLONES void spmm_tile(const int32_t* __restrict__ ip, const int32_t* __r
 /// The same for a tile of any width w (the remainder columns).
 template <typename T>
 WN_SIMD_CLONES void spmm_tile_any(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix, const T* __restrict__ v,
-                                  const T* __restrict__ d, const T* __restrict__ x, int64_t f, T* __restrict__ out, int64_t r0,
-                                  int64_t r1, int64_t c0, int64_t w) {
+                                  const T* __restrict__ d, const T* __restrict__ x, int64_t f, T* __restrict__ out, int64_t r0, int64_t r1,
+                                  int64_t c0, int64_t w) {
   for (int64_t i = r0; i < r1; ++i) {
     T* __restrict__ o = out + i * f + c0;
     if (d != nullptr) {
@@ -68,10 +68,12 @@ WN_SIMD_CLONES void spmm_tile_any(const int32_t* __restrict__ ip, const int32_t*
 }
 
 template <typename T, int W>
-void spmm_tile_fixed(const int32_t* ip, const int32_t* ix, const T* v, const T* d, const T* x, int64_t f, T* out, int64_t r0,
-                     int64_t r1, int64_t c0) {
-  if (v != nullptr) spmm_tile<T, W, true>(ip, ix, v, d, x, f, out, r0, r1, c0);
-  else spmm_tile<T, W, false>(ip, ix, v, d, x, f, out, r0, r1, c0);
+void spmm_tile_fixed(const int32_t* ip, const int32_t* ix, const T* v, const T* d, const T* x, int64_t f, T* out, int64_t r0, int64_t r1,
+                     int64_t c0) {
+  if (v != nullptr)
+    spmm_tile<T, W, true>(ip, ix, v, d, x, f, out, r0, r1, c0);
+  else
+    spmm_tile<T, W, false>(ip, ix, v, d, x, f, out, r0, r1, c0);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
@@ -117,10 +119,12 @@ bool wide_rows(int64_t f) {
   return v4 && (f == 128 || f == 256);
 }
 
-void spmm_rows_wide(const int32_t* ip, const int32_t* ix, const float* v, const float* d, const float* x, int64_t f, float* out,
-                    int64_t r0, int64_t r1) {
-  if (f == 128) v != nullptr ? spmm_rows_wide<128, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<128, false>(ip, ix, v, d, x, out, r0, r1);
-  else v != nullptr ? spmm_rows_wide<256, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<256, false>(ip, ix, v, d, x, out, r0, r1);
+void spmm_rows_wide(const int32_t* ip, const int32_t* ix, const float* v, const float* d, const float* x, int64_t f, float* out, int64_t r0,
+                    int64_t r1) {
+  if (f == 128)
+    v != nullptr ? spmm_rows_wide<128, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<128, false>(ip, ix, v, d, x, out, r0, r1);
+  else
+    v != nullptr ? spmm_rows_wide<256, true>(ip, ix, v, d, x, out, r0, r1) : spmm_rows_wide<256, false>(ip, ix, v, d, x, out, r0, r1);
 }
 #endif
 
@@ -146,9 +150,12 @@ void spmm_rows(const int32_t* ip, const int32_t* ix, const T* v, const T* d, con
 #endif
   for (int64_t c0 = cb; c0 < ce; c0 += tile) {
     const int64_t w = std::min(tile, ce - c0);
-    if (w == kLine) spmm_tile_fixed<T, kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
-    else if (w == 2 * kLine) spmm_tile_fixed<T, 2 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
-    else if (w == 4 * kLine) spmm_tile_fixed<T, 4 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
+    if (w == kLine)
+      spmm_tile_fixed<T, kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
+    else if (w == 2 * kLine)
+      spmm_tile_fixed<T, 2 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
+    else if (w == 4 * kLine)
+      spmm_tile_fixed<T, 4 * kLine>(ip, ix, v, d, x, f, out, r0, r1, c0);
     else if (w > kLine) {
       // Whole cache lines through the vector kernel, the rest through the generic one.
       const int64_t lines = w / kLine;
@@ -185,8 +192,8 @@ std::vector<double> inverse_degrees(const SparseObj& s, double self_loop) {
 
 }  // namespace
 
-at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,
-                const at::Tensor& x, int64_t rows) {
+at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag, const at::Tensor& x,
+                int64_t rows) {
   const int64_t f = x.size(1);
   at::Tensor out = at::empty({rows, f}, x.options());
   AT_DISPATCH_FLOATING_TYPES(x.scalar_type(), "spmm", [&] {
@@ -205,7 +212,8 @@ at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::T
       // than 1 at hidden 512.)
       for (int64_t c0 = 0; c0 < f; c0 += tile) {
         const int64_t c1 = std::min(f, c0 + tile);
-        parallel_rows(ip, rows, c1 - c0, [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1, tile, c0, c1); });
+        parallel_rows(ip, rows, c1 - c0,
+                      [&](int64_t r0, int64_t r1) { spmm_rows<scalar_t>(ip, ix, v, d, xp, f, op, r0, r1, tile, c0, c1); });
       }
     }
   });
@@ -326,8 +334,7 @@ Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p) {
   return d;
 }
 
-at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,
-                        c10::Device) {
+at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry, c10::Device) {
   at::Tensor mask = at::empty({mask_rows, cols}, at::kBool);
   bool* m = mask.data_ptr<bool>();
   std::vector<char> col(static_cast<size_t>(cols));

@@ -29,8 +29,8 @@ at::Tensor exclusive_scan(const at::Tensor& counts) {
 
 }  // namespace
 
-at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,
-                const at::Tensor& x, int64_t rows) {
+at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag, const at::Tensor& x,
+                int64_t rows) {
   c10::cuda::CUDAGuard guard(x.device());
   const int64_t f = x.size(1);
   at::Tensor out = at::empty({rows, f}, x.options());
@@ -60,8 +60,8 @@ Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int6
   c10::cuda::CUDAGuard guard(src.device());
   const cudaStream_t st = stream_of(src.indptr);
   at::Tensor counts = at::empty({src.rows}, src.indptr.options());
-  check(wn::cuda::kept_transpose_count(src.indptr.data_ptr<int32_t>(), src.rev.data_ptr<int32_t>(), kept_pos.data_ptr<int32_t>(),
-                                       src.rows, counts.data_ptr<int32_t>(), st),
+  check(wn::cuda::kept_transpose_count(src.indptr.data_ptr<int32_t>(), src.rev.data_ptr<int32_t>(), kept_pos.data_ptr<int32_t>(), src.rows,
+                                       counts.data_ptr<int32_t>(), st),
         "kept_transpose_count");
   Transposed t;
   t.indptr = exclusive_scan(counts);
@@ -69,8 +69,8 @@ Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int6
   t.indices = at::empty({kept}, src.indices.options());
   t.perm = at::empty({kept}, src.indices.options().dtype(at::kLong));
   check(wn::cuda::kept_transpose_fill(src.indptr.data_ptr<int32_t>(), src.indices.data_ptr<int32_t>(), src.rev.data_ptr<int32_t>(),
-                                      kept_pos.data_ptr<int32_t>(), src.rows, t.indptr.data_ptr<int32_t>(),
-                                      t.indices.data_ptr<int32_t>(), t.perm.data_ptr<int64_t>(), st),
+                                      kept_pos.data_ptr<int32_t>(), src.rows, t.indptr.data_ptr<int32_t>(), t.indices.data_ptr<int32_t>(),
+                                      t.perm.data_ptr<int64_t>(), st),
         "kept_transpose_fill");
   return t;
 }
@@ -118,8 +118,8 @@ Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p) {
   const bool weighted = s.values.defined();
   if (weighted) d.values = at::empty({kept}, s.values.options());
   d.kept_pos = at::empty({s.nnz()}, s.indices.options());
-  check(wn::cuda::drop_edges_fill(s.indptr.data_ptr<int32_t>(), s.indices.data_ptr<int32_t>(), weights_or_null(s.values), s.rows,
-                                  edge_key, p, d.indptr.data_ptr<int32_t>(), d.indices.data_ptr<int32_t>(),
+  check(wn::cuda::drop_edges_fill(s.indptr.data_ptr<int32_t>(), s.indices.data_ptr<int32_t>(), weights_or_null(s.values), s.rows, edge_key,
+                                  p, d.indptr.data_ptr<int32_t>(), d.indices.data_ptr<int32_t>(),
                                   weighted ? d.values.data_ptr<float>() : nullptr, d.kept_pos.data_ptr<int32_t>(), st),
         "drop_edges_fill");
   return d;
@@ -137,8 +137,8 @@ at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, doubl
 at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry) {
   c10::cuda::CUDAGuard guard(s.device());
   at::Tensor mask = at::empty({s.nnz()}, s.indptr.options().dtype(at::kBool));
-  check(wn::cuda::sparse_keep_mask(s.indptr.data_ptr<int32_t>(), s.indices.data_ptr<int32_t>(), s.rows, s.cols, col_key, p_col,
-                                   entry_key, p_entry, mask.data_ptr<bool>(), stream_of(mask)),
+  check(wn::cuda::sparse_keep_mask(s.indptr.data_ptr<int32_t>(), s.indices.data_ptr<int32_t>(), s.rows, s.cols, col_key, p_col, entry_key,
+                                   p_entry, mask.data_ptr<bool>(), stream_of(mask)),
         "sparse_keep_mask");
   return mask;
 }

@@ -26,9 +26,8 @@ constexpr int kPrefetch = 16;  // entries ahead
 
 /// One forward tile for rows [r0, r1): out[i, c0:c0+w] = sum_k v[k] * xt[ix[k], 0:w], xt = packed tile [cols][W].
 template <typename T, int W, bool kValues>
-WN_SIMD_CLONES void fwd_tile(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix, const float* __restrict__ v,
-                             int64_t nnz, const T* __restrict__ xt, T* __restrict__ out, int64_t ldo, int64_t r0, int64_t r1,
-                             int64_t c0, int64_t w) {
+WN_SIMD_CLONES void fwd_tile(const int32_t* __restrict__ ip, const int32_t* __restrict__ ix, const float* __restrict__ v, int64_t nnz,
+                             const T* __restrict__ xt, T* __restrict__ out, int64_t ldo, int64_t r0, int64_t r1, int64_t c0, int64_t w) {
   constexpr int kLanes = 32 / sizeof(T);
   constexpr int kVecs = W / kLanes;
   constexpr int kLines = static_cast<int>(W * sizeof(T) / 64);
@@ -91,9 +90,7 @@ void for_tile_blocks(int64_t tiles, int64_t cols, F&& f) {
   });
 }
 
-bool is_transposed(const at::Tensor& x) {
-  return !x.is_contiguous() && x.dim() == 2 && x.stride(0) == 1 && x.stride(1) == x.size(0);
-}
+bool is_transposed(const at::Tensor& x) { return !x.is_contiguous() && x.dim() == 2 && x.stride(0) == 1 && x.stride(1) == x.size(0); }
 
 /// x [cols, F] (contiguous, or the transpose of a contiguous [F, cols]) -> packed [tiles][cols][W],
 /// the last tile zero-padded.
@@ -150,8 +147,10 @@ at::Tensor forward_impl(const Csr& s, int64_t rows, const at::Tensor& x) {
     const T* slab = xt + t * cols * W;
     const int64_t w = std::min<int64_t>(W, f - t * W);
     parallel_rows(ip, rows, w, [&](int64_t r0, int64_t r1) {
-      if (v != nullptr) fwd_tile<T, W, true>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
-      else fwd_tile<T, W, false>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
+      if (v != nullptr)
+        fwd_tile<T, W, true>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
+      else
+        fwd_tile<T, W, false>(ip, ix, v, nnz, slab, op, f, r0, r1, t * W, w);
     });
   }
   return out;
@@ -182,8 +181,10 @@ at::Tensor backward_impl(const Csr& s, int64_t rows, int64_t cols, const at::Ten
       const int64_t r1 = p + 1 == parts ? rows : row_at_work(ip, rows, total * (p + 1) / parts);
       T* o = ap + (p * tiles + t) * cols * W;
       const int64_t w = std::min<int64_t>(W, f - t * W);
-      if (v != nullptr) bwd_tile<T, W, true>(ip, ix, v, gp, f, t * W, w, o, r0, r1);
-      else bwd_tile<T, W, false>(ip, ix, v, gp, f, t * W, w, o, r0, r1);
+      if (v != nullptr)
+        bwd_tile<T, W, true>(ip, ix, v, gp, f, t * W, w, o, r0, r1);
+      else
+        bwd_tile<T, W, false>(ip, ix, v, gp, f, t * W, w, o, r0, r1);
     }
   });
   T* op = out.data_ptr<T>();

@@ -22,7 +22,8 @@ at::Tensor host_array(const Napi::CallbackInfo& info, size_t i, at::ScalarType s
   Napi::TypedArray ta = info[i].As<Napi::TypedArray>();
   const int64_t n = static_cast<int64_t>(ta.ElementLength());
   at::Tensor t = at::empty({n}, st);
-  if (n > 0) std::memcpy(t.data_ptr(), static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), static_cast<size_t>(n) * t.element_size());
+  if (n > 0)
+    std::memcpy(t.data_ptr(), static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset(), static_cast<size_t>(n) * t.element_size());
   return t;
 }
 
@@ -160,8 +161,8 @@ WN_EXPORT(graphAugment) {
   SparsePtr fs;
   if (feat_kind == 1) {
     x = arg_tensor(info, 4);
-    WN_CHECK(x.dim() == 2 && x.size(0) == src->rows, "ERR_SHAPE", "augment: expected features of shape [", src->rows,
-             ", F] but received ", shape_str(x.sizes()));
+    WN_CHECK(x.dim() == 2 && x.size(0) == src->rows, "ERR_SHAPE", "augment: expected features of shape [", src->rows, ", F] but received ",
+             shape_str(x.sizes()));
     WN_CHECK(x.device() == src->device(), "ERR_DEVICE", "augment: expected features on ", src->device().str(), " but received ",
              x.device().str());
   } else if (feat_kind == 2) {

@@ -92,8 +92,8 @@ at::Tensor to_dense(SparseObj& s, Kind kind, at::ScalarType dtype);
 
 /// out = diag ⊙ x + A x for CSR (indptr, indices, values) with `rows` rows; `values` / `diag` may be
 /// undefined (ones / none).
-at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,
-                const at::Tensor& x, int64_t rows);
+at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag, const at::Tensor& x,
+                int64_t rows);
 
 /// Result of dropping edges: the kept CSR and, per source entry, its kept position or -1.
 struct Dropped {
@@ -109,16 +109,16 @@ at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, doubl
 at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);
 
 // Each backend implements the same set (csr_cpu.cc; cuda_glue.cc over native/cuda/graph_kernels.cu).
-#define WN_GRAPH_BACKEND_API                                                                                                  \
-  at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,      \
-                  const at::Tensor& x, int64_t rows);                                                                         \
-  Transposed transpose_generic(const SparseObj& s);                                                                           \
-  Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int64_t kept);                                  \
-  Norm gcn_norm(const SparseObj& s, at::ScalarType dtype);                                                                    \
-  Norm mean_norm(const SparseObj& s, at::ScalarType dtype);                                                                   \
-  Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p);                                                        \
-  at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry,\
-                          c10::Device device);                                                                                \
+#define WN_GRAPH_BACKEND_API                                                                                                   \
+  at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,       \
+                  const at::Tensor& x, int64_t rows);                                                                          \
+  Transposed transpose_generic(const SparseObj& s);                                                                            \
+  Transposed transpose_kept(const SparseObj& src, const at::Tensor& kept_pos, int64_t kept);                                   \
+  Norm gcn_norm(const SparseObj& s, at::ScalarType dtype);                                                                     \
+  Norm mean_norm(const SparseObj& s, at::ScalarType dtype);                                                                    \
+  Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p);                                                         \
+  at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry, \
+                          c10::Device device);                                                                                 \
   at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);
 
 namespace cpu {

@@ -27,8 +27,7 @@ int64_t nbytes(const at::Tensor& t) { return t.defined() ? static_cast<int64_t>(
 }
 
 /// Checks host CSR arrays; the first bad position is named so a corrupt file can be found.
-void validate(int64_t rows, int64_t cols, const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values,
-              const char* what) {
+void validate(int64_t rows, int64_t cols, const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const char* what) {
   WN_CHECK(rows >= 0 && cols >= 0, "ERR_DATA", what, ": expected non-negative sizes but received ", rows, " x ", cols);
   WN_CHECK(indptr.numel() == rows + 1, "ERR_DATA", what, ": expected indptr of length rows + 1 = ", rows + 1, " but received ",
            indptr.numel());
@@ -36,8 +35,8 @@ void validate(int64_t rows, int64_t cols, const at::Tensor& indptr, const at::Te
   const int64_t nnz = indices.numel();
   WN_CHECK(ip[0] == 0, "ERR_DATA", what, ": expected indptr[0] = 0 but received ", ip[0]);
   for (int64_t i = 0; i < rows; ++i)
-    WN_CHECK(ip[i + 1] >= ip[i], "ERR_DATA", what, ": expected a non-decreasing indptr but indptr[", i + 1, "] = ", ip[i + 1],
-             " < indptr[", i, "] = ", ip[i]);
+    WN_CHECK(ip[i + 1] >= ip[i], "ERR_DATA", what, ": expected a non-decreasing indptr but indptr[", i + 1, "] = ", ip[i + 1], " < indptr[",
+             i, "] = ", ip[i]);
   WN_CHECK(ip[rows] == nnz, "ERR_DATA", what, ": expected indptr[rows] = indices.length = ", nnz, " but received ", ip[rows]);
   const int32_t* ix = indices.data_ptr<int32_t>();
   for (int64_t k = 0; k < nnz; ++k)
@@ -121,8 +120,8 @@ SparsePtr make_sparse(int64_t rows, int64_t cols, at::Tensor indptr, at::Tensor 
   } while (0)
 #endif
 
-at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,
-                const at::Tensor& x, int64_t rows) {
+at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag, const at::Tensor& x,
+                int64_t rows) {
   const at::Tensor xc = x.contiguous();
   WN_GRAPH_DISPATCH(xc.is_cuda(), spmm, indptr, indices, values, diag, xc, rows);
 }
@@ -173,14 +172,21 @@ const Norm& norm(SparseObj& s, Kind kind, at::ScalarType dtype, bool with_transp
         n.values = s.values.defined() ? s.values.to(dtype) : at::empty({0}, opts);
         n.diag = at::empty({0}, opts);
         break;
-      case Kind::kGcn: n = gcn_norm(s, dtype); break;
-      case Kind::kMean: n = mean_norm(s, dtype); break;
+      case Kind::kGcn:
+        n = gcn_norm(s, dtype);
+        break;
+      case Kind::kMean:
+        n = mean_norm(s, dtype);
+        break;
     }
   }
   if (with_transpose && !n.t_values.defined()) {
-    if (n.values.numel() == 0 && s.nnz() > 0) n.t_values = n.values;  // all ones: nothing to permute
-    else if (kind != Kind::kMean && s.symmetric) n.t_values = n.values;  // symmetric values
-    else n.t_values = n.values.index_select(0, transpose(s).perm);
+    if (n.values.numel() == 0 && s.nnz() > 0)
+      n.t_values = n.values;  // all ones: nothing to permute
+    else if (kind != Kind::kMean && s.symmetric)
+      n.t_values = n.values;  // symmetric values
+    else
+      n.t_values = n.values.index_select(0, transpose(s).perm);
   }
   return n;
 }
@@ -196,8 +202,8 @@ using torch::autograd::variable_list;
 /// transposed CSR, so gradients of gradients work too.
 struct SpmmFn : public torch::autograd::Function<SpmmFn> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& indptr, const at::Tensor& indices,
-                            const at::Tensor& values, const at::Tensor& diag, const at::Tensor& t_indptr,
-                            const at::Tensor& t_indices, const at::Tensor& t_values, int64_t rows) {
+                            const at::Tensor& values, const at::Tensor& diag, const at::Tensor& t_indptr, const at::Tensor& t_indices,
+                            const at::Tensor& t_values, int64_t rows) {
     auto& d = ctx->saved_data;
     d["indptr"] = indptr;
     d["indices"] = indices;
@@ -213,9 +219,8 @@ struct SpmmFn : public torch::autograd::Function<SpmmFn> {
     auto& d = ctx->saved_data;
     at::Tensor gx;
     if (grads[0].defined())
-      gx = SpmmFn::apply(grads[0], d["t_indptr"].toTensor(), d["t_indices"].toTensor(), d["t_values"].toTensor(),
-                         d["diag"].toTensor(), d["indptr"].toTensor(), d["indices"].toTensor(), d["values"].toTensor(),
-                         d["cols"].toInt());
+      gx = SpmmFn::apply(grads[0], d["t_indptr"].toTensor(), d["t_indices"].toTensor(), d["t_values"].toTensor(), d["diag"].toTensor(),
+                         d["indptr"].toTensor(), d["indices"].toTensor(), d["values"].toTensor(), d["cols"].toInt());
     return {gx, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };

@@ -38,17 +38,16 @@ WN_EXPORT(werank) {
   WN_CHECK(gram == 0 || gram == 1 || gram == 2, "ERR_ARGUMENT", "werank: expected gram 0 (smaller), 1 (W^T W) or 2 (W W^T) but received ",
            gram);
   WN_CHECK(!ws.empty(), "ERR_ARGUMENT", "werank: expected at least one weight but received none");
-  WN_CHECK(alphas.ElementLength() == ws.size(), "ERR_ARGUMENT", "werank: expected one alpha per weight (", ws.size(),
-           ") but received ", alphas.ElementLength());
+  WN_CHECK(alphas.ElementLength() == ws.size(), "ERR_ARGUMENT", "werank: expected one alpha per weight (", ws.size(), ") but received ",
+           alphas.ElementLength());
   at::ScalarType dtype = ws[0].scalar_type();
   for (size_t l = 0; l < ws.size(); ++l) {
     const at::Tensor& w = ws[l];
     WN_CHECK(w.dim() >= 2, "ERR_SHAPE", "werank: expected weight matrices (2 or more dims) but weight ", l, " has shape ",
              shape_str(w.sizes()), " (biases and norm scales are not regularized)");
-    WN_CHECK(at::isFloatingType(w.scalar_type()), "ERR_DTYPE", "werank: expected floating-point weights but weight ", l,
-             " has dtype ", dtype_name(w.scalar_type()));
-    WN_CHECK(w.device() == ws[0].device(), "ERR_DEVICE", "werank: expected all weights on one device but weight ", l,
-             " is on another");
+    WN_CHECK(at::isFloatingType(w.scalar_type()), "ERR_DTYPE", "werank: expected floating-point weights but weight ", l, " has dtype ",
+             dtype_name(w.scalar_type()));
+    WN_CHECK(w.device() == ws[0].device(), "ERR_DEVICE", "werank: expected all weights on one device but weight ", l, " is on another");
     WN_CHECK(std::isfinite(alphas[l]), "ERR_ARGUMENT", "werank: expected finite alphas but alpha ", l, " is ", alphas[l]);
     dtype = at::promote_types(dtype, w.scalar_type());
   }

@@ -26,13 +26,13 @@ WN_EXPORT(emaUpdate) {
   const std::vector<at::Tensor> tgt = arg_tensors(info, 0), onl = arg_tensors(info, 1);
   const double m = arg_num(info, 2);
   WN_CHECK(m >= 0 && m <= 1, "ERR_ARGUMENT", "emaUpdate: expected a momentum 0 <= m <= 1 but received ", m);
-  WN_CHECK(tgt.size() == onl.size(), "ERR_ARGUMENT", "emaUpdate: expected as many target as online parameters but received ",
-           tgt.size(), " and ", onl.size());
+  WN_CHECK(tgt.size() == onl.size(), "ERR_ARGUMENT", "emaUpdate: expected as many target as online parameters but received ", tgt.size(),
+           " and ", onl.size());
   std::vector<at::Tensor> btgt, bonl;
   if (arg_present(info, 3)) btgt = arg_tensors(info, 3);
   if (arg_present(info, 4)) bonl = arg_tensors(info, 4);
-  WN_CHECK(btgt.size() == bonl.size(), "ERR_ARGUMENT", "emaUpdate: expected as many target as online buffers but received ",
-           btgt.size(), " and ", bonl.size());
+  WN_CHECK(btgt.size() == bonl.size(), "ERR_ARGUMENT", "emaUpdate: expected as many target as online buffers but received ", btgt.size(),
+           " and ", bonl.size());
   // All checks first: an update is all or nothing.
   for (size_t i = 0; i < tgt.size(); ++i) {
     check_pair(tgt[i], onl[i], i, "parameter");

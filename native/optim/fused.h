@@ -32,10 +32,10 @@ inline bool eligible(std::initializer_list<const at::Tensor*> ts) {
 
 struct AdamCoef {
   double beta1, beta2, eps;
-  double l2;          // Adam's L2 term: grad + l2 * param (0 for AdamW)
-  double decay_mul;   // AdamW's decoupled decay: param * decay_mul (1 for Adam)
-  double bc2_sqrt;    // sqrt(1 - beta2^t)
-  double step_size;   // lr / (1 - beta1^t)
+  double l2;         // Adam's L2 term: grad + l2 * param (0 for AdamW)
+  double decay_mul;  // AdamW's decoupled decay: param * decay_mul (1 for Adam)
+  double bc2_sqrt;   // sqrt(1 - beta2^t)
+  double step_size;  // lr / (1 - beta1^t)
 };
 
 #if defined(__SSE2__)
@@ -64,9 +64,12 @@ struct SseD {
   static V div(V a, V b) { return _mm_div_pd(a, b); }
   static V sqrt(V a) { return _mm_sqrt_pd(a); }
 };
-template <typename T> struct Simd;
-template <> struct Simd<float> : SseF {};
-template <> struct Simd<double> : SseD {};
+template <typename T>
+struct Simd;
+template <>
+struct Simd<float> : SseF {};
+template <>
+struct Simd<double> : SseD {};
 #endif
 
 /// One Adam/AdamW update over [begin, end), in torch 1.13's order:

@@ -138,8 +138,10 @@ void sgd_step(Optim& o, size_t i, const at::Tensor& grad, double lr) {
   at::Tensor d = grad;
   if (h.weight_decay != 0) d = d.add(p, h.weight_decay);
   if (h.momentum != 0) {
-    if (first) buf.copy_(d);
-    else buf.mul_(h.momentum).add_(d, 1 - h.dampening);
+    if (first)
+      buf.copy_(d);
+    else
+      buf.mul_(h.momentum).add_(d, 1 - h.dampening);
     d = h.nesterov ? d.add(buf, h.momentum) : buf;
   }
   p.add_(d, -lr);
@@ -171,8 +173,8 @@ WN_EXPORT(optimCreate) {
              " has dtype ", dtype_name(p.scalar_type()));
     WN_CHECK(p.is_leaf(), "ERR_ARGUMENT", kind_name(kind), ": expected leaf tensors (parameters) but parameter ", i,
              " is computed by an op; optimize the tensor it was computed from");
-    WN_CHECK(p.requires_grad(), "ERR_ARGUMENT", kind_name(kind), ": expected parameters with requiresGrad but parameter ", i,
-             " (shape ", shape_str(p.sizes()), ") does not require grad");
+    WN_CHECK(p.requires_grad(), "ERR_ARGUMENT", kind_name(kind), ": expected parameters with requiresGrad but parameter ", i, " (shape ",
+             shape_str(p.sizes()), ") does not require grad");
     WN_CHECK(seen.insert(p.unsafeGetTensorImpl()).second, "ERR_ARGUMENT", kind_name(kind), ": parameter ", i,
              " appears twice in the parameter list; pass each parameter once");
   }
@@ -198,8 +200,10 @@ WN_EXPORT(optimStep) {
   for (size_t i = 0; i < o.params.size(); ++i) {
     const at::Tensor& g = o.params[i].grad();
     if (!g.defined()) continue;
-    if (o.kind == Kind::Sgd) sgd_step(o, i, g, lr);
-    else adam_step(o, i, g, lr);
+    if (o.kind == Kind::Sgd)
+      sgd_step(o, i, g, lr);
+    else
+      adam_step(o, i, g, lr);
     ++updated;
   }
   return Napi::Number::New(info.Env(), updated);
@@ -211,7 +215,8 @@ WN_EXPORT(optimZeroGrad) {
   const bool to_none = !arg_present(info, 1) || arg_bool(info, 1);
   for (at::Tensor& p : o.params) {
     if (!p.grad().defined()) continue;
-    if (to_none) p.mutable_grad().reset();
+    if (to_none)
+      p.mutable_grad().reset();
     else {
       at::Tensor& g = p.mutable_grad();
       if (g.grad_fn()) g = g.detach();
@@ -267,15 +272,14 @@ WN_EXPORT(optimLoadState) {
   const size_t P = o.params.size();
   Napi::Array steps = info[1].As<Napi::Array>(), index = info[2].As<Napi::Array>(), slot = info[3].As<Napi::Array>(),
               handle = info[4].As<Napi::Array>();
-  WN_CHECK(steps.Length() == P, "ERR_DATA", n, ".loadStateDict: expected step counts for ", P, " parameters but received ",
-           steps.Length());
+  WN_CHECK(steps.Length() == P, "ERR_DATA", n, ".loadStateDict: expected step counts for ", P, " parameters but received ", steps.Length());
   WN_CHECK(index.Length() == slot.Length() && index.Length() == handle.Length(), "ERR_ARGUMENT", n,
            ".loadStateDict: index, slot and handle lists differ in length");
   std::vector<int64_t> new_steps(P);
   for (size_t i = 0; i < P; ++i) {
     const double s = steps.Get(static_cast<uint32_t>(i)).As<Napi::Number>().DoubleValue();
-    WN_CHECK(std::isfinite(s) && s >= 0 && s == std::floor(s), "ERR_DATA", n, ".loadStateDict: expected a non-negative integer step for parameter ",
-             i, " but received ", s);
+    WN_CHECK(std::isfinite(s) && s >= 0 && s == std::floor(s), "ERR_DATA", n,
+             ".loadStateDict: expected a non-negative integer step for parameter ", i, " but received ", s);
     new_steps[i] = static_cast<int64_t>(s);
   }
   std::vector<at::Tensor> ea(P), eas(P), mb(P);

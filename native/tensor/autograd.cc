@@ -23,7 +23,8 @@ WN_EXPORT(backward) {
     if (typed_code(e) != nullptr) throw;
     // LibTorch's advice names Python's retain_graph=True; ours names the option of this API. Which
     // failure it was is not read from the words of the message (they differ between versions).
-    fail("ERR_AUTOGRAD", "backward: ", user_message(e), " (if an earlier backward() freed the graph: pass { retainGraph: true } "
+    fail("ERR_AUTOGRAD", "backward: ", user_message(e),
+         " (if an earlier backward() freed the graph: pass { retainGraph: true } "
          "to the earlier backward() to call it twice, or recompute the forward pass)");
   }
   return info.Env().Undefined();

@@ -11,14 +11,22 @@ namespace {
 
 at::ScalarType typed_array_type(napi_typedarray_type t) {
   switch (t) {
-    case napi_float32_array: return at::kFloat;
-    case napi_float64_array: return at::kDouble;
-    case napi_int32_array: return at::kInt;
-    case napi_bigint64_array: return at::kLong;
-    case napi_uint8_array: return at::kByte;
-    case napi_int8_array: return at::kChar;
-    case napi_int16_array: return at::kShort;
-    default: fail("ERR_DTYPE", "Expected a Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array");
+    case napi_float32_array:
+      return at::kFloat;
+    case napi_float64_array:
+      return at::kDouble;
+    case napi_int32_array:
+      return at::kInt;
+    case napi_bigint64_array:
+      return at::kLong;
+    case napi_uint8_array:
+      return at::kByte;
+    case napi_int8_array:
+      return at::kChar;
+    case napi_int16_array:
+      return at::kShort;
+    default:
+      fail("ERR_DTYPE", "Expected a Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array");
   }
 }
 
@@ -35,13 +43,15 @@ WN_EXPORT(fromData) {
     WN_CHECK(d >= 0, "ERR_SHAPE", "Expected non-negative sizes but received shape ", shape_str(shape));
     numel *= d;
   }
-  WN_CHECK(static_cast<int64_t>(ta.ElementLength()) == numel, "ERR_SHAPE", "Expected ", numel, " values for shape ",
-           shape_str(shape), " but received ", ta.ElementLength());
+  WN_CHECK(static_cast<int64_t>(ta.ElementLength()) == numel, "ERR_SHAPE", "Expected ", numel, " values for shape ", shape_str(shape),
+           " but received ", ta.ElementLength());
   uint8_t* base = static_cast<uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-  at::Tensor t = numel == 0 ? at::empty(shape, at::TensorOptions().dtype(src))
-                            : at::from_blob(base, shape, at::TensorOptions().dtype(src)).clone();
-  if (target == at::kBool && src == at::kByte) t = t.ne(0);
-  else if (target != src) t = t.to(target);
+  at::Tensor t =
+      numel == 0 ? at::empty(shape, at::TensorOptions().dtype(src)) : at::from_blob(base, shape, at::TensorOptions().dtype(src)).clone();
+  if (target == at::kBool && src == at::kByte)
+    t = t.ne(0);
+  else if (target != src)
+    t = t.to(target);
   const int32_t dev = arg_int(info, 3);
   if (dev >= 0) t = t.to(to_device(dev));
   if (arg_bool(info, 4)) t.set_requires_grad(true);

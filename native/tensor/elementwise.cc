@@ -38,11 +38,13 @@ void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, co
     fail("ERR_DEVICE", op, ": expected both tensors on one device but received ", a.device().str(), " and ", b.device().str());
   const bool shapes_fit = fit != Fit::Product && broadcasts(a.sizes(), b.sizes(), fit == Fit::Into);
   if (typed == nullptr && !shapes_fit && (fit != Fit::Product || !dtype_error))
-    fail("ERR_SHAPE", op, fit == Fit::Product ? ": expected shapes that fit together but received " : ": expected shapes that broadcast together but received ",
+    fail("ERR_SHAPE", op,
+         fit == Fit::Product ? ": expected shapes that fit together but received "
+                             : ": expected shapes that broadcast together but received ",
          shape_str(a.sizes()), " and ", shape_str(b.sizes()), " (", msg, ")");
   if (dtype_error)
-    fail("ERR_DTYPE", op, ": expected compatible dtypes but received ", dtype_name(a.scalar_type()), " and ",
-         dtype_name(b.scalar_type()), " (", msg, ")");
+    fail("ERR_DTYPE", op, ": expected compatible dtypes but received ", dtype_name(a.scalar_type()), " and ", dtype_name(b.scalar_type()),
+         " (", msg, ")");
   fail("ERR_ARGUMENT", op, ": ", msg);
 }
 
@@ -141,8 +143,8 @@ WN_EXPORT(clamp) {
   if (arg_present(info, 1)) lo = arg_scalar(info, 1);
   if (arg_present(info, 2)) hi = arg_scalar(info, 2);
   WN_CHECK(lo || hi, "ERR_ARGUMENT", "Expected at least one of min and max for clamp");
-  WN_CHECK(!(lo && hi) || lo->toDouble() <= hi->toDouble(), "ERR_ARGUMENT", "Expected min <= max for clamp but received min=",
-           lo->toDouble(), " max=", hi->toDouble());
+  WN_CHECK(!(lo && hi) || lo->toDouble() <= hi->toDouble(), "ERR_ARGUMENT",
+           "Expected min <= max for clamp but received min=", lo->toDouble(), " max=", hi->toDouble());
   return out(info, at::clamp(a, lo, hi));
 }
 
@@ -203,8 +205,10 @@ WN_EXPORT(add_) {
   const at::Tensor& b = arg_tensor(info, 1);
   check_inplace(a, "add_");
   try {
-    if (arg_present(info, 2)) const_cast<at::Tensor&>(a).add_(b, arg_scalar(info, 2));
-    else const_cast<at::Tensor&>(a).add_(b);
+    if (arg_present(info, 2))
+      const_cast<at::Tensor&>(a).add_(b, arg_scalar(info, 2));
+    else
+      const_cast<at::Tensor&>(a).add_(b);
   } catch (const c10::Error& e) {
     rethrow_binary("add_", a, b, e, Fit::Into);
   }

@@ -165,9 +165,8 @@ std::pair<at::Tensor, at::Tensor> prelu_grads(const at::Tensor& x, const at::Ten
     const int threads = at::get_num_threads();
     std::vector<double> part(static_cast<size_t>(threads + 1) * l.channels, 0.0);
     if (l.channels == 1) {
-      chunks(l.inner, kGrain, [&](int64_t c, int64_t i0, int64_t i1) {
-        part[c] = prelu_bwd_span<scalar_t>(xp + i0, gp + i0, gxp + i0, i1 - i0, wp[0]);
-      });
+      chunks(l.inner, kGrain,
+             [&](int64_t c, int64_t i0, int64_t i1) { part[c] = prelu_bwd_span<scalar_t>(xp + i0, gp + i0, gxp + i0, i1 - i0, wp[0]); });
     } else if (l.inner == 1) {
       chunks(l.outer, kGrain / l.channels, [&](int64_t c, int64_t r0, int64_t r1) {
         std::vector<scalar_t> acc(static_cast<size_t>(l.channels), scalar_t(0));

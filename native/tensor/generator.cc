@@ -103,12 +103,15 @@ WN_EXPORT(generatorRandom) {
   const auto shape = arg_dims(info, 2);
   const int32_t dtype = arg_int(info, 3), device = arg_int(info, 4);
   switch (kind) {
-    case 0: return out(info, draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::rand(shape, gen, o); }));
-    case 1: return out(info, draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::randn(shape, gen, o); }));
+    case 0:
+      return out(info, draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::rand(shape, gen, o); }));
+    case 1:
+      return out(info, draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::randn(shape, gen, o); }));
     case 2: {
       const int64_t low = arg_int64(info, 5), high = arg_int64(info, 6);
       WN_CHECK(high > low, "ERR_ARGUMENT", "Expected high > low for randint but received low=", low, " high=", high);
-      return out(info, draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::randint(low, high, shape, gen, o); }));
+      return out(info,
+                 draw(g, dtype, device, [&](at::Generator& gen, at::TensorOptions o) { return at::randint(low, high, shape, gen, o); }));
     }
     case 3: {
       const int64_t n = arg_int64(info, 5);

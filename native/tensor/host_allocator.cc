@@ -142,8 +142,10 @@ class HostAllocator final : public c10::Allocator {
         }
       }
     }
-    if (size == 0) c10::free_cpu(p);
-    else if (!keep) munmap(p, size);
+    if (size == 0)
+      c10::free_cpu(p);
+    else if (!keep)
+      munmap(p, size);
   }
 
   std::mutex mu_;

@@ -15,7 +15,8 @@ namespace {
 void check_float_pair(const char* op, const at::Tensor& a, const at::Tensor& b) {
   WN_CHECK(a.scalar_type() == b.scalar_type(), "ERR_DTYPE", op, ": expected equal dtypes but received ", dtype_name(a.scalar_type()),
            " and ", dtype_name(b.scalar_type()));
-  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", op, ": expected floating-point tensors but received ", dtype_name(a.scalar_type()));
+  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", op, ": expected floating-point tensors but received ",
+           dtype_name(a.scalar_type()));
   WN_CHECK(a.device() == b.device(), "ERR_DEVICE", op, ": expected both tensors on one device but received ", a.device().str(), " and ",
            b.device().str());
 }
@@ -58,7 +59,8 @@ WN_EXPORT(addmm) {
   check_float_pair("addmm", a, b);
   if (a.dim() != 2 || b.dim() != 2 || a.size(1) != b.size(0)) matmul_shape_error("addmm", a, b);
   const int64_t n = a.size(0), m = b.size(1);
-  const bool fits = c.dim() <= 2 && (c.dim() < 1 || c.size(-1) == m || c.size(-1) == 1) && (c.dim() < 2 || c.size(0) == n || c.size(0) == 1);
+  const bool fits =
+      c.dim() <= 2 && (c.dim() < 1 || c.size(-1) == m || c.size(-1) == 1) && (c.dim() < 2 || c.size(0) == n || c.size(0) == 1);
   WN_CHECK(fits, "ERR_SHAPE", "addmm: expected a bias that broadcasts to [", n, ", ", m, "] but received ", shape_str(c.sizes()));
   const double beta = arg_present(info, 3) ? arg_num(info, 3) : 1.0, alpha = arg_present(info, 4) ? arg_num(info, 4) : 1.0;
   try {
@@ -75,7 +77,8 @@ WN_EXPORT(addmm) {
 WN_EXPORT(svdvals) {
   const at::Tensor& a = arg_tensor(info, 0);
   WN_CHECK(a.dim() >= 2, "ERR_SHAPE", "svdvals: expected a matrix or a batch of matrices but received shape ", shape_str(a.sizes()));
-  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "svdvals: expected a floating-point tensor but received ", dtype_name(a.scalar_type()));
+  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "svdvals: expected a floating-point tensor but received ",
+           dtype_name(a.scalar_type()));
   return out(info, compat::svdvals(a));
 }
 /// svd(h) -> [U, S, Vh], reduced (full_matrices = false).
@@ -87,7 +90,8 @@ WN_EXPORT(svd) {
 }
 WN_EXPORT(eigvalsh) {
   const at::Tensor& a = arg_tensor(info, 0);
-  WN_CHECK(a.dim() >= 2 && a.size(-1) == a.size(-2), "ERR_SHAPE", "eigvalsh: expected square matrices but received shape ", shape_str(a.sizes()));
+  WN_CHECK(a.dim() >= 2 && a.size(-1) == a.size(-2), "ERR_SHAPE", "eigvalsh: expected square matrices but received shape ",
+           shape_str(a.sizes()));
   const std::string uplo = arg_present(info, 1) ? arg_str(info, 1) : "L";
   WN_CHECK(uplo == "L" || uplo == "U", "ERR_ARGUMENT", "eigvalsh: expected uplo 'L' or 'U' but received '", uplo, "'");
   return out(info, at::linalg_eigvalsh(a, uplo));
@@ -95,7 +99,8 @@ WN_EXPORT(eigvalsh) {
 /// eigh(h) -> [eigenvalues ascending, eigenvectors]
 WN_EXPORT(eigh) {
   const at::Tensor& a = arg_tensor(info, 0);
-  WN_CHECK(a.dim() >= 2 && a.size(-1) == a.size(-2), "ERR_SHAPE", "eigh: expected square matrices but received shape ", shape_str(a.sizes()));
+  WN_CHECK(a.dim() >= 2 && a.size(-1) == a.size(-2), "ERR_SHAPE", "eigh: expected square matrices but received shape ",
+           shape_str(a.sizes()));
   auto r = at::linalg_eigh(a);
   return out_many(info, {std::get<0>(r), std::get<1>(r)});
 }

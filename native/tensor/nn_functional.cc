@@ -12,15 +12,19 @@ namespace {
 
 int64_t dim_of(const at::Tensor& a, int64_t d, const char* op) {
   const int64_t n = std::max<int64_t>(a.dim(), 1);
-  WN_CHECK(d >= -n && d < n, "ERR_SHAPE", op, ": expected dim in [", -n, ", ", n - 1, "] but received ", d, " for shape ", shape_str(a.sizes()));
+  WN_CHECK(d >= -n && d < n, "ERR_SHAPE", op, ": expected dim in [", -n, ", ", n - 1, "] but received ", d, " for shape ",
+           shape_str(a.sizes()));
   return d;
 }
 
 at::Reduction::Reduction reduction(int32_t code) {
   switch (code) {
-    case 0: return at::Reduction::None;
-    case 1: return at::Reduction::Mean;
-    case 2: return at::Reduction::Sum;
+    case 0:
+      return at::Reduction::None;
+    case 1:
+      return at::Reduction::Mean;
+    case 2:
+      return at::Reduction::Sum;
   }
   fail("ERR_ARGUMENT", "Expected reduction none, mean or sum");
 }
@@ -69,7 +73,8 @@ WN_EXPORT(nllLoss) {
 WN_EXPORT(mseLoss) {
   const at::Tensor& a = arg_tensor(info, 0);
   const at::Tensor& b = arg_tensor(info, 1);
-  WN_CHECK(a.sizes() == b.sizes(), "ERR_SHAPE", "mseLoss: expected equal shapes but received ", shape_str(a.sizes()), " and ", shape_str(b.sizes()));
+  WN_CHECK(a.sizes() == b.sizes(), "ERR_SHAPE", "mseLoss: expected equal shapes but received ", shape_str(a.sizes()), " and ",
+           shape_str(b.sizes()));
   return out(info, at::mse_loss(a, b, reduction(arg_int(info, 2))));
 }
 WN_EXPORT(binaryCrossEntropyWithLogits) {
@@ -97,7 +102,8 @@ WN_EXPORT(cosineSimilarity) {
 WN_EXPORT(normalize) {
   const at::Tensor& a = arg_tensor(info, 0);
   const int64_t d = dim_of(a, arg_int64(info, 2), "normalize");
-  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "normalize: expected a floating-point tensor but received ", dtype_name(a.scalar_type()));
+  WN_CHECK(at::isFloatingType(a.scalar_type()), "ERR_DTYPE", "normalize: expected a floating-point tensor but received ",
+           dtype_name(a.scalar_type()));
   return out(info, F::normalize(a, F::NormalizeFuncOptions().p(arg_num(info, 1)).dim(d).eps(arg_num(info, 3))));
 }
 /// dropout(h, p, training)
@@ -134,12 +140,12 @@ WN_EXPORT(batchNormPrelu) {
   WN_CHECK(x.dim() >= 2, "ERR_SHAPE", "batchNormPrelu: expected input of shape [N, C, ...] but received ", shape_str(x.sizes()));
   const int64_t c = x.size(1);
   for (const at::Tensor* t : {&rm, &rv, &w, &b})
-    WN_CHECK(!t->defined() || (t->dim() == 1 && t->size(0) == c), "ERR_SHAPE", "batchNormPrelu: expected per-channel tensors of shape [",
-             c, "] but received ", shape_str(t->sizes()));
+    WN_CHECK(!t->defined() || (t->dim() == 1 && t->size(0) == c), "ERR_SHAPE", "batchNormPrelu: expected per-channel tensors of shape [", c,
+             "] but received ", shape_str(t->sizes()));
   WN_CHECK(rm.defined() == rv.defined(), "ERR_ARGUMENT", "batchNormPrelu: expected both running statistics or neither");
   WN_CHECK(training || rm.defined(), "ERR_ARGUMENT", "batchNormPrelu: expected running statistics in eval mode");
-  WN_CHECK(!training || x.numel() / c > 1, "ERR_SHAPE", "batchNormPrelu: expected more than 1 value per channel when training but received ",
-           shape_str(x.sizes()));
+  WN_CHECK(!training || x.numel() / c > 1, "ERR_SHAPE",
+           "batchNormPrelu: expected more than 1 value per channel when training but received ", shape_str(x.sizes()));
   WN_CHECK(slope.numel() == 1 || (slope.dim() == 1 && slope.size(0) == c), "ERR_SHAPE",
            "batchNormPrelu: expected a slope with 1 value or one per channel (", c, ") but received shape ", shape_str(slope.sizes()));
   const bool stats_ok = !rm.defined() || (rm.device().is_cpu() && rm.scalar_type() == x.scalar_type() && rm.is_contiguous() &&
@@ -162,8 +168,8 @@ WN_EXPORT(linear) {
   const at::Tensor& x = arg_tensor(info, 0);
   const at::Tensor& w = arg_tensor(info, 1);
   at::Tensor b = arg_opt_tensor(info, 2);
-  WN_CHECK(w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1), "ERR_SHAPE", "linear: expected input [..., ", w.dim() == 2 ? w.size(1) : -1,
-           "] for weight ", shape_str(w.sizes()), " but received ", shape_str(x.sizes()));
+  WN_CHECK(w.dim() == 2 && x.dim() >= 1 && x.size(-1) == w.size(1), "ERR_SHAPE", "linear: expected input [..., ",
+           w.dim() == 2 ? w.size(1) : -1, "] for weight ", shape_str(w.sizes()), " but received ", shape_str(x.sizes()));
   WN_CHECK(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)), "ERR_SHAPE", "linear: expected bias of shape [", w.size(0),
            "] but received ", shape_str(b.sizes()));
   WN_CHECK(x.scalar_type() == w.scalar_type(), "ERR_DTYPE", "linear: expected input and weight of one dtype but received ",

@@ -9,8 +9,7 @@ namespace wn {
 /// of a product (shapes pre-checked by the binding).
 enum class Fit { Broadcast, Into, Product };
 /// Re-throws a LibTorch error of a binary op with the code its type and the operands explain.
-[[noreturn]] void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e,
-                                 Fit fit = Fit::Broadcast);
+[[noreturn]] void rethrow_binary(const char* op, const at::Tensor& a, const at::Tensor& b, const c10::Error& e, Fit fit = Fit::Broadcast);
 
 /// A dim in [-n, n) with n = max(ndim + extra, 1), normalized to [0, n); ERR_SHAPE naming the op otherwise.
 inline int64_t check_dim(const at::Tensor& a, int64_t d, const char* op, int64_t extra = 0) {
@@ -39,26 +38,26 @@ inline void check_inplace(const at::Tensor& t, const char* op) {
 
 }  // namespace wn
 
-#define WN_UNARY(name, expr)                \
-  WN_EXPORT(name) {                         \
+#define WN_UNARY(name, expr)                   \
+  WN_EXPORT(name) {                            \
     const at::Tensor& a = arg_tensor(info, 0); \
-    return out(info, expr);                 \
+    return out(info, expr);                    \
   }
 
-#define WN_BINARY(name, expr)                   \
-  WN_EXPORT(name) {                             \
-    const at::Tensor& a = arg_tensor(info, 0);  \
-    const at::Tensor& b = arg_tensor(info, 1);  \
-    try {                                       \
-      return out(info, expr);                   \
-    } catch (const c10::Error& e) {             \
-      rethrow_binary(#name, a, b, e);           \
-    }                                           \
+#define WN_BINARY(name, expr)                  \
+  WN_EXPORT(name) {                            \
+    const at::Tensor& a = arg_tensor(info, 0); \
+    const at::Tensor& b = arg_tensor(info, 1); \
+    try {                                      \
+      return out(info, expr);                  \
+    } catch (const c10::Error& e) {            \
+      rethrow_binary(#name, a, b, e);          \
+    }                                          \
   }
 
-#define WN_SCALAR(name, expr)               \
-  WN_EXPORT(name) {                         \
+#define WN_SCALAR(name, expr)                  \
+  WN_EXPORT(name) {                            \
     const at::Tensor& a = arg_tensor(info, 0); \
-    const at::Scalar s = arg_scalar(info, 1); \
-    return out(info, expr);                 \
+    const at::Scalar s = arg_scalar(info, 1);  \
+    return out(info, expr);                    \
   }

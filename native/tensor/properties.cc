@@ -45,15 +45,23 @@ WN_EXPORT(toTypedArray) {
   if (bytes) std::memcpy(buf.Data(), t.data_ptr(), bytes);
   const size_t n = static_cast<size_t>(t.numel());
   switch (st) {
-    case at::kFloat: return Napi::Float32Array::New(env, n, buf, 0);
-    case at::kDouble: return Napi::Float64Array::New(env, n, buf, 0);
-    case at::kInt: return Napi::Int32Array::New(env, n, buf, 0);
-    case at::kLong: return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
+    case at::kFloat:
+      return Napi::Float32Array::New(env, n, buf, 0);
+    case at::kDouble:
+      return Napi::Float64Array::New(env, n, buf, 0);
+    case at::kInt:
+      return Napi::Int32Array::New(env, n, buf, 0);
+    case at::kLong:
+      return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
     case at::kBool:
-    case at::kByte: return Napi::Uint8Array::New(env, n, buf, 0);
-    case at::kChar: return Napi::Int8Array::New(env, n, buf, 0);
-    case at::kShort: return Napi::TypedArrayOf<int16_t>::New(env, n, buf, 0, napi_int16_array);
-    default: fail("ERR_DTYPE", "Unsupported dtype ", dtype_name(st));
+    case at::kByte:
+      return Napi::Uint8Array::New(env, n, buf, 0);
+    case at::kChar:
+      return Napi::Int8Array::New(env, n, buf, 0);
+    case at::kShort:
+      return Napi::TypedArrayOf<int16_t>::New(env, n, buf, 0, napi_int16_array);
+    default:
+      fail("ERR_DTYPE", "Unsupported dtype ", dtype_name(st));
   }
 }
 
@@ -133,8 +141,8 @@ WN_EXPORT(napiCalls) { return Napi::Number::New(info.Env(), static_cast<double>(
 WN_EXPORT(info) {
   Napi::Env env = info.Env();
   Napi::Object r = Napi::Object::New(env);
-  r.Set("torchVersion", std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
-                            std::to_string(TORCH_VERSION_PATCH));
+  r.Set("torchVersion",
+        std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH));
 #ifdef WN_WITH_CUDA
   const bool built_cuda = true;
 #else

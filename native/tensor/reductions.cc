@@ -38,12 +38,14 @@ WN_EXPORT(prod) {
 WN_EXPORT(var) {
   const at::Tensor& a = arg_tensor(info, 0);
   const bool unbiased = arg_bool(info, 2);
-  return out(info, all_dims(info, 1) ? a.var(unbiased) : a.var(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "var")), unbiased, arg_bool(info, 3)));
+  return out(info, all_dims(info, 1) ? a.var(unbiased)
+                                     : a.var(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "var")), unbiased, arg_bool(info, 3)));
 }
 WN_EXPORT(std) {
   const at::Tensor& a = arg_tensor(info, 0);
   const bool unbiased = arg_bool(info, 2);
-  return out(info, all_dims(info, 1) ? a.std(unbiased) : a.std(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "std")), unbiased, arg_bool(info, 3)));
+  return out(info, all_dims(info, 1) ? a.std(unbiased)
+                                     : a.std(at::IntArrayRef(check_dims(a, arg_dims(info, 1), "std")), unbiased, arg_bool(info, 3)));
 }
 WN_EXPORT(max) {
   const at::Tensor& a = arg_tensor(info, 0);
@@ -100,7 +102,8 @@ WN_EXPORT(topk) {
   const at::Tensor& a = arg_tensor(info, 0);
   const int64_t k = arg_int64(info, 1);
   const int64_t d = one_dim(a, info, 2, "topk");
-  WN_CHECK(k >= 0 && k <= (a.dim() ? a.size(d) : 1), "ERR_ARGUMENT", "topk: expected k in [0, ", a.dim() ? a.size(d) : 1, "] but received ", k);
+  WN_CHECK(k >= 0 && k <= (a.dim() ? a.size(d) : 1), "ERR_ARGUMENT", "topk: expected k in [0, ", a.dim() ? a.size(d) : 1, "] but received ",
+           k);
   auto r = a.topk(k, d, arg_bool(info, 3));
   return out_many(info, {std::get<0>(r), std::get<1>(r)});
 }

@@ -28,7 +28,8 @@ WN_EXPORT(reshape) {
   try {
     return out(info, a.reshape(s));
   } catch (const std::exception&) {
-    fail("ERR_SHAPE", "reshape: expected a shape with ", a.numel(), " elements (as ", shape_str(a.sizes()), ") but received ", shape_str(s));
+    fail("ERR_SHAPE", "reshape: expected a shape with ", a.numel(), " elements (as ", shape_str(a.sizes()), ") but received ",
+         shape_str(s));
   }
 }
 WN_EXPORT(view) {
@@ -61,8 +62,8 @@ WN_EXPORT(narrow) {
   const int64_t d = check_dim(a, arg_int64(info, 1), "narrow");
   const int64_t start = arg_int64(info, 2), len = arg_int64(info, 3);
   const int64_t size = a.size(d);
-  WN_CHECK(start >= -size && len >= 0 && (start < 0 ? start + size : start) + len <= size, "ERR_INDEX", "narrow: expected start + length <= ",
-           size, " along dim ", d, " but received start=", start, " length=", len);
+  WN_CHECK(start >= -size && len >= 0 && (start < 0 ? start + size : start) + len <= size, "ERR_INDEX",
+           "narrow: expected start + length <= ", size, " along dim ", d, " but received start=", start, " length=", len);
   return out(info, a.narrow(d, start, len));
 }
 /// slice(h, dim, start, end, step): python-style bounds (clamped), negative counts from the end.
@@ -98,7 +99,8 @@ WN_EXPORT(gather) {
   const int64_t d = check_dim(a, arg_int64(info, 1), "gather");
   const at::Tensor& idx = arg_tensor(info, 2);
   WN_CHECK(idx.scalar_type() == at::kLong, "ERR_DTYPE", "gather: expected an int64 index but received ", dtype_name(idx.scalar_type()));
-  WN_CHECK(idx.dim() == a.dim(), "ERR_SHAPE", "gather: expected an index with ", a.dim(), " dims but received shape ", shape_str(idx.sizes()));
+  WN_CHECK(idx.dim() == a.dim(), "ERR_SHAPE", "gather: expected an index with ", a.dim(), " dims but received shape ",
+           shape_str(idx.sizes()));
   check_range(idx, a.size(d), "gather");
   return out(info, a.gather(d, idx));
 }
@@ -123,8 +125,8 @@ WN_EXPORT(indexAdd) {
   const double alpha = arg_present(info, 4) ? arg_num(info, 4) : 1.0;
   check_index(idx, "indexAdd");
   WN_CHECK(idx.dim() == 1, "ERR_SHAPE", "indexAdd: expected a 1-d index but received shape ", shape_str(idx.sizes()));
-  WN_CHECK(src.dim() == a.dim() && src.size(d) == idx.size(0), "ERR_SHAPE", "indexAdd: expected src of shape like ",
-           shape_str(a.sizes()), " with ", idx.size(0), " entries along dim ", d, " but received ", shape_str(src.sizes()));
+  WN_CHECK(src.dim() == a.dim() && src.size(d) == idx.size(0), "ERR_SHAPE", "indexAdd: expected src of shape like ", shape_str(a.sizes()),
+           " with ", idx.size(0), " entries along dim ", d, " but received ", shape_str(src.sizes()));
   check_range(idx, a.size(d), "indexAdd");
   return out(info, a.index_add(d, idx, src, alpha));
 }
@@ -164,8 +166,7 @@ WN_EXPORT(expand) {
   try {
     return out(info, a.expand(s));
   } catch (const c10::Error&) {
-    fail("ERR_SHAPE", "expand: cannot expand ", shape_str(a.sizes()), " to ", shape_str(s),
-         " (only size-1 dims expand; -1 keeps a size)");
+    fail("ERR_SHAPE", "expand: cannot expand ", shape_str(a.sizes()), " to ", shape_str(s), " (only size-1 dims expand; -1 keeps a size)");
   }
 }
 WN_EXPORT(flatten) {

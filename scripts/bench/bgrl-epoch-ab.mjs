@@ -31,7 +31,7 @@ function start(root) {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["pipe", "pipe", "inherit"], env: { ...process.env, OMP_WAIT_POLICY: "PASSIVE", WERANK_NUM_THREADS: threads } });
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const ask = async (msg) => {
-    if (msg) child.stdin.write(JSON.stringify(msg) + "\n");
+    if (msg) child.stdin.write(`${JSON.stringify(msg)}\n`);
     for (;;) {
       const { value, done } = await lines.next();
       if (done) throw new Error(`the worker of ${root} exited`);
@@ -52,6 +52,6 @@ const ms = { a: [], b: [] };
 for (let i = 0; i < epochs; i++) for (const k of i % 2 ? ["b", "a"] : ["a", "b"]) ms[k].push(...(await w[k].ask({ cmd: "run", epochs: 1 })).ms);
 const min = (xs) => Math.min(...xs);
 const r = { dataset, epochs, threads: Number(threads), medianMs: { a: median(ms.a), b: median(ms.b) }, minMs: { a: min(ms.a), b: min(ms.b) } };
-process.stdout.write(JSON.stringify({ ...r, ratio: r.medianMs.a / r.medianMs.b, minRatio: r.minMs.a / r.minMs.b }) + "\n");
+process.stdout.write(`${JSON.stringify({ ...r, ratio: r.medianMs.a / r.medianMs.b, minRatio: r.minMs.a / r.minMs.b })}\n`);
 for (const x of Object.values(w)) x.child.kill();
 process.exit(0);

@@ -93,7 +93,7 @@ async function worker() {
   const cfg = wn.resolveConfig({ preset: dataset + (argv.includes("--with-werank") ? "+werank" : ""), flags: { "data-dir": opt("--data-dir"), device, "matmul-precision": precision } });
   const graph = await wn.loadGraphForConfig(cfg);
   const trainer = new wn.Trainer({ config: cfg, graph });
-  const send = (o) => process.stdout.write(JSON.stringify(o) + "\n");
+  const send = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
   const rl = readline.createInterface({ input: process.stdin });
   send({ ready: true });
   for await (const line of rl) {
@@ -109,7 +109,8 @@ async function worker() {
       }
       send({ ms });
     } else if (msg.cmd === "gemm") {
-      const a = wn.randn([msg.n, msg.n], { device }), b = wn.randn([msg.n, msg.n], { device });
+      const a = wn.randn([msg.n, msg.n], { device }),
+        b = wn.randn([msg.n, msg.n], { device });
       const before = wn.setMatmulPrecision(precision); // the rate at the step's precision
       wn.tidy(() => void a.matmul(b)); // void: a returned tensor would be kept
       sync();
@@ -177,7 +178,7 @@ function startWorker(cmd, args, env) {
   return {
     next,
     async ask(msg) {
-      child.stdin.write(JSON.stringify(msg) + "\n");
+      child.stdin.write(`${JSON.stringify(msg)}\n`);
       const r = await next();
       if (r.error) throw new Error(r.error);
       return r;
@@ -185,7 +186,7 @@ function startWorker(cmd, args, env) {
     /** Asks the worker to exit (and kills it if it does not within 5 s). */
     quit() {
       if (exited !== null) return;
-      child.stdin.end(JSON.stringify({ cmd: "quit" }) + "\n");
+      child.stdin.end(`${JSON.stringify({ cmd: "quit" })}\n`);
       setTimeout(() => exited === null && child.kill(), 5000).unref();
     },
   };
@@ -254,7 +255,8 @@ function stepFlops({ N, E, F, nnzX, sparse, layers, hidden, pEdge, pFeat, werank
   if (werank) {
     const dims = [F, ...layers];
     for (let l = 1; l < dims.length; l++) {
-      const k = Math.min(dims[l - 1], dims[l]), m = Math.max(dims[l - 1], dims[l]);
+      const k = Math.min(dims[l - 1], dims[l]),
+        m = Math.max(dims[l - 1], dims[l]);
       parts.dense += 4 * k * k * m;
     }
   }
@@ -285,7 +287,25 @@ async function benchOne(wn, name, variant, o) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bgrl-epoch-"));
   exportGraph(graph, cfg, tmp, werank ? cfg.werank.alpha : 0, o.refPrecision);
   const env = { OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: String(o.threads) };
-  const ours = startWorker(process.execPath, [fileURLToPath(import.meta.url), "--worker", "--dataset", name, "--threads", String(o.threads), "--data-dir", o.dataDir, "--device", o.device, "--matmul-precision", o.precision, ...(werank ? ["--with-werank"] : [])], env);
+  const ours = startWorker(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      "--worker",
+      "--dataset",
+      name,
+      "--threads",
+      String(o.threads),
+      "--data-dir",
+      o.dataDir,
+      "--device",
+      o.device,
+      "--matmul-precision",
+      o.precision,
+      ...(werank ? ["--with-werank"] : []),
+    ],
+    env,
+  );
   const ref = startWorker(o.py, [path.join(here, "reference", REFERENCES[o.reference]), tmp, String(o.threads), o.device], env);
   const cuda = o.device !== "cpu";
   try {
@@ -311,8 +331,11 @@ async function benchOne(wn, name, variant, o) {
     // What our step's dense products alone take at the measured sgemm rate: no implementation of the
     // same step with the same GEMM library gets below it.
     const gemmFloorMs = flopsOurs.dense / gemm.ours / 1e6;
-    const mOurs = median(ms.ours), mRef = median(ms.ref);
-    const gpu = cuda ? { peakGpuMiB: { ours: memOurs.peakGpuBytes / 2 ** 20, reference: memRef.peakGpuBytes / 2 ** 20 }, gpuMemoryRatio: memOurs.peakGpuBytes / memRef.peakGpuBytes, gpuMemoryTarget: 1 } : {};
+    const mOurs = median(ms.ours),
+      mRef = median(ms.ref);
+    const gpu = cuda
+      ? { peakGpuMiB: { ours: memOurs.peakGpuBytes / 2 ** 20, reference: memRef.peakGpuBytes / 2 ** 20 }, gpuMemoryRatio: memOurs.peakGpuBytes / memRef.peakGpuBytes, gpuMemoryTarget: 1 }
+      : {};
     return {
       dataset: name,
       variant,
@@ -370,7 +393,10 @@ async function main() {
     py: null,
   };
   o.refPrecision = opt("--ref-matmul-precision", o.precision);
-  for (const [flag, p] of [["--matmul-precision", o.precision], ["--ref-matmul-precision", o.refPrecision]]) {
+  for (const [flag, p] of [
+    ["--matmul-precision", o.precision],
+    ["--ref-matmul-precision", o.refPrecision],
+  ]) {
     if (!wn.MATMUL_PRECISIONS.includes(p)) {
       console.error(`bgrl-epoch: expected ${flag} ${wn.MATMUL_PRECISIONS.join(", ")} but received ${p}`);
       process.exit(2);
@@ -426,7 +452,9 @@ async function main() {
     }
   }
   const gpuCol = cuda ? " peak GPU ours / ref MiB (ratio, target <= 1) |" : "";
-  console.log(`\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | GEMM floor ratio |${gpuCol} peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s | sgemm GFLOP/s ours / ref |`);
+  console.log(
+    `\n| dataset | variant | ours ms/epoch | reference ms/epoch | ratio (target) | GEMM floor ratio |${gpuCol} peak RSS ours / ref MiB | ours GFLOP/step, GFLOP/s (% of sgemm) | ref GFLOP/step, GFLOP/s | sgemm GFLOP/s ours / ref |`,
+  );
   console.log(`| --- | --- | ---: | ---: | ---: | ---: |${cuda ? " ---: |" : ""} ---: | ---: | ---: | ---: |`);
   for (const r of rows) {
     const gpuCell = cuda ? ` ${num(r.peakGpuMiB.ours)} / ${num(r.peakGpuMiB.reference)} (${fmt(r.gpuMemoryRatio, 2)}) |` : "";

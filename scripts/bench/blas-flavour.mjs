@@ -30,12 +30,14 @@ const FLAVOURS = {
 };
 const epochs = Number(opt("--epochs", 30));
 const threads = String(opt("--threads", "1,2")).split(",").map(Number);
-const flavours = String(opt("--flavours", Object.keys(FLAVOURS).join(","))).split(",").filter((f) => {
-  if (!FLAVOURS[f]) throw new Error(`unknown flavour ${f} (valid: ${Object.keys(FLAVOURS).join(", ")})`);
-  const ok = fs.existsSync(path.join(FLAVOURS[f][0], "libblas.so.3"));
-  if (!ok) console.error(`blas-flavour: ${f} is not installed (apt-get install lib${f === "reference" ? "blas3" : f.replace("openblas-", "openblas0-")}); skipped`);
-  return ok;
-});
+const flavours = String(opt("--flavours", Object.keys(FLAVOURS).join(",")))
+  .split(",")
+  .filter((f) => {
+    if (!FLAVOURS[f]) throw new Error(`unknown flavour ${f} (valid: ${Object.keys(FLAVOURS).join(", ")})`);
+    const ok = fs.existsSync(path.join(FLAVOURS[f][0], "libblas.so.3"));
+    if (!ok) console.error(`blas-flavour: ${f} is not installed (apt-get install lib${f === "reference" ? "blas3" : f.replace("openblas-", "openblas0-")}); skipped`);
+    return ok;
+  });
 
 function run(args, flavour, n) {
   const env = { ...process.env, LD_LIBRARY_PATH: FLAVOURS[flavour].join(":"), WERANK_NUM_THREADS: String(n), OMP_NUM_THREADS: String(n), OPENBLAS_NUM_THREADS: String(n) };
@@ -68,7 +70,14 @@ for (const f of flavours) {
   for (const n of threads) {
     const r = JSON.parse(run(["--input-type=module", "-e", WORKER], f, n).trim().split("\n").pop());
     const b = r.blas;
-    const row = { flavour: f, threads: n, loaded: `${b.implementation}${b.flavour ? `-${b.flavour}` : ""}`, gflops: b.gflops, msPerEpoch: median(r.wall.slice(3)), cpuMsPerEpoch: median(r.cpu.slice(3)) };
+    const row = {
+      flavour: f,
+      threads: n,
+      loaded: `${b.implementation}${b.flavour ? `-${b.flavour}` : ""}`,
+      gflops: b.gflops,
+      msPerEpoch: median(r.wall.slice(3)),
+      cpuMsPerEpoch: median(r.cpu.slice(3)),
+    };
     rows.push(row);
     console.error(`${f} x${n}: ${b.gflops.toFixed(1)} GFLOP/s, ${row.msPerEpoch.toFixed(1)} ms/epoch, CPU ${row.cpuMsPerEpoch.toFixed(1)} ms/epoch`);
   }

@@ -73,29 +73,39 @@ for (const name of ["cora", "amazon-computers", "coauthor-cs", "amazon-photo", "
   const row = { werankMs: median(ours), werankCpuMs: median(oursCpu), numpyScipyMs: theirs.length ? median(theirs) : null, bytes: fs.statSync(loc.path).size };
   if (row.numpyScipyMs) row.ratio = row.werankMs / row.numpyScipyMs;
   result.npz[name] = row;
-  console.log(`  ${name.padEnd(17)} loadNpz ${fmt(row.werankMs)} ms (${fmt(row.werankCpuMs)} ms CPU)   numpy+scipy ${row.numpyScipyMs ? fmt(row.numpyScipyMs) + " ms" : "n/a"}   ratio ${row.ratio ? fmt(row.ratio) : "n/a"}`);
+  console.log(
+    `  ${name.padEnd(17)} loadNpz ${fmt(row.werankMs)} ms (${fmt(row.werankCpuMs)} ms CPU)   numpy+scipy ${row.numpyScipyMs ? `${fmt(row.numpyScipyMs)} ms` : "n/a"}   ratio ${row.ratio ? fmt(row.ratio) : "n/a"}`,
+  );
 }
 
 /** Writes an ogbn-arxiv-sized OGB folder (random graph; features like OGB's "%.6f" values). */
 function makeArxivSized(dir) {
-  const N = 169343, E = 1166243, F = 128, C = 40;
+  const N = 169343,
+    E = 1166243,
+    F = 128,
+    C = 40;
   let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const gz = (rel, gen) => {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     const parts = [];
     let buf = "";
     gen((line) => {
-      buf += line + "\n";
-      if (buf.length > 1 << 22) { parts.push(buf); buf = ""; }
+      buf += `${line}\n`;
+      if (buf.length > 1 << 22) {
+        parts.push(buf);
+        buf = "";
+      }
     });
     parts.push(buf);
     fs.writeFileSync(p, zlib.gzipSync(Buffer.from(parts.join("")), { level: 6 }));
   };
   gz("raw/num-node-list.csv.gz", (w) => w(String(N)));
   gz("raw/num-edge-list.csv.gz", (w) => w(String(E)));
-  gz("raw/edge.csv.gz", (w) => { for (let e = 0; e < E; e++) w(`${Math.floor(rnd() * N)},${Math.floor(rnd() * N)}`); });
+  gz("raw/edge.csv.gz", (w) => {
+    for (let e = 0; e < E; e++) w(`${Math.floor(rnd() * N)},${Math.floor(rnd() * N)}`);
+  });
   gz("raw/node-feat.csv.gz", (w) => {
     const row = new Array(F);
     for (let i = 0; i < N; i++) {
@@ -103,11 +113,19 @@ function makeArxivSized(dir) {
       w(row.join(","));
     }
   });
-  gz("raw/node-label.csv.gz", (w) => { for (let i = 0; i < N; i++) w(String(Math.floor(rnd() * C))); });
+  gz("raw/node-label.csv.gz", (w) => {
+    for (let i = 0; i < N; i++) w(String(Math.floor(rnd() * C)));
+  });
   const perm = Array.from({ length: N }, (_, i) => i);
-  gz("split/time/train.csv.gz", (w) => { for (let i = 0; i < 90941; i++) w(String(perm[i])); });
-  gz("split/time/valid.csv.gz", (w) => { for (let i = 90941; i < 90941 + 29799; i++) w(String(perm[i])); });
-  gz("split/time/test.csv.gz", (w) => { for (let i = 90941 + 29799; i < N; i++) w(String(perm[i])); });
+  gz("split/time/train.csv.gz", (w) => {
+    for (let i = 0; i < 90941; i++) w(String(perm[i]));
+  });
+  gz("split/time/valid.csv.gz", (w) => {
+    for (let i = 90941; i < 90941 + 29799; i++) w(String(perm[i]));
+  });
+  gz("split/time/test.csv.gz", (w) => {
+    for (let i = 90941 + 29799; i < N; i++) w(String(perm[i]));
+  });
   fs.writeFileSync(path.join(dir, "DONE"), "");
 }
 

@@ -54,7 +54,9 @@ function pyRound() {
 }
 
 tidyRound(); // warm-up
-const tidyNs = [], disposeNs = [], pyNs = [];
+const tidyNs = [],
+  disposeNs = [],
+  pyNs = [];
 for (let r = 0; r < rounds; r++) {
   tidyNs.push(tidyRound());
   disposeNs.push(disposeRound());

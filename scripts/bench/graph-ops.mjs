@@ -57,7 +57,8 @@ function syntheticGraph(spec, seed) {
   const keys = new Float64Array(spec.edges);
   let m = 0;
   while (m < spec.edges) {
-    const a = pick(), b = pick();
+    const a = pick(),
+      b = pick();
     if (a === b || seen.has(a * n + b)) continue;
     seen.add(a * n + b);
     seen.add(b * n + a);
@@ -74,7 +75,8 @@ function syntheticGraph(spec, seed) {
   }
   for (let i = 0; i < n; i++) indptr[i + 1] += indptr[i];
   // Features: CSR with the dataset's density (binary bag-of-words).
-  const fi = [], fp = new Int32Array(n + 1);
+  const fi = [],
+    fp = new Int32Array(n + 1);
   const lp = Math.log(1 - spec.density);
   for (let i = 0; i < n; i++) {
     for (let c = Math.floor(Math.log(1 - r()) / lp); c < spec.features; c += 1 + Math.floor(Math.log(1 - r()) / lp)) fi.push(c);
@@ -125,20 +127,35 @@ for (const spec of SPECS) {
   const g = wn.DeviceGraph.fromCsr(host.numNodes, host.indptr, host.indices, { weights: host.weights });
   const coo = new wn.Tensor(N.benchCooMatrix(g._id, 1, 0));
   const edgeIndex = new wn.Tensor(N.benchEdgeIndex(g._id));
-  const genOurs = new wn.Generator(1), genRef = new wn.Generator(1);
+  const genOurs = new wn.Generator(1),
+    genRef = new wn.Generator(1);
 
   for (const h of hiddens) {
     const x = wn.randn([host.numNodes, h], { requiresGrad: true });
     const gy = wn.randn([host.numNodes, h]);
     const spmm = race({
-      ours: () => { wn.tidy(() => g.gcn(x).backward(gy)); x.zeroGrad(); },
-      coo: () => { wn.tidy(() => coo.mm(x).backward(gy)); x.zeroGrad(); },
+      ours: () => {
+        wn.tidy(() => g.gcn(x).backward(gy));
+        x.zeroGrad();
+      },
+      coo: () => {
+        wn.tidy(() => coo.mm(x).backward(gy));
+        x.zeroGrad();
+      },
     });
     report(host.name, `spmm fwd+bwd, hidden ${h}`, spmm, 0.7);
     if (h === hiddens[0]) {
       const step = race({
-        ours: () => { const v = g.augment({ edgeDrop: p }, genOurs); wn.tidy(() => v.gcn(x).backward(gy)); v.dispose(); x.zeroGrad(); },
-        coo: () => { wn.tidy(() => new wn.Tensor(N.benchCooAugment(edgeIndex._h, host.numNodes, genRef._id, p, 0)).mm(x).backward(gy)); x.zeroGrad(); },
+        ours: () => {
+          const v = g.augment({ edgeDrop: p }, genOurs);
+          wn.tidy(() => v.gcn(x).backward(gy));
+          v.dispose();
+          x.zeroGrad();
+        },
+        coo: () => {
+          wn.tidy(() => new wn.Tensor(N.benchCooAugment(edgeIndex._h, host.numNodes, genRef._id, p, 0)).mm(x).backward(gy));
+          x.zeroGrad();
+        },
       });
       report(host.name, `view + spmm fwd+bwd, h ${h}`, step);
     }
@@ -160,9 +177,18 @@ for (const spec of SPECS) {
     const w = wn.randn([host.features.cols, hf], { requiresGrad: true });
     const gy = wn.randn([host.numNodes, hf]);
     const layer = race({
-      ours: () => { wn.tidy(() => sf.matmul(w).backward(gy)); w.zeroGrad(); },
-      coo: () => { wn.tidy(() => xCoo.mm(w).backward(gy)); w.zeroGrad(); },
-      dense: () => { wn.tidy(() => xDense.matmul(w).backward(gy)); w.zeroGrad(); },
+      ours: () => {
+        wn.tidy(() => sf.matmul(w).backward(gy));
+        w.zeroGrad();
+      },
+      coo: () => {
+        wn.tidy(() => xCoo.mm(w).backward(gy));
+        w.zeroGrad();
+      },
+      dense: () => {
+        wn.tidy(() => xDense.matmul(w).backward(gy));
+        w.zeroGrad();
+      },
     });
     report(host.name, `sparse X W fwd+bwd, h ${hf}`, layer);
     console.log(`  ${"".padEnd(28)} ours / dense mm: ${fmt(layer.ours / layer.dense)}`);

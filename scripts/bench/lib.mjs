@@ -41,5 +41,5 @@ export function fmt(x, digits = 3) {
 
 export function writeJsonIfAsked(result) {
   const i = process.argv.indexOf("--json-out");
-  if (i > 0 && process.argv[i + 1]) fs.writeFileSync(process.argv[i + 1], JSON.stringify(result, null, 2) + "\n");
+  if (i > 0 && process.argv[i + 1]) fs.writeFileSync(process.argv[i + 1], `${JSON.stringify(result, null, 2)}\n`);
 }

@@ -32,7 +32,11 @@ wn.tidy(() => {
   loss.backward();
 });
 const grads = params.map((p) => p.grad);
-const LR = 1e-3, B1 = 0.9, B2 = 0.999, EPS = 1e-8, WD = 1e-5;
+const LR = 1e-3,
+  B1 = 0.9,
+  B2 = 0.999,
+  EPS = 1e-8,
+  WD = 1e-5;
 
 function fusedRound(kind) {
   const opt = kind === "Adam" ? new wn.Adam(params, { lr: LR }) : new wn.AdamW(params, { lr: LR, weightDecay: WD });
@@ -57,7 +61,8 @@ function facadeRound(kind) {
     wn.noGrad(() =>
       wn.tidy(() => {
         for (let i = 0; i < params.length; i++) {
-          const p = params[i], g = grads[i];
+          const p = params[i],
+            g = grads[i];
           if (kind === "AdamW") p.mul_(1 - LR * WD);
           m[i].mul_(B1).add_(g, 1 - B1);
           v[i].mul_(B2).add_(g.mul(g), 1 - B2);
@@ -98,7 +103,10 @@ function pyRound(kind, foreach) {
 const result = { params: SHAPES.length, values: numel, steps, rounds, threads, msPerStep: {}, ratios: {} };
 console.log(`optim: ${SHAPES.length} tensors, ${numel} values (BGRL-sized), ${steps} steps x ${rounds} rounds (median), ${threads} thread(s)`);
 for (const kind of ["Adam", "AdamW"]) {
-  const fused = [], facade = [], torchSingle = [], torchForeach = [];
+  const fused = [],
+    facade = [],
+    torchSingle = [],
+    torchForeach = [];
   fusedRound(kind); // warm-up
   for (let r = 0; r < rounds; r++) {
     fused.push(fusedRound(kind));

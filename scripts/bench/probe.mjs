@@ -18,8 +18,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const wn = await import(path.join(root, "dist", "index.js"));
 const { createRng } = await import(path.join(root, "dist", "data", "rng.js")); // internal: deep import
-const n = numArg("--n", 5000), d = numArg("--d", 256), k = numArg("--k", 10), nSplits = numArg("--splits", 2), gridSize = numArg("--grid", 21);
-const skTol = numArg("--sk-tol", 1e-4), skMaxIter = numArg("--sk-max-iter", 1000), rounds = numArg("--rounds", 3);
+const n = numArg("--n", 5000),
+  d = numArg("--d", 256),
+  k = numArg("--k", 10),
+  nSplits = numArg("--splits", 2),
+  gridSize = numArg("--grid", 21);
+const skTol = numArg("--sk-tol", 1e-4),
+  skMaxIter = numArg("--sk-max-iter", 1000),
+  rounds = numArg("--rounds", 3);
 wn.setNumThreads(1);
 wn.manualSeed(0);
 
@@ -30,13 +36,17 @@ const labels = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
 const x = wn.tidy(() => {
   const means = wn.randn([k, d]).mul(0.12);
   const scale = wn.linspace(0, -2, d).exp(); // exp(0) .. exp(-2)
-  return wn.randn([n, d]).add(means.indexSelect(0, wn.tensor(labels))).mul(scale).add(0.3);
+  return wn
+    .randn([n, d])
+    .add(means.indexSelect(0, wn.tensor(labels)))
+    .mul(scale)
+    .add(0.3);
 });
 const cGrid = Array.from({ length: gridSize }, (_, i) => 2 ** (i - Math.floor(gridSize / 2)));
 const splits = wn.randomSplits(n, { count: nSplits, seed: 0 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "werank-probe-bench-"));
-fs.writeFileSync(path.join(dir, "x.f32"), Buffer.from((x.toTypedArray()).buffer));
+fs.writeFileSync(path.join(dir, "x.f32"), Buffer.from(x.toTypedArray().buffer));
 fs.writeFileSync(path.join(dir, "meta.json"), JSON.stringify({ n, d, labels: Array.from(labels), cGrid, splits: splits.map((s) => ({ train: [...s.train], val: [...s.val], test: [...s.test] })) }));
 
 const py = torchPython(["sklearn"]);
@@ -67,7 +77,9 @@ for (const solver of ["multinomial", "ovr"]) {
   result.solvers[solver] = entry;
   console.log(
     `  ${solver.padEnd(12)} ours ${fmt(entry.oursSeconds)} s (acc ${(100 * ours.mean).toFixed(2)}, ${ours.unconvergedFits} unconverged, ${fmt(entry.oursMeanIterations)} it/fit)` +
-      (py ? `   sklearn ${fmt(entry.sklearnSeconds)} s (acc ${(100 * entry.sklearnAccuracy).toFixed(2)})   ratio ours/sklearn ${fmt(entry.ratio)}` : "   sklearn: skipped (no /usr/bin/python3 with scikit-learn)"),
+      (py
+        ? `   sklearn ${fmt(entry.sklearnSeconds)} s (acc ${(100 * entry.sklearnAccuracy).toFixed(2)})   ratio ours/sklearn ${fmt(entry.ratio)}`
+        : "   sklearn: skipped (no /usr/bin/python3 with scikit-learn)"),
   );
 }
 fs.rmSync(dir, { recursive: true, force: true });

@@ -22,9 +22,18 @@ wn.setNumThreads(threads);
 
 /** Encoder weights [out, in] of the presets (features -> layers). */
 const CASES = {
-  cora: [[512, 1433], [256, 512]],
-  "amazon-computers": [[256, 767], [128, 256]],
-  "coauthor-cs": [[512, 6805], [256, 512]],
+  cora: [
+    [512, 1433],
+    [256, 512],
+  ],
+  "amazon-computers": [
+    [256, 767],
+    [128, 256],
+  ],
+  "coauthor-cs": [
+    [512, 6805],
+    [256, 512],
+  ],
 };
 const ALPHA = 0.1;
 
@@ -33,7 +42,10 @@ function oursRound(shapes) {
   const ws = shapes.map((s) => wn.tidy(() => wn.randn(s).mul(0.05)).setRequiresGrad(true));
   const once = () =>
     wn.tidy(() => {
-      wn.werank(ws, ws.map(() => ALPHA)).loss.backward();
+      wn.werank(
+        ws,
+        ws.map(() => ALPHA),
+      ).loss.backward();
     });
   once(); // warm-up (and gradient buffers)
   const t0 = nowNs();
@@ -74,7 +86,8 @@ function pyRound(shapes) {
 const result = { reps, rounds, threads, alpha: ALPHA, rows: [] };
 console.log(`werank: forward + backward of alpha * sum ||G - I||_F over a GCN encoder's weights, ${reps} reps x ${rounds} rounds (median), ${threads} thread(s)`);
 for (const [name, shapes] of Object.entries(CASES)) {
-  const ours = [], ref = [];
+  const ours = [],
+    ref = [];
   for (let r = 0; r < rounds; r++) {
     ours.push(oursRound(shapes));
     if (py) ref.push(pyRound(shapes));
@@ -82,8 +95,10 @@ for (const [name, shapes] of Object.entries(CASES)) {
   const row = { dataset: name, shapes, ours: median(ours), ...(py ? { torch: median(ref), ratio: median(ours) / median(ref) } : {}) };
   result.rows.push(row);
   console.log(
-    `  ${name.padEnd(17)} ${shapes.map((s) => s.join("x")).join(", ").padEnd(20)} ours ${fmt(row.ours)} ms` +
-      (py ? `   PyTorch autograd ${fmt(row.torch)} ms   ratio ${fmt(row.ratio)}` : "   PyTorch: skipped (no python3 with torch)"),
+    `  ${name.padEnd(17)} ${shapes
+      .map((s) => s.join("x"))
+      .join(", ")
+      .padEnd(20)} ours ${fmt(row.ours)} ms${py ? `   PyTorch autograd ${fmt(row.torch)} ms   ratio ${fmt(row.ratio)}` : "   PyTorch: skipped (no python3 with torch)"}`,
   );
 }
 writeJsonIfAsked(result);

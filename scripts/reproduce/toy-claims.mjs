@@ -52,4 +52,4 @@ console.log(`| measure | ${seeds.map((s) => `seed ${s}`).join(" | ")} |`);
 console.log(`| --- | ${seeds.map(() => "---").join(" | ")} |`);
 for (const r of rows) console.log(`| ${r.name} | ${r.values.map(show).join(" | ")} |`);
 const out = arg("--json-out");
-if (out) fs.writeFileSync(out, JSON.stringify({ seeds, rows }, null, 2) + "\n");
+if (out) fs.writeFileSync(out, `${JSON.stringify({ seeds, rows }, null, 2)}\n`);

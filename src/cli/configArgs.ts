@@ -31,11 +31,15 @@ export const CONFIG_OPTIONS: OptionSpec = {
     group: GROUP,
   },
   config: { type: "string", multiple: true, arg: "FILE", help: "YAML or JSON config file", group: GROUP },
-  set: { type: "string", multiple: true, arg: "KEY=VALUE", help: "any config key, e.g. --set optim.warmupEpochs=0 --set encoder.layers=512,256 (objective keys: those of the chosen --objective)", group: GROUP },
+  set: {
+    type: "string",
+    multiple: true,
+    arg: "KEY=VALUE",
+    help: "any config key, e.g. --set optim.warmupEpochs=0 --set encoder.layers=512,256 (objective keys: those of the chosen --objective)",
+    group: GROUP,
+  },
   "no-augment": { type: "boolean", help: "no edge dropping or feature masking", group: GROUP },
-  ...Object.fromEntries(
-    Object.entries(SHORT_FLAGS).map(([k, key]) => [k, { type: "string" as const, arg: SHORT_FLAG_HELP[k]?.arg ?? "VALUE", help: SHORT_FLAG_HELP[k]?.help ?? key, group: GROUP }]),
-  ),
+  ...Object.fromEntries(Object.entries(SHORT_FLAGS).map(([k, key]) => [k, { type: "string" as const, arg: SHORT_FLAG_HELP[k]?.arg ?? "VALUE", help: SHORT_FLAG_HELP[k]?.help ?? key, group: GROUP }])),
 };
 
 /** A config key as help lists it: `key`, or `key=a|b|c` for a choice (default first). */

@@ -56,7 +56,7 @@ function topLevel(dispatch: (cmd: Command) => void): Parser {
 export async function runCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage() + "\n");
+    process.stdout.write(`${usage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   let cmd: Command | undefined;
@@ -65,13 +65,20 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof CommanderError)) throw e;
     if (e.code === "commander.version") return EXIT.ok;
-    const what = e.code === "commander.unknownOption" ? `unknown option ${name}` : unknownName("command", name, COMMANDS.map((c) => c.name));
+    const what =
+      e.code === "commander.unknownOption"
+        ? `unknown option ${name}`
+        : unknownName(
+            "command",
+            name,
+            COMMANDS.map((c) => c.name),
+          );
     process.stderr.write(`werank-native: ${what}\n\n${usage()}\n`);
     return EXIT.usage;
   }
   if (!cmd) throw new Error(`werank-native: no command dispatched for '${name}'`); // commander calls an action or throws
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(commandHelp(cmd) + "\n");
+    process.stdout.write(`${commandHelp(cmd)}\n`);
     return EXIT.ok;
   }
   try {

@@ -40,7 +40,12 @@ export class TrainProgress {
     this.#bar =
       o.tty && !o.json
         ? new cliProgress.SingleBar(
-            { format: "{bar} {value}/{total} epochs | loss {loss} | lr {lr} | erank {erank} | {eta_formatted} left", hideCursor: true, clearOnComplete: true, ...(o.barStream ? { stream: o.barStream } : {}) },
+            {
+              format: "{bar} {value}/{total} epochs | loss {loss} | lr {lr} | erank {erank} | {eta_formatted} left",
+              hideCursor: true,
+              clearOnComplete: true,
+              ...(o.barStream ? { stream: o.barStream } : {}),
+            },
             cliProgress.Presets.shades_classic,
           )
         : undefined;
@@ -73,14 +78,15 @@ export class TrainProgress {
   onEvent(ev: TrainEvent): void {
     const { total } = this.#o;
     if (this.#o.json) {
-      this.#out.write(JSON.stringify(ev) + "\n");
+      this.#out.write(`${JSON.stringify(ev)}\n`);
       return;
     }
     const bar = this.#bar;
     if (ev.type === "epoch") {
       this.#epoch = ev.epoch;
       if (bar) bar.update(ev.epoch, { loss: ev.loss.toFixed(4), lr: ev.lr.toExponential(1), erank: this.#erank });
-      else if (ev.epoch % this.#every === 0 || ev.epoch === total) this.#out.write(`epoch ${ev.epoch}/${total}  loss ${ev.loss.toFixed(4)}  lr ${ev.lr.toExponential(2)}  ${(1000 * ev.seconds).toFixed(0)} ms\n`);
+      else if (ev.epoch % this.#every === 0 || ev.epoch === total)
+        this.#out.write(`epoch ${ev.epoch}/${total}  loss ${ev.loss.toFixed(4)}  lr ${ev.lr.toExponential(2)}  ${(1000 * ev.seconds).toFixed(0)} ms\n`);
     } else if (ev.type === "spectra") {
       this.#erank = `${ev.effectiveRank.representation.toFixed(1)}/${ev.effectiveRank.embedding.toFixed(1)}`;
       if (!bar) this.#out.write(`epoch ${ev.epoch}: effective rank representation ${ev.effectiveRank.representation.toFixed(1)}, embedding ${ev.effectiveRank.embedding.toFixed(1)}\n`);

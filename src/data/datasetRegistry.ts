@@ -119,7 +119,10 @@ export const DATASET_ALIASES: Readonly<Record<string, string>> = Object.freeze({
 /** "CiteSeer" -> "citeseer", "wiki-cs" -> "wikics", "Photo" -> "amazon-photo"; undefined when unknown. */
 export function canonicalDatasetName(name: string): string | undefined {
   if (Object.hasOwn(datasetRegistry, name)) return name;
-  const key = name.trim().toLowerCase().replace(/[_\s]+/g, "-");
+  const key = name
+    .trim()
+    .toLowerCase()
+    .replace(/[_\s]+/g, "-");
   const squash = (s: string): string => s.replace(/-/g, "");
   for (const n of Object.keys(datasetRegistry)) if (n === key || squash(n) === squash(key)) return n;
   for (const [alias, n] of Object.entries(DATASET_ALIASES)) if ((alias === key || squash(alias) === squash(key)) && Object.hasOwn(datasetRegistry, n)) return n;

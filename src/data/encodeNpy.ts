@@ -22,7 +22,7 @@ export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Ar
   const out = new Uint8Array(10 + headerLen + data.byteLength);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
   new DataView(out.buffer).setUint16(8, headerLen, true);
-  out.set(Buffer.from(dict.padEnd(headerLen - 1, " ") + "\n", "latin1"), 10);
+  out.set(Buffer.from(`${dict.padEnd(headerLen - 1, " ")}\n`, "latin1"), 10);
   const body = new Float32Array(out.buffer, 10 + headerLen, data.length);
   body.set(data); // typed arrays are little-endian on every platform Node runs on
   return out;

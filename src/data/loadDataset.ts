@@ -77,7 +77,16 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
   if (typeof name !== "string" || name.length === 0) throw new ConfigError(unknownName("dataset", String(name), Object.keys(datasetRegistry)));
   if (canonicalDatasetName(name) === undefined) {
     const f = formatOfPath(name);
-    if (f) return loadFormat(f, name, path.basename(name).replace(/\.(npz|json)$/i, "").replace(/^ind\.(.+)\.x$/, "$1"), options);
+    if (f)
+      return loadFormat(
+        f,
+        name,
+        path
+          .basename(name)
+          .replace(/\.(npz|json)$/i, "")
+          .replace(/^ind\.(.+)\.x$/, "$1"),
+        options,
+      );
   }
   const loc = requireDataset(name, options.dataDir);
   return loadFormat(loc.info.format, loc.path, loc.info.name, options);

@@ -120,7 +120,10 @@ class NpzReader {
 
 function requireKeys(r: NpzReader, keys: string[], what: string): void {
   const missing = keys.filter((k) => !r.has(k));
-  if (missing.length) throw new DataError(`Expected the ${what} arrays ${keys.join(", ")} in ${r.file} but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing (it has: ${r.keys().join(", ") || "none"})`);
+  if (missing.length)
+    throw new DataError(
+      `Expected the ${what} arrays ${keys.join(", ")} in ${r.file} but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing (it has: ${r.keys().join(", ") || "none"})`,
+    );
 }
 
 /** Reads and checks the adjacency CSR: returns N and the stored edges as COO. */

@@ -57,7 +57,8 @@ function requireCsv(dir: string, rel: string): string {
 }
 
 function column(t: NumberTable, file: string, what: string, rows?: number): Int32Array {
-  if (t.rows > 0 && t.cols !== 1) throw new DataError(`Expected one ${what} per line in ${file} but lines have ${t.cols} values${what === "class label" ? " (multi-label data is not supported)" : ""}`);
+  if (t.rows > 0 && t.cols !== 1)
+    throw new DataError(`Expected one ${what} per line in ${file} but lines have ${t.cols} values${what === "class label" ? " (multi-label data is not supported)" : ""}`);
   if (rows !== undefined && t.rows !== rows) throw new DataError(`Expected ${rows} lines (one per node) in ${file} but received ${t.rows}`);
   return t.data as Int32Array;
 }

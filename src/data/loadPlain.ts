@@ -98,7 +98,8 @@ export async function loadPlain(options: LoadPlainOptions): Promise<Graph> {
     return await loadPlainFiles(options);
   } catch (e) {
     // Typed arrays for a huge (but int32-sized) numNodes can exceed the memory V8 will allocate.
-    if (e instanceof RangeError) throw new WerankError("ERR_OUT_OF_MEMORY", `Could not allocate the arrays for the graph in ${options.edges}${given !== undefined ? ` with numNodes ${given}` : ""}: ${e.message}`, { cause: e });
+    if (e instanceof RangeError)
+      throw new WerankError("ERR_OUT_OF_MEMORY", `Could not allocate the arrays for the graph in ${options.edges}${given !== undefined ? ` with numNodes ${given}` : ""}: ${e.message}`, { cause: e });
     throw e;
   }
 }
@@ -118,7 +119,8 @@ async function loadPlainFiles(options: LoadPlainOptions): Promise<Graph> {
   for (let k = 0; k < E; k++) {
     for (const c of [0, 1]) {
       const v = et.data[k * et.cols + c]!;
-      if (!(Number.isInteger(v) && v >= 0 && v <= 2147483646)) throw new DataError(`Expected non-negative integer node ids in ${edgeFile} but received ${v} at edge ${k} (data line ${k + 1}), column ${c + 1}`);
+      if (!(Number.isInteger(v) && v >= 0 && v <= 2147483646))
+        throw new DataError(`Expected non-negative integer node ids in ${edgeFile} but received ${v} at edge ${k} (data line ${k + 1}), column ${c + 1}`);
       if (v > maxId) maxId = v;
     }
     src[k] = et.data[k * et.cols]!;

@@ -55,7 +55,8 @@ export function planetoidPrefixes(dir: string): string[] {
   return names.flatMap((f) => /^ind\.(.+)\.x$/.exec(f)?.[1] ?? []).sort();
 }
 
-const isObject = (v: PyValue, cls?: string): v is PyObject => typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof Map) && !Array.isArray(v) && v.kind === "object" && (cls === undefined || v.cls === cls);
+const isObject = (v: PyValue, cls?: string): v is PyObject =>
+  typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof Map) && !Array.isArray(v) && v.kind === "object" && (cls === undefined || v.cls === cls);
 const isTuple = (v: PyValue): v is PyTuple => typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !(v instanceof Map) && !Array.isArray(v) && v.kind === "tuple";
 const text = (v: PyValue): string | undefined => (typeof v === "string" ? v : v instanceof Uint8Array && v.length < 64 ? latin1(v) : undefined);
 
@@ -90,11 +91,15 @@ function ndarray(v: PyValue, where: string): NdArray {
   if (raw.length !== size * item) return bad(`${raw.length} data bytes for shape (${shape.join(", ")}) of ${code} (expected ${size * item})`);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const get =
-    code === "i4" ? (i: number) => dv.getInt32(4 * i, true)
-    : code === "i8" ? (i: number) => Number(dv.getBigInt64(8 * i, true))
-    : code === "f4" ? (i: number) => dv.getFloat32(4 * i, true)
-    : code === "f8" ? (i: number) => dv.getFloat64(8 * i, true)
-    : (i: number) => dv.getUint8(i);
+    code === "i4"
+      ? (i: number) => dv.getInt32(4 * i, true)
+      : code === "i8"
+        ? (i: number) => Number(dv.getBigInt64(8 * i, true))
+        : code === "f4"
+          ? (i: number) => dv.getFloat32(4 * i, true)
+          : code === "f8"
+            ? (i: number) => dv.getFloat64(8 * i, true)
+            : (i: number) => dv.getUint8(i);
   return { shape, get };
 }
 
@@ -175,8 +180,13 @@ export async function loadPlanetoid(dir: string, options: LoadPlanetoidOptions =
   const ty = oneHotLabels(p.ty!, fileOf("ty"));
   const ally = oneHotLabels(p.ally!, fileOf("ally"));
   const cols = allx.cols;
-  for (const [m, f] of [[x, "x"], [tx, "tx"]] as const) if (m.cols !== cols) throw new DataError(`${fileOf(f)} has ${m.cols} feature columns but ${fileOf("allx")} has ${cols}`);
-  if (y.classes !== ally.classes || ty.classes !== ally.classes) throw new DataError(`The label files of ${dir} disagree on the number of classes (y ${y.classes}, ty ${ty.classes}, ally ${ally.classes})`);
+  for (const [m, f] of [
+    [x, "x"],
+    [tx, "tx"],
+  ] as const)
+    if (m.cols !== cols) throw new DataError(`${fileOf(f)} has ${m.cols} feature columns but ${fileOf("allx")} has ${cols}`);
+  if (y.classes !== ally.classes || ty.classes !== ally.classes)
+    throw new DataError(`The label files of ${dir} disagree on the number of classes (y ${y.classes}, ty ${ty.classes}, ally ${ally.classes})`);
   const a = allx.rows;
   if (ally.labels.length !== a) throw new DataError(`${fileOf("ally")} has ${ally.labels.length} rows but ${fileOf("allx")} has ${a}`);
   if (y.labels.length !== x.rows || x.rows > a) throw new DataError(`${fileOf("y")} has ${y.labels.length} rows, ${fileOf("x")} ${x.rows} (expected equal, at most allx's ${a})`);
@@ -257,7 +267,11 @@ export async function loadPlanetoid(dir: string, options: LoadPlanetoidOptions =
       labels,
       numClasses,
       publicSplits: [split],
-      provenance: { format: "planetoid", files: files.map((f) => path.resolve(f)), preprocessing: [`planetoid-test-reorder(test=${t})`, ...(padded > 0 ? [`pad-missing-test-ids(count=${padded}, zero features, label 0)`] : [])] },
+      provenance: {
+        format: "planetoid",
+        files: files.map((f) => path.resolve(f)),
+        preprocessing: [`planetoid-test-reorder(test=${t})`, ...(padded > 0 ? [`pad-missing-test-ids(count=${padded}, zero features, label 0)`] : [])],
+      },
     },
     options,
   );

@@ -62,13 +62,14 @@ function maskList(data: Record<string, Json>, key: string, n: number, file: stri
 /** Builds a Graph from the parsed `data.json` object (see the module comment). */
 export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { file: string }): Graph {
   const file = options.file;
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new DataError(`Expected a JSON object with keys features, labels, links, train_masks, ... in ${file} but received ${Array.isArray(data) ? "a list" : typeof data}`);
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new DataError(`Expected a JSON object with keys features, labels, links, train_masks, ... in ${file} but received ${Array.isArray(data) ? "a list" : typeof data}`);
   const d = data as Record<string, Json>;
   const labelKey = "labels" in d ? "labels" : "label";
   for (const k of ["features", labelKey, "links", "train_masks", "val_masks", "test_mask"]) {
     if (!(k in d)) throw new DataError(`Expected a key '${k}' in ${file} but it has: ${Object.keys(d).join(", ") || "none"}`);
   }
-  const feats = d["features"];
+  const feats = d.features;
   if (!Array.isArray(feats)) throw new DataError(`Expected a list of feature rows under 'features' in ${file} but received ${typeof feats}`);
   const n = feats.length;
   if (n === 0) throw new DataError(`Expected at least one feature row under 'features' in ${file} but the list is empty`);
@@ -77,7 +78,8 @@ export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { fil
   const x = new Float32Array(n * cols);
   for (let i = 0; i < n; i++) {
     const row = feats[i];
-    if (!Array.isArray(row) || row.length !== cols) throw new DataError(`Expected ${cols} feature values per row in ${file} key 'features' but row ${i} has ${Array.isArray(row) ? row.length : typeof row}`);
+    if (!Array.isArray(row) || row.length !== cols)
+      throw new DataError(`Expected ${cols} feature values per row in ${file} key 'features' but row ${i} has ${Array.isArray(row) ? row.length : typeof row}`);
     for (let c = 0; c < cols; c++) {
       const v = row[c];
       if (typeof v !== "number" || !Number.isFinite(v)) throw new DataError(`Expected finite numbers in ${file} key 'features' but received ${JSON.stringify(v)} at row ${i}, column ${c}`);
@@ -85,12 +87,13 @@ export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { fil
     }
   }
   const lab = d[labelKey];
-  if (!Array.isArray(lab) || lab.length !== n) throw new DataError(`Expected ${n} labels (one per feature row) in ${file} key '${labelKey}' but received ${Array.isArray(lab) ? lab.length : typeof lab}`);
+  if (!Array.isArray(lab) || lab.length !== n)
+    throw new DataError(`Expected ${n} labels (one per feature row) in ${file} key '${labelKey}' but received ${Array.isArray(lab) ? lab.length : typeof lab}`);
   for (let i = 0; i < n; i++) {
     if (typeof lab[i] !== "number") throw new DataError(`Expected non-negative integer class labels in ${file} key '${labelKey}' but received ${JSON.stringify(lab[i])} at position ${i}`);
   }
   const { labels, numClasses } = labelsToInt32(lab as number[], `${file} key '${labelKey}'`);
-  const links = d["links"];
+  const links = d.links;
   if (!Array.isArray(links) || links.length !== n) throw new DataError(`Expected ${n} neighbour lists in ${file} key 'links' but received ${Array.isArray(links) ? links.length : typeof links}`);
   let m = 0;
   for (let i = 0; i < n; i++) {
@@ -105,7 +108,8 @@ export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { fil
     const l = links[i] as Json[];
     for (let k = 0; k < l.length; k++) {
       const j = l[k];
-      if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= n) throw new DataError(`Expected node ids in [0, ${n}) in ${file} key 'links' but received ${JSON.stringify(j)} at node ${i}, position ${k}`);
+      if (typeof j !== "number" || !Number.isInteger(j) || j < 0 || j >= n)
+        throw new DataError(`Expected node ids in [0, ${n}) in ${file} key 'links' but received ${JSON.stringify(j)} at node ${i}, position ${k}`);
       src[e] = i;
       dst[e++] = j;
     }
@@ -113,9 +117,11 @@ export function wikiCSFromJson(data: unknown, options: LoadWikiCSOptions & { fil
   const train = maskList(d, "train_masks", n, file);
   const val = maskList(d, "val_masks", n, file);
   const stopping = "stopping_masks" in d ? maskList(d, "stopping_masks", n, file) : undefined;
-  const test = maskIds(d["test_mask"], n, `${file} key 'test_mask'`);
+  const test = maskIds(d.test_mask, n, `${file} key 'test_mask'`);
   if (val.length !== train.length || (stopping && stopping.length !== train.length)) {
-    throw new DataError(`Expected as many val_masks${stopping ? " and stopping_masks" : ""} as train_masks (${train.length}) in ${file} but received ${val.length}${stopping ? ` and ${stopping.length}` : ""}`);
+    throw new DataError(
+      `Expected as many val_masks${stopping ? " and stopping_masks" : ""} as train_masks (${train.length}) in ${file} but received ${val.length}${stopping ? ` and ${stopping.length}` : ""}`,
+    );
   }
   const publicSplits: Split[] = train.map((t, s) => ({ name: `public-${s}`, train: t, val: val[s]!, test, ...(stopping ? { stopping: stopping[s]! } : {}) }));
   return assembleGraph(

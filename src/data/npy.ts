@@ -23,17 +23,7 @@ import { DataError } from "../errors.js";
 export type NpyDType = "f2" | "f4" | "f8" | "i1" | "i2" | "i4" | "i8" | "u1" | "u2" | "u4" | "u8" | "b1";
 
 /** Typed array holding an npy array's values (half floats already widened to float32). */
-export type NpyData =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array;
+export type NpyData = Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
 
 export interface NpyArray {
   dtype: NpyDType;
@@ -157,7 +147,7 @@ export function parseNpyHeader(bytes: Uint8Array, where: NpyWhere): NpyHeader {
   const text = major === 3 ? new TextDecoder("utf-8").decode(raw) : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("latin1");
   const dict = parsePyLiteral(text, (msg, pos) => bad(`header ${msg} at header character ${pos}: ${JSON.stringify(text.slice(0, 120))}`));
   if (dict === null || typeof dict !== "object" || Array.isArray(dict)) return bad(`expected a dict header but received ${JSON.stringify(text.slice(0, 80))}`);
-  const descr = dict["descr"];
+  const descr = dict.descr;
   if (typeof descr !== "string") {
     return bad(`expected a simple dtype string in 'descr' but received ${JSON.stringify(descr)} (structured dtypes are not supported)`);
   }
@@ -169,9 +159,9 @@ export function parseNpyHeader(bytes: Uint8Array, where: NpyWhere): NpyHeader {
   if (!dm || dtype === undefined || !(dtype in ITEMSIZE)) {
     return bad(`unsupported dtype '${descr}'; expected one of <f2 <f4 <f8 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8 |b1`);
   }
-  const fortran = dict["fortran_order"];
+  const fortran = dict.fortran_order;
   if (typeof fortran !== "boolean") bad(`expected True or False for 'fortran_order' but received ${JSON.stringify(fortran)}`);
-  const shapeV = dict["shape"];
+  const shapeV = dict.shape;
   if (!Array.isArray(shapeV)) return bad(`expected a tuple for 'shape' but received ${JSON.stringify(shapeV)}`);
   const shape: number[] = [];
   let size = 1;
@@ -298,7 +288,7 @@ export function npyToInt32(a: NpyArray, where: NpyWhere, what = "integer values"
       for (let k = 0; k < n; k++) {
         const lo = words[2 * k]!;
         const hi = words[2 * k + 1]!;
-        if (hi !== (lo >> 31) || (unsigned && lo < 0)) fail(k, String(a.data[k]));
+        if (hi !== lo >> 31 || (unsigned && lo < 0)) fail(k, String(a.data[k]));
         out[k] = lo;
       }
     } else {

@@ -245,7 +245,7 @@ export class NumberTableParser {
     const cap = this.byteCap();
     if (this.bytes > cap) {
       throw new DataError(
-        `Malformed numeric table ${this.file}: more than ${cap} bytes of text${this.limitRows < Infinity ? ` for at most ${this.limitRows} lines of ${this.cols < 0 ? "up to " + this.maxCols : this.cols} values` : ""} (a corrupt file or a compression bomb)`,
+        `Malformed numeric table ${this.file}: more than ${cap} bytes of text${this.limitRows < Infinity ? ` for at most ${this.limitRows} lines of ${this.cols < 0 ? `up to ${this.maxCols}` : this.cols} values` : ""} (a corrupt file or a compression bomb)`,
       );
     }
     for (let i = 0; i < len; i++) {

@@ -123,6 +123,7 @@ export function readPickle(bytes: Uint8Array, file: string): PyValue {
     let map: Map<PyKey, PyValue>;
     if (target instanceof Map) map = target;
     else if (typeof target === "object" && target !== null && "kind" in target && target.kind === "object") map = target.entries ??= new Map();
+    // biome-ignore lint/correctness/noVoidTypeReturn: fail() never returns; the return ends the branch for the type checker
     else return fail("SETITEMS on something that is not a dict");
     for (let i = 0; i < kv.length; i += 2) map.set(toKey(kv[i]!, fail), kv[i + 1]!);
   };

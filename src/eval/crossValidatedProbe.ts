@@ -76,12 +76,18 @@ export const sorted = (a: Int32Array): Int32Array => a.sort();
 
 /** Repeat k's seeded permutation of the n nodes: the first nTrain train (in permutation order), the rest test (sorted). */
 function repeatSplit(n: number, nTrain: number, seed: number, k: number): { train: Int32Array; test: Int32Array } {
-  const perm = shuffled(Int32Array.from({ length: n }, (_, i) => i), deriveSeed(seed, k));
+  const perm = shuffled(
+    Int32Array.from({ length: n }, (_, i) => i),
+    deriveSeed(seed, k),
+  );
   return { train: perm.subarray(0, nTrain), test: sorted(perm.slice(nTrain)) };
 }
 
 /** BGRL's sizes and folds for n nodes (sklearn: n_test = ceil(0.8 n); ShuffleSplit(test_size=0.5): n_val = ceil(0.5 n_train)). */
-function bgrlPlan(n: number, options: Pick<CrossValidatedProbeOptions, "repeats" | "trainFraction" | "folds" | "seed">): { repeats: number; nTrain: number; seed: number; foldsOf: (train: Int32Array, k: number) => Split[] } {
+function bgrlPlan(
+  n: number,
+  options: Pick<CrossValidatedProbeOptions, "repeats" | "trainFraction" | "folds" | "seed">,
+): { repeats: number; nTrain: number; seed: number; foldsOf: (train: Int32Array, k: number) => Split[] } {
   const repeats = options.repeats ?? 20;
   const frac = options.trainFraction ?? 0.2;
   const folds = options.folds ?? 5;

@@ -77,7 +77,12 @@ export function diagnoseModel(objective: Objective, dg: DeviceGraph, o: Diagnose
   const modules = objective.modules();
   const weights = Object.entries(modules)
     .filter(([role]) => role !== "target")
-    .flatMap(([role, m]) => m.namedParameters().filter(([, t]) => t.ndim === 2).map(([n, t]) => [`${role}.${n}`, t] as [string, Tensor]));
+    .flatMap(([role, m]) =>
+      m
+        .namedParameters()
+        .filter(([, t]) => t.ndim === 2)
+        .map(([n, t]) => [`${role}.${n}`, t] as [string, Tensor]),
+    );
   return modelOutputs(objective, dg, ({ representation, embedding, target }) => {
     const sub = (t: Tensor): Tensor => (o.rows ? t.indexSelect(0, o.rows) : t);
     // The EMA target encoder's representation (BGRL, RDM) for the rank differential, when there is one.

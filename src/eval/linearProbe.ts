@@ -288,7 +288,11 @@ export function linearProbe(embeddings: Tensor, targets: ProbeTargets, splits: r
     const { t, multilabel } = targetTensor(targets, embeddings.shape[0]!);
     return { results: splits.map((s) => fitOne(embeddings, t, multilabel, s, r)), multilabel };
   });
-  return summarizeSplits(results.map(({ coef: _coef, ...rest }) => rest), multilabel, r);
+  return summarizeSplits(
+    results.map(({ coef: _coef, ...rest }) => rest),
+    multilabel,
+    r,
+  );
 }
 
 /** @internal The ProbeResult of per-split results: mean ± population std of the test metric. */

@@ -65,7 +65,13 @@ export function probeGraph(embeddings: Tensor, graph: Graph, options: ProbeGraph
     // The classifier is part of BGRL's protocol (one-vs-rest liblinear): a configured solver is ignored.
     const { splits: o, protocol: _p, solver: _s, ...rest } = options;
     if (bgrlUsesPresetSplits(graph)) return presetSplitsProbe(embeddings, targets, graph.publicSplits!, { numClasses, ...rest });
-    return crossValidatedProbe(embeddings, targets, { numClasses, ...rest, repeats: o?.numSplits ?? 20, seed: o?.seed ?? 0, trainFraction: o?.train !== undefined && o.val !== undefined ? o.train + o.val : 0.2 });
+    return crossValidatedProbe(embeddings, targets, {
+      numClasses,
+      ...rest,
+      repeats: o?.numSplits ?? 20,
+      seed: o?.seed ?? 0,
+      trainFraction: o?.train !== undefined && o.val !== undefined ? o.train + o.val : 0.2,
+    });
   }
   if (protocol === "grace") {
     const { splits: o, protocol: _p, ...rest } = options;

@@ -55,7 +55,9 @@ export class RunDir {
     }
     if (entries.length > 0 && !options.overwrite) {
       const run = entries.includes("config.json") ? "it holds a run; continue it with --resume, or " : "";
-      throw new ConfigError(`--run-dir ${abs} is not empty (${entries.slice(0, 4).join(", ")}${entries.length > 4 ? ", ..." : ""}): ${run}pass --overwrite to replace its run outputs, or choose another directory`);
+      throw new ConfigError(
+        `--run-dir ${abs} is not empty (${entries.slice(0, 4).join(", ")}${entries.length > 4 ? ", ..." : ""}): ${run}pass --overwrite to replace its run outputs, or choose another directory`,
+      );
     }
     for (const e of entries) {
       if (RUN_OUTPUTS.includes(e) || /^eval-.*\.json$/.test(e) || isTempFile(e)) fs.rmSync(path.join(abs, e), { recursive: true, force: true });
@@ -78,7 +80,7 @@ export class RunDir {
   /** Appends one JSON object as a line (JSONL). Each line is written whole. */
   appendJsonl(file: string, value: unknown): void {
     const full = this.path(file);
-    fs.appendFileSync(full, JSON.stringify(value) + "\n");
+    fs.appendFileSync(full, `${JSON.stringify(value)}\n`);
     this.jsonl.set(file, (this.jsonl.get(file) ?? 0) + 1);
   }
 

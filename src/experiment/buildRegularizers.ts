@@ -33,10 +33,7 @@ export function buildWerank(cfg: Config, objective: Objective): WERank {
   try {
     names = WERank.fromModule(named, { groups }, { squared: c.squared, gram: c.gram }).names;
   } catch (e) {
-    throw new ConfigError(
-      `werank.layers '${c.layers}' selects no weight matrix of objective '${cfg.objective.name}' (its trained modules: ${roles.map(([r]) => r).join(", ")})`,
-      { cause: e },
-    );
+    throw new ConfigError(`werank.layers '${c.layers}' selects no weight matrix of objective '${cfg.objective.name}' (its trained modules: ${roles.map(([r]) => r).join(", ")})`, { cause: e });
   }
   let alpha: number | Record<string, number> = c.alpha;
   if (c.perLayer) {

@@ -169,7 +169,11 @@ function pairGroups(
       if (unpaired.length) out.set(k, { baseline: baseParams, accuracy: none(), erankRepresentation: none(), erankEmbedding: none(), unpaired });
       continue;
     }
-    const diff = (f: (r: CollectedRun) => number): PairedDifference => pairedDifference(pairs.map(([a]) => f(a)), pairs.map(([, b]) => f(b)));
+    const diff = (f: (r: CollectedRun) => number): PairedDifference =>
+      pairedDifference(
+        pairs.map(([a]) => f(a)),
+        pairs.map(([, b]) => f(b)),
+      );
     out.set(k, { baseline: baseParams, accuracy: diff((r) => r.accuracy), erankRepresentation: diff((r) => r.erankRepresentation), erankEmbedding: diff((r) => r.erankEmbedding), unpaired });
   }
   return out;
@@ -190,10 +194,7 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
   const write = o.write ?? true;
   const plan = loadSweep(dir);
   const pairedOn = o.paired !== undefined ? parsePairedOption(o.paired, plan) : undefined;
-  const groups = new Map<
-    string,
-    { params: Record<string, unknown>; label: string | undefined; seeds: number[]; s: RunSummary[]; runs: Map<string, CollectedRun>; missing: Map<string, string> }
-  >();
+  const groups = new Map<string, { params: Record<string, unknown>; label: string | undefined; seeds: number[]; s: RunSummary[]; runs: Map<string, CollectedRun>; missing: Map<string, string> }>();
   const missing: Collected["missing"] = [];
   const runs: CollectedRun[] = [];
   for (const t of plan.trials) {
@@ -241,7 +242,9 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
     [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...body.map((b) => `| ${b.join(" | ")} |`)].join("\n") +
     (missing.length ? `\n\n${missing.length} trial(s) without results: ${missing.map((m) => `${m.id} (${m.reason})`).join(", ")}\n` : "\n");
   if (pairedOn) markdown += pairedMarkdown(rows, keys, pairedOn);
-  const pairedCsv = pairedOn ? ["paired_n", "delta_accuracy_mean", "delta_accuracy_ci95_lo", "delta_accuracy_ci95_hi", "delta_erank_repr_mean", "delta_erank_repr_ci95_lo", "delta_erank_repr_ci95_hi", "unpaired_seeds"] : [];
+  const pairedCsv = pairedOn
+    ? ["paired_n", "delta_accuracy_mean", "delta_accuracy_ci95_lo", "delta_accuracy_ci95_hi", "delta_erank_repr_mean", "delta_erank_repr_ci95_lo", "delta_erank_repr_ci95_hi", "unpaired_seeds"]
+    : [];
   const csvHead = [...keys, "trained", "runs", "accuracy_mean", "accuracy_std", "erank_repr_mean", "erank_repr_std", "erank_emb_mean", "erank_emb_std", "seconds_per_epoch_mean", ...pairedCsv];
   const csvRows = rows.map((r) =>
     [
@@ -260,7 +263,7 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
       .map((v) => (typeof v === "string" && /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v)))
       .join(","),
   );
-  const csv = [csvHead.join(","), ...csvRows].join("\n") + "\n";
+  const csv = `${[csvHead.join(","), ...csvRows].join("\n")}\n`;
   if (write) {
     atomicWriteFile(path.join(plan.dir, "results.md"), markdown);
     atomicWriteFile(path.join(plan.dir, "results.csv"), csv);
@@ -272,7 +275,16 @@ export function collectSweep(dir: string, options: CollectOptions | boolean = {}
 function pairedCsvCells(p: PairedComparison | undefined): (string | number)[] {
   if (!p) return ["", "", "", "", "", "", "", ""];
   const num = (x: number): string | number => (Number.isFinite(x) ? x : "");
-  return [p.accuracy.n, num(p.accuracy.mean), num(p.accuracy.ci95[0]), num(p.accuracy.ci95[1]), num(p.erankRepresentation.mean), num(p.erankRepresentation.ci95[0]), num(p.erankRepresentation.ci95[1]), p.unpaired.map((u) => u.seed).join(" ")];
+  return [
+    p.accuracy.n,
+    num(p.accuracy.mean),
+    num(p.accuracy.ci95[0]),
+    num(p.accuracy.ci95[1]),
+    num(p.erankRepresentation.mean),
+    num(p.erankRepresentation.ci95[0]),
+    num(p.erankRepresentation.ci95[1]),
+    p.unpaired.map((u) => u.seed).join(" "),
+  ];
 }
 
 function pairedMarkdown(rows: readonly CollectedRow[], keys: readonly string[], on: { key: string; value: unknown }): string {
@@ -281,7 +293,16 @@ function pairedMarkdown(rows: readonly CollectedRow[], keys: readonly string[], 
     .filter((r) => r.paired)
     .map((r) => {
       const p = r.paired!;
-      return [...keys.map((k) => JSON.stringify(r.params[k])), r.label, String(p.accuracy.n), signed(p.accuracy.mean, 100, 2), ciText(p.accuracy, 100, 2), signed(p.erankRepresentation.mean, 1, 1), ciText(p.erankRepresentation, 1, 1), signed(p.erankEmbedding.mean, 1, 1)];
+      return [
+        ...keys.map((k) => JSON.stringify(r.params[k])),
+        r.label,
+        String(p.accuracy.n),
+        signed(p.accuracy.mean, 100, 2),
+        ciText(p.accuracy, 100, 2),
+        signed(p.erankRepresentation.mean, 1, 1),
+        ciText(p.erankRepresentation, 1, 1),
+        signed(p.erankEmbedding.mean, 1, 1),
+      ];
     });
   const unpaired = rows.flatMap((r) => (r.paired?.unpaired ?? []).map((u) => `${keys.map((k) => `${k}=${JSON.stringify(r.params[k])}`).join(" ")} seed ${u.seed}: ${u.reason}`));
   return [

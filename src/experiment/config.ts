@@ -273,7 +273,10 @@ export const trainSchema = z.strictObject({
   seed: nonNegInt.default(0),
   dataSeed: nonNegInt.default(0),
   /** auto | cpu | cuda | cuda:<i> (else WERANK_DEVICE). */
-  device: z.string().refine((d) => /^(auto|cpu|cuda(:\d+)?)$/.test(d), { message: "expected one of auto, cpu, cuda, cuda:<index>" }).default("auto"),
+  device: z
+    .string()
+    .refine((d) => /^(auto|cpu|cuda(:\d+)?)$/.test(d), { message: "expected one of auto, cpu, cuda, cuda:<index>" })
+    .default("auto"),
   /**
    * float32 products in training steps (see setMatmulPrecision): highest = float32; high = TF32 on CUDA;
    * medium = also bfloat16 products on CPUs with native bf16 (AVX512_BF16/AMX). Evaluation stays float32.
@@ -301,7 +304,10 @@ export const evalSchema = z.strictObject({
   stratified: z.boolean().default(false),
   classifier: z.enum(CLASSIFIERS).default("multinomial"),
   /** Inverse L2 strengths C (sklearn convention), selected on the validation split. */
-  grid: z.array(z.number().positive()).min(1).default(Array.from({ length: 21 }, (_, i) => 2 ** (i - 10))),
+  grid: z
+    .array(z.number().positive())
+    .min(1)
+    .default(Array.from({ length: 21 }, (_, i) => 2 ** (i - 10))),
   tol: z.number().positive().default(1e-6),
   maxIter: posInt.default(500),
   /** l2-normalize embeddings before the probe (BGRL's protocol). */
@@ -319,6 +325,7 @@ export const outputSchema = z.strictObject({
 
 /** An #SBATCH value: sbatch reads it to the end of the line, so a newline would start a line bash runs. */
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const sbatchValue = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, ...)");
 
 /** Slurm job-array settings for `werank-native sweep --executor slurm` (flags override them). */

@@ -73,7 +73,9 @@ export async function runLocal(plan: SweepPlan, o: LocalOptions): Promise<TrialR
       o.onUpdate?.(`[${t.index + 1}/${plan.trials.length}] start ${t.id}`);
       const r = await runTrialProcess(plan, t, threads, o.signal);
       results.push(r);
-      o.onUpdate?.(`[${results.length}/${plan.trials.length}] ${r.exitCode === 0 ? "done" : `FAILED (exit ${r.exitCode}, see ${path.join(t.dir, "stderr.log")})`} ${t.id} in ${r.seconds.toFixed(1)} s`);
+      o.onUpdate?.(
+        `[${results.length}/${plan.trials.length}] ${r.exitCode === 0 ? "done" : `FAILED (exit ${r.exitCode}, see ${path.join(t.dir, "stderr.log")})`} ${t.id} in ${r.seconds.toFixed(1)} s`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, plan.trials.length) }, worker));
@@ -142,7 +144,10 @@ export function submitSlurm(plan: SweepPlan, o: SlurmOptions): { jobId: string; 
   fs.chmodSync(script, 0o755);
   const r = spawnSync("sbatch", ["--parsable", script], { encoding: "utf8" });
   if (r.error) {
-    throw new WerankError("ERR_CONFIG", `Cannot run sbatch (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}). Possible solutions: run on a Slurm login node, load the Slurm module, or use --executor local`);
+    throw new WerankError(
+      "ERR_CONFIG",
+      `Cannot run sbatch (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}). Possible solutions: run on a Slurm login node, load the Slurm module, or use --executor local`,
+    );
   }
   if (r.status !== 0) throw new WerankError("ERR_CONFIG", `sbatch rejected the job: ${(r.stderr || r.stdout).trim()}`);
   const jobId = r.stdout.trim().split(";")[0]!;

@@ -50,8 +50,26 @@ const BGRL: Record<string, BgrlSettings> = {
   "amazon-photo": { dataset: "amazon-photo", layers: [256, 128], lr: 1e-4, dropEdge: [0.4, 0.1], dropFeature: [0.1, 0.2], source: "nerdslab/bgrl config/amazon-photos.cfg" },
   "coauthor-cs": { dataset: "coauthor-cs", layers: [512, 256], lr: 1e-5, dropEdge: [0.3, 0.2], dropFeature: [0.3, 0.4], source: "nerdslab/bgrl config/coauthor-cs.cfg" },
   "coauthor-physics": { dataset: "coauthor-physics", layers: [256, 128], lr: 1e-5, dropEdge: [0.4, 0.1], dropFeature: [0.1, 0.4], source: "nerdslab/bgrl config/coauthor-physics.cfg" },
-  wikics: { dataset: "wikics", layers: [512, 256], lr: 5e-4, dropEdge: [0.2, 0.3], dropFeature: [0.2, 0.1], featureNorm: "row+zscore", protocol: "public", source: "nerdslab/bgrl config/wiki-cs.cfg (features row-normalized then z-scored as bgrl/data.py)" },
-  cora: { dataset: "cora", layers: [512, 256], lr: 5e-4, dropEdge: [0.3, 0.2], dropFeature: [0.3, 0.4], epochs: 2000, warmupEpochs: 200, source: "ours: BGRL published no Cora setting (Coauthor-CS augmentations, 2,000 epochs; a small check)" },
+  wikics: {
+    dataset: "wikics",
+    layers: [512, 256],
+    lr: 5e-4,
+    dropEdge: [0.2, 0.3],
+    dropFeature: [0.2, 0.1],
+    featureNorm: "row+zscore",
+    protocol: "public",
+    source: "nerdslab/bgrl config/wiki-cs.cfg (features row-normalized then z-scored as bgrl/data.py)",
+  },
+  cora: {
+    dataset: "cora",
+    layers: [512, 256],
+    lr: 5e-4,
+    dropEdge: [0.3, 0.2],
+    dropFeature: [0.3, 0.4],
+    epochs: 2000,
+    warmupEpochs: 200,
+    source: "ours: BGRL published no Cora setting (Coauthor-CS augmentations, 2,000 epochs; a small check)",
+  },
   // BGRL paper, Table 8 / Appendix F (paper): 3-layer GCN 256-256-256, LayerNorm, weight standardization,
   // PReLU, predictor hidden 256, edge drop 0.6 in both views, no feature masking, AdamW lr 1e-2, wd 1e-5,
   // 1,000 warm-up epochs of 10,000 (the defaults above), public split. Raw features (ours: the paper names
@@ -90,7 +108,18 @@ interface GraceSettings {
 
 /** CRIPAC-DIG/GRACE config.yaml (weight_decay 1e-5 and Adam for all). */
 const GRACE: Record<string, GraceSettings> = {
-  "grace-cora": { dataset: "cora-planetoid", hidden: 128, projectorHidden: 128, act: "relu", tau: 0.4, lr: 5e-4, dropEdge: [0.2, 0.4], dropFeature: [0.3, 0.4], epochs: 200, source: "CRIPAC-DIG/GRACE config.yaml (Cora)" },
+  "grace-cora": {
+    dataset: "cora-planetoid",
+    hidden: 128,
+    projectorHidden: 128,
+    act: "relu",
+    tau: 0.4,
+    lr: 5e-4,
+    dropEdge: [0.2, 0.4],
+    dropFeature: [0.3, 0.4],
+    epochs: 200,
+    source: "CRIPAC-DIG/GRACE config.yaml (Cora)",
+  },
   "grace-citeseer": {
     dataset: "citeseer-planetoid",
     hidden: 256,
@@ -103,7 +132,18 @@ const GRACE: Record<string, GraceSettings> = {
     epochs: 200,
     source: "CRIPAC-DIG/GRACE config.yaml (CiteSeer; GRACE shares one PReLU across layers, here one per layer)",
   },
-  "grace-pubmed": { dataset: "pubmed-planetoid", hidden: 256, projectorHidden: 256, act: "relu", tau: 0.7, lr: 1e-3, dropEdge: [0.4, 0.1], dropFeature: [0.0, 0.2], epochs: 1500, source: "CRIPAC-DIG/GRACE config.yaml (PubMed)" },
+  "grace-pubmed": {
+    dataset: "pubmed-planetoid",
+    hidden: 256,
+    projectorHidden: 256,
+    act: "relu",
+    tau: 0.7,
+    lr: 1e-3,
+    dropEdge: [0.4, 0.1],
+    dropFeature: [0.0, 0.2],
+    epochs: 1500,
+    source: "CRIPAC-DIG/GRACE config.yaml (PubMed)",
+  },
 };
 
 function gracePreset(s: GraceSettings): ConfigInput {
@@ -123,7 +163,15 @@ function gracePreset(s: GraceSettings): ConfigInput {
 function bgrlPreset(s: BgrlSettings): ConfigInput {
   return {
     dataset: { name: s.dataset, featureNorm: s.featureNorm ?? "row" },
-    encoder: { type: "gcn", layers: s.layers, norm: s.norm ?? "batch", act: "prelu", batchNormMomentum: 0.99, ...(s.norm === "layer" ? { layerNormMode: "graph" as const } : {}), weightStandardization: s.weightStandardization ?? false },
+    encoder: {
+      type: "gcn",
+      layers: s.layers,
+      norm: s.norm ?? "batch",
+      act: "prelu",
+      batchNormMomentum: 0.99,
+      ...(s.norm === "layer" ? { layerNormMode: "graph" as const } : {}),
+      weightStandardization: s.weightStandardization ?? false,
+    },
     objective: { name: "bgrl", predictorHidden: s.predictorHidden ?? 512 },
     augment: { dropEdge: s.dropEdge, dropFeature: s.dropFeature },
     werank: { alpha: 0 },
@@ -135,10 +183,7 @@ function bgrlPreset(s: BgrlSettings): ConfigInput {
 }
 
 /** Names of all presets (each BGRL and GRACE preset and its +werank variant). */
-export const PRESET_NAMES: readonly string[] = [
-  "synthetic",
-  ...[...Object.keys(BGRL), ...Object.keys(GRACE)].flatMap((k) => [k, `${k}+werank`]),
-];
+export const PRESET_NAMES: readonly string[] = ["synthetic", ...[...Object.keys(BGRL), ...Object.keys(GRACE)].flatMap((k) => [k, `${k}+werank`])];
 
 /** Names of the GRACE presets (`reproduce grace`). */
 export const GRACE_PRESET_NAMES: readonly string[] = Object.keys(GRACE);

@@ -199,7 +199,9 @@ function checkDatasetName(name: string, flag: string | undefined): string {
   if (canonical !== undefined) return canonical;
   if (/[\\/.]/.test(name) && fs.existsSync(name)) return name;
   const where = flag ? `--${flag} (dataset.name)` : "dataset.name";
-  throw new ConfigError(`Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`);
+  throw new ConfigError(
+    `Invalid configuration:\n  ${where}: ${unknownName("dataset", name, Object.keys(datasetRegistry))}; or the path of an .npz file, a WikiCS .json file, an OGB folder or a Planetoid folder`,
+  );
 }
 
 /**

@@ -116,12 +116,7 @@ export class DeviceGraph implements GraphOps {
   }
 
   /** A graph from CSR arrays (row = destination, columns = sources); directed graphs are fine. */
-  static fromCsr(
-    numNodes: number,
-    indptr: Int32Array,
-    indices: Int32Array,
-    options: DeviceGraphOptions & { weights?: Float32Array; nodeFeatures?: Features } = {},
-  ): DeviceGraph {
+  static fromCsr(numNodes: number, indptr: Int32Array, indices: Int32Array, options: DeviceGraphOptions & { weights?: Float32Array; nodeFeatures?: Features } = {}): DeviceGraph {
     const Nn = loadNative();
     if (!Number.isSafeInteger(numNodes) || numNodes < 0) throw new ArgumentError(`DeviceGraph: expected a non-negative node count but received ${numNodes}`);
     const device = options.device ?? "cpu";

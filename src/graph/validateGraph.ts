@@ -44,7 +44,12 @@ function firstAsymmetry(n: number, indptr: Int32Array, indices: Int32Array): [nu
 
 function checkSplit(s: Split, n: number, where: string): void {
   const seen = new Uint8Array(n);
-  const parts: [string, Int32Array | undefined][] = [["train", s.train], ["val", s.val], ["test", s.test], ["stopping", s.stopping]];
+  const parts: [string, Int32Array | undefined][] = [
+    ["train", s.train],
+    ["val", s.val],
+    ["test", s.test],
+    ["stopping", s.stopping],
+  ];
   for (const [part, ids] of parts) {
     if (ids === undefined) continue;
     if (!(ids instanceof Int32Array)) throw new DataError(`Expected an Int32Array for split '${s.name}' ${part} in ${where}`);
@@ -98,7 +103,8 @@ export function validateGraph(g: Graph, options: { source?: string } = {}): Grap
     checkFinite(f.data, `${where} features`, "feature values");
   }
   if (g.multiLabels) {
-    if (g.multiLabels.data.length !== n * g.multiLabels.numLabels) throw new DataError(`Expected ${n} x ${g.multiLabels.numLabels} multi-label values in ${where} but received ${g.multiLabels.data.length}`);
+    if (g.multiLabels.data.length !== n * g.multiLabels.numLabels)
+      throw new DataError(`Expected ${n} x ${g.multiLabels.numLabels} multi-label values in ${where} but received ${g.multiLabels.data.length}`);
   } else {
     if (g.labels.length !== n) throw new DataError(`Expected ${n} labels (one per node) in ${where} but received ${g.labels.length}`);
     checkRange(g.labels, 0, Math.max(g.numClasses, 0), `${where} labels`, "class ids");

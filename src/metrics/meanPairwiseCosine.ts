@@ -23,7 +23,10 @@ import { type Tensor, th } from "../tensor/Tensor.js";
 export function meanPairwiseCosines(xs: readonly Tensor[]): number[] {
   if (!Array.isArray(xs) || xs.length === 0) throw new ArgumentError("meanPairwiseCosines: expected a non-empty array of tensors");
   const N = loadNative();
-  const h = N.meanPairwiseCosine(xs.map((x, i) => th(x, `meanPairwiseCosine (tensor ${i})`)), 1e-12);
+  const h = N.meanPairwiseCosine(
+    xs.map((x, i) => th(x, `meanPairwiseCosine (tensor ${i})`)),
+    1e-12,
+  );
   try {
     return Array.from(N.toTypedArray(h) as Float64Array);
   } finally {

@@ -213,7 +213,16 @@ export interface NativeAddon {
   sparseToDense(id: GraphHandle, kind: number, dtype: number): H;
   graphEdges(id: GraphHandle, selfLoops: boolean): [H, H];
   /** featKind 0 none, 1 dense tensor handle, 2 sparse id -> [graph id, features handle or id (-1 none), nnz]. */
-  graphAugment(id: GraphHandle, generator: GeneratorHandle, pEdge: number, featKind: number, feat: TensorHandle | GraphHandle, pColumn: number, pEntry: number, dtype: number): [GraphHandle, TensorHandle | GraphHandle, number];
+  graphAugment(
+    id: GraphHandle,
+    generator: GeneratorHandle,
+    pEdge: number,
+    featKind: number,
+    feat: TensorHandle | GraphHandle,
+    pColumn: number,
+    pEntry: number,
+    dtype: number,
+  ): [GraphHandle, TensorHandle | GraphHandle, number];
   /** Benchmark-only references with LibTorch's sparse COO ops (scripts/bench/graph-ops.mjs). */
   benchCooMatrix(id: GraphHandle, kind: number, dtype: number): H;
   benchEdgeIndex(id: GraphHandle): H;
@@ -246,24 +255,55 @@ export interface ProbeFitNativeOptions {
 }
 
 /** Ops (tensor, tensor) -> tensor. */
-export type BinaryName =
-  | "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge"
-  | "logicalAnd" | "logicalOr" | "prelu" | "matmul" | "mm" | "bmm" | "outer";
+export type BinaryName = "mul" | "div" | "pow" | "maximum" | "minimum" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr" | "prelu" | "matmul" | "mm" | "bmm" | "outer";
 /** Ops tensor -> tensor. */
 export type UnaryName =
-  | "neg" | "abs" | "exp" | "log" | "log1p" | "sqrt" | "rsqrt" | "square" | "reciprocal" | "relu" | "gelu"
-  | "sigmoid" | "tanh" | "sign" | "floor" | "ceil" | "round" | "logicalNot" | "isnan" | "isfinite"
-  | "svdvals" | "diagonal" | "trace" | "cholesky" | "inverse";
+  | "neg"
+  | "abs"
+  | "exp"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "square"
+  | "reciprocal"
+  | "relu"
+  | "gelu"
+  | "sigmoid"
+  | "tanh"
+  | "sign"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "logicalNot"
+  | "isnan"
+  | "isfinite"
+  | "svdvals"
+  | "diagonal"
+  | "trace"
+  | "cholesky"
+  | "inverse";
 /** Ops (tensor, number) -> tensor. */
 export type ScalarName =
-  | "addScalar" | "subScalar" | "rsubScalar" | "mulScalar" | "divScalar" | "rdivScalar" | "powScalar" | "rpowScalar"
-  | "eqScalar" | "neScalar" | "ltScalar" | "leScalar" | "gtScalar" | "geScalar" | "leakyRelu" | "elu";
+  | "addScalar"
+  | "subScalar"
+  | "rsubScalar"
+  | "mulScalar"
+  | "divScalar"
+  | "rdivScalar"
+  | "powScalar"
+  | "rpowScalar"
+  | "eqScalar"
+  | "neScalar"
+  | "ltScalar"
+  | "leScalar"
+  | "gtScalar"
+  | "geScalar"
+  | "leakyRelu"
+  | "elu";
 
 /** The full typed surface. */
-export type Native = NativeAddon &
-  Record<BinaryName, (a: H, b: H) => H> &
-  Record<UnaryName, (a: H) => H> &
-  Record<ScalarName, (a: H, s: number) => H>;
+export type Native = NativeAddon & Record<BinaryName, (a: H, b: H) => H> & Record<UnaryName, (a: H) => H> & Record<ScalarName, (a: H, s: number) => H>;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The package root: src/native or dist/native -> two levels up. */
@@ -272,10 +312,7 @@ export const PACKAGE_ROOT = path.resolve(here, "..", "..");
 /** Where the addon is looked for, in order. */
 export function addonCandidates(): string[] {
   const env = readEnv();
-  const list = [
-    path.join(PACKAGE_ROOT, "build-cmake", "Release", "werank_native.node"),
-    path.join(PACKAGE_ROOT, "build", "Release", "werank_native.node"),
-  ];
+  const list = [path.join(PACKAGE_ROOT, "build-cmake", "Release", "werank_native.node"), path.join(PACKAGE_ROOT, "build", "Release", "werank_native.node")];
   return env.addonPath ? [path.resolve(env.addonPath)] : list;
 }
 
@@ -317,16 +354,13 @@ export function loadNative(): Native {
     } catch (e) {
       const reason = (e as Error).message.split("\n")[0];
       throw new NativeMissingError(
-        `The native addon at ${file} could not be loaded: ${reason}.\n` +
-          `This usually means LibTorch is missing or the addon was built against another LibTorch.\n${POSSIBLE_SOLUTIONS}`,
+        `The native addon at ${file} could not be loaded: ${reason}.\n` + `This usually means LibTorch is missing or the addon was built against another LibTorch.\n${POSSIBLE_SOLUTIONS}`,
         { cause: e },
       );
     }
     const abi = typeof mod.abiVersion === "function" ? mod.abiVersion() : -1;
     if (abi !== NATIVE_ABI) {
-      throw new NativeMissingError(
-        `The native addon at ${file} is out of date (ABI ${abi}, expected ${NATIVE_ABI}): rebuild it.\n${POSSIBLE_SOLUTIONS}`,
-      );
+      throw new NativeMissingError(`The native addon at ${file} is out of date (ABI ${abi}, expected ${NATIVE_ABI}): rebuild it.\n${POSSIBLE_SOLUTIONS}`);
     }
     mod.setErrorFactory(makeError);
     mod.setNumThreads(readEnv().numThreads ?? defaultThreads());

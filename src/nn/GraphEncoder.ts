@@ -195,7 +195,6 @@ export class GraphEncoder extends Module {
   }
 }
 
-
 function makeConv(s: ResolvedEncoderSpec, inDim: number, out: number): Conv {
   const dtype = s.dtype;
   switch (s.type) {

@@ -53,7 +53,9 @@ export class EMA {
 
   constructor(target: readonly Tensor[], online: readonly Tensor[], options: { buffers?: EMABuffers } = {}) {
     if (!Array.isArray(target) || !Array.isArray(online) || target.length !== online.length) {
-      throw new ArgumentError(`EMA: expected as many target as online parameters but received ${Array.isArray(target) ? target.length : String(target)} and ${Array.isArray(online) ? online.length : String(online)}`);
+      throw new ArgumentError(
+        `EMA: expected as many target as online parameters but received ${Array.isArray(target) ? target.length : String(target)} and ${Array.isArray(online) ? online.length : String(online)}`,
+      );
     }
     this.target = Object.freeze([...target]);
     this.online = Object.freeze([...online]);

@@ -21,7 +21,9 @@ import type { Tensor } from "../tensor/Tensor.js";
 /** U(-bound, bound) of the given shape. */
 export function uniform(shape: readonly number[], bound: number, dtype: DType = "float32"): Tensor {
   if (!(bound >= 0) || !Number.isFinite(bound)) throw new ArgumentError(`uniform: expected a finite bound >= 0 but received ${bound}`);
-  return rand(shape, { dtype }).mul(2 * bound).sub(bound);
+  return rand(shape, { dtype })
+    .mul(2 * bound)
+    .sub(bound);
 }
 
 /** torch.nn.Linear's weight init: kaiming_uniform_(a = sqrt(5)), i.e. U(-1/sqrt(fanIn), 1/sqrt(fanIn)). */

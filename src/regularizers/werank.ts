@@ -88,7 +88,10 @@ export type WERankScale = (typeof WERANK_SCALES)[number];
 /** d_l of {@link WERANK_SCALES}: the smaller side of the weight seen as a [rows, numel / rows] matrix. */
 export function smallerDim(t: Tensor): number {
   const rows = t.shape[0]!;
-  return Math.min(rows, t.shape.slice(1).reduce((a, b) => a * b, 1));
+  return Math.min(
+    rows,
+    t.shape.slice(1).reduce((a, b) => a * b, 1),
+  );
 }
 
 export interface WERankOptions {

@@ -32,7 +32,7 @@ export interface ComparisonRow {
 export function comparisonRows(runs: readonly RunData[]): ComparisonRow[] {
   return runs.map((r) => {
     const s = r.summary;
-    const dataset = s?.dataset ?? ((r.config as { dataset?: { name?: string } } | undefined)?.dataset?.name ?? null);
+    const dataset = s?.dataset ?? (r.config as { dataset?: { name?: string } } | undefined)?.dataset?.name ?? null;
     if (!s) {
       const lastEpoch = r.epochs.length ? r.epochs[r.epochs.length - 1]!.epoch : null;
       const epochs = (r.config as { train?: { epochs?: number } } | undefined)?.train?.epochs ?? null;

@@ -25,7 +25,8 @@ const epochOf = (s: CollapseReport): number => s.epoch ?? 0;
 
 /** Loss terms the trainer adds to the objective's loss, with how each is weighted (config keys). */
 const REGULARIZER_TERMS: Record<string, (c: RunConfig | undefined) => string> = {
-  werank: (c) => `WERank, alpha-weighted: ${c?.werank?.perLayer ? `per-layer alphas ${c.werank.perLayer.join(", ")}` : `alpha ${c?.werank?.alpha ?? "?"}`} × Σ‖WᵀW − I‖${c?.werank?.squared ? "²" : ""}`,
+  werank: (c) =>
+    `WERank, alpha-weighted: ${c?.werank?.perLayer ? `per-layer alphas ${c.werank.perLayer.join(", ")}` : `alpha ${c?.werank?.alpha ?? "?"}`} × Σ‖WᵀW − I‖${c?.werank?.squared ? "²" : ""}`,
   svmax: (c) => `SVMax, lambda-weighted: −${c?.svmax?.lambda ?? "?"} × mean singular value`,
   variance: (c) => `variance hinge, weighted: ${c?.varianceReg?.weight ?? "?"} × hinge`,
 };
@@ -69,7 +70,13 @@ function groupTerms(run: RunData): Record<string, [number, number][]> {
 /** Accuracies in percent; the y axis spans at least 10 points so small differences stay small. */
 const ACCURACY_AXIS = { minYSpan: 10, yBounds: [0, 100] as const };
 
-const probePoint = (e: RunData["evals"][number], series: string): Point => ({ x: e.epoch, y: 100 * e.probe.mean, yLo: 100 * (e.probe.mean - e.probe.std), yHi: 100 * (e.probe.mean + e.probe.std), series });
+const probePoint = (e: RunData["evals"][number], series: string): Point => ({
+  x: e.epoch,
+  y: 100 * e.probe.mean,
+  yLo: 100 * (e.probe.mean - e.probe.std),
+  yHi: 100 * (e.probe.mean + e.probe.std),
+  series,
+});
 
 /** Probe accuracy at every evaluation, mean ± std over the splits. */
 export function probeFigure(run: RunData): VegaLiteSpec | undefined {
@@ -82,7 +89,10 @@ export function effectiveRankFigure(run: RunData): VegaLiteSpec | undefined {
   if (run.spectra.length === 0) return undefined;
   const points: Point[] = [];
   for (const s of run.spectra) {
-    for (const [kind, outs] of [["representation", s.representations], ["embedding", s.embeddings]] as const) {
+    for (const [kind, outs] of [
+      ["representation", s.representations],
+      ["embedding", s.embeddings],
+    ] as const) {
       for (const [branch, d] of Object.entries(outs)) points.push({ x: epochOf(s), y: d.effectiveRank, series: `${kind} (${branch})` });
     }
   }
@@ -99,7 +109,14 @@ export function rankDifferentialFigure(run: RunData): VegaLiteSpec | undefined {
     if (s.rankDifferential.representations !== null) pts.push({ x: epochOf(s), y: sign * s.rankDifferential.representations, series: "representation: target encoder - online" });
   }
   if (pts.length === 0) return undefined;
-  return lineChart({ title: "Rank differential (RDM): target minus online effective rank", x: "epoch", y: "effective-rank difference", points: pts, markers: run.spectra.length < 30, seriesTitle: "" });
+  return lineChart({
+    title: "Rank differential (RDM): target minus online effective rank",
+    x: "epoch",
+    y: "effective-rank difference",
+    points: pts,
+    markers: run.spectra.length < 30,
+    seriesTitle: "",
+  });
 }
 
 /**
@@ -114,7 +131,10 @@ export function spectrumFigure(run: RunData): VegaLiteSpec | undefined {
   const label = (s: CollapseReport): string => `epoch ${epochOf(s)}${epochOf(s) === 0 ? " (initialization)" : ""}`;
   const points: Point[] = [];
   for (const s of shown) {
-    for (const [kind, outs] of [["representation", s.representations], ["embedding", s.embeddings]] as const) {
+    for (const [kind, outs] of [
+      ["representation", s.representations],
+      ["embedding", s.embeddings],
+    ] as const) {
       for (const [branch, d] of Object.entries(outs)) {
         // relative to the largest: the scale of the outputs changes a lot in training, the shape is what collapses
         const top = d.covarianceSpectrum[0] ?? 0;
@@ -142,11 +162,25 @@ export function spectrumFigure(run: RunData): VegaLiteSpec | undefined {
 
 /** Singular values of every weight matrix at up to six epochs (one panel per matrix). */
 export function weightSpectraFigure(run: RunData): VegaLiteSpec | undefined {
-  const reports = spread(run.spectra.filter((s) => s.weights.length > 0), 6);
+  const reports = spread(
+    run.spectra.filter((s) => s.weights.length > 0),
+    6,
+  );
   if (reports.length === 0) return undefined;
   const points: Point[] = [];
   for (const s of reports) for (const w of s.weights) w.singularValues.forEach((v, i) => points.push({ x: i + 1, y: v, series: epochOf(s), facet: `${w.name} [${w.shape.join("×")}]` }));
-  return lineChart({ title: "Weight singular values over training (log scale)", x: "index", y: "singular value", points, logY: true, seriesTitle: "epoch", sequential: true, columns: 3, width: 240, height: 170 });
+  return lineChart({
+    title: "Weight singular values over training (log scale)",
+    x: "index",
+    y: "singular value",
+    points,
+    logY: true,
+    seriesTitle: "epoch",
+    sequential: true,
+    columns: 3,
+    width: 240,
+    height: 170,
+  });
 }
 
 /** Alignment matrices A = V_{l+1}^T U_l of the last diagnostics: whole, or their logged leading block (the top singular directions). */
@@ -191,7 +225,9 @@ export function compareSpectrumFigure(runs: readonly RunData[], kind: "represent
     const d = last && (kind === "representation" ? last.representations.online : last.embeddings.online);
     d?.covarianceSpectrum.forEach((v, i) => points.push({ x: i + 1, y: v, series: runLabel(r) }));
   }
-  return points.length ? lineChart({ title: `Final ${kind} covariance spectrum, l2-normalized rows (log scale)`, x: "index", y: "covariance eigenvalue", points, logY: true, seriesTitle: "run" }) : undefined;
+  return points.length
+    ? lineChart({ title: `Final ${kind} covariance spectrum, l2-normalized rows (log scale)`, x: "index", y: "covariance eigenvalue", points, logY: true, seriesTitle: "run" })
+    : undefined;
 }
 
 /** Probe accuracy over the evaluations of each run (mean ± std), when some run evaluated more than once. */
@@ -210,5 +246,7 @@ export function compareAccuracyFigure(runs: readonly RunData[]): VegaLiteSpec | 
     const label = labels.indexOf(labels[i]!) !== labels.lastIndexOf(labels[i]!) ? `${labels[i]} · ${r.name}` : labels[i]!;
     return p ? [{ label, value: 100 * p.mean, lo: 100 * (p.mean - p.std), hi: 100 * (p.mean + p.std) }] : [];
   });
-  return items.length ? intervalChart({ title: "Linear-probe accuracy (mean ± std over splits)", x: "accuracy (%)", items, minSpan: ACCURACY_AXIS.minYSpan, bounds: ACCURACY_AXIS.yBounds }) : undefined;
+  return items.length
+    ? intervalChart({ title: "Linear-probe accuracy (mean ± std over splits)", x: "accuracy (%)", items, minSpan: ACCURACY_AXIS.minYSpan, bounds: ACCURACY_AXIS.yBounds })
+    : undefined;
 }

@@ -53,7 +53,13 @@ export function pairRuns(treated: readonly RunData[], baseline: readonly RunData
     else unpaired.push({ dir: r.dir, seed: s, reason: "no baseline run with the same seed/dataSeed" });
   }
   for (const [s, r] of b) if (!t.has(s)) unpaired.push({ dir: r.dir, seed: s, reason: "no treated run with the same seed/dataSeed" });
-  const diff = (f: (r: RunData) => number): PairedDifference => (pairs.length ? pairedDifference(pairs.map(([a]) => f(a)), pairs.map(([, z]) => f(z))) : none());
+  const diff = (f: (r: RunData) => number): PairedDifference =>
+    pairs.length
+      ? pairedDifference(
+          pairs.map(([a]) => f(a)),
+          pairs.map(([, z]) => f(z)),
+        )
+      : none();
   return {
     accuracy: diff((r) => r.summary!.probe.mean),
     erankRepresentation: diff((r) => r.summary!.effectiveRank.representation),
@@ -64,7 +70,8 @@ export function pairRuns(treated: readonly RunData[], baseline: readonly RunData
 }
 
 const signed = (x: number, scale: number, digits: number): string => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x * scale).toFixed(digits)}` : "–");
-const ci = (d: PairedDifference, scale: number, digits: number): string => (Number.isFinite(d.ci95[0]) ? `[${signed(d.ci95[0], scale, digits)}, ${signed(d.ci95[1], scale, digits)}]` : "– (fewer than 2 pairs)");
+const ci = (d: PairedDifference, scale: number, digits: number): string =>
+  Number.isFinite(d.ci95[0]) ? `[${signed(d.ci95[0], scale, digits)}, ${signed(d.ci95[1], scale, digits)}]` : "– (fewer than 2 pairs)";
 
 /** The paired comparison as terminal text. */
 export function formatPairedRuns(p: PairedRuns): string {

@@ -78,7 +78,11 @@ export function paddedDomain(values: readonly number[], span: number, bounds: re
 }
 
 /** Shared top level of every figure (schema, white background, font sizes). */
-export const BASE = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", background: "white", config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } } };
+export const BASE = {
+  $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+  background: "white",
+  config: { view: { stroke: "#ddd" }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 }, legend: { labelLimit: 320 } },
+};
 
 /** Lines y(x), one per series, optionally faceted; log y for spectra. */
 export function lineChart(o: LineChartOptions): VegaLiteSpec {
@@ -88,11 +92,16 @@ export function lineChart(o: LineChartOptions): VegaLiteSpec {
   // log scales cannot show zeros: clamp to the smallest positive value (a vanished singular value).
   const positive = o.points.filter((p) => p.y > 0).map((p) => p.y);
   const floor = positive.length ? Math.min(...positive) : 1e-12;
-  const data = o.points
-    .filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x))
-    .map((p) => ({ ...p, y: o.logY && p.y <= 0 ? floor : p.y }));
+  const data = o.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.x)).map((p) => ({ ...p, y: o.logY && p.y <= 0 ? floor : p.y }));
   const hasErr = data.some((p) => p.yLo !== undefined && p.yHi !== undefined);
-  const fitted = o.minYSpan !== undefined && data.length > 0 ? paddedDomain(data.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]), o.minYSpan, o.yBounds) : undefined;
+  const fitted =
+    o.minYSpan !== undefined && data.length > 0
+      ? paddedDomain(
+          data.flatMap((p) => [p.y, p.yLo ?? p.y, p.yHi ?? p.y]),
+          o.minYSpan,
+          o.yBounds,
+        )
+      : undefined;
   // a margin of 3 % so the ends of error bars are not drawn on the frame
   const domain = fitted && [fitted[0] - 0.03 * (fitted[1] - fitted[0]), fitted[1] + 0.03 * (fitted[1] - fitted[0])];
   const encoding: Record<string, unknown> = {
@@ -154,7 +163,11 @@ export interface IntervalChartOptions {
 /** Dots with error bars, one row per item (final accuracies of several runs, mean ± std). */
 export function intervalChart(o: IntervalChartOptions): VegaLiteSpec {
   const values = o.items.filter((i) => Number.isFinite(i.value));
-  const domain = paddedDomain(values.flatMap((i) => [i.lo, i.hi, i.value]), o.minSpan ?? 0, o.bounds);
+  const domain = paddedDomain(
+    values.flatMap((i) => [i.lo, i.hi, i.value]),
+    o.minSpan ?? 0,
+    o.bounds,
+  );
   const x = { field: "lo", type: "quantitative", title: o.x, scale: { zero: false, domain } };
   const y = { field: "label", type: "nominal", title: null, sort: values.map((i) => i.label) };
   return {

@@ -52,9 +52,25 @@ export function pairedEffectFigure(c: Collected): VegaLiteSpec | undefined {
     data: { values },
     layer: [
       { mark: { type: "area", opacity: 0.18 }, encoding: { x, y: { field: "lo", type: "quantitative", title: "Δ accuracy (points)" }, y2: { field: "hi" }, color } },
-      { mark: { type: "line", point: true, strokeWidth: 1.5 }, encoding: { x, y: { field: "y", type: "quantitative", title: "Δ accuracy (points)" }, color, tooltip: [{ field: "x" }, { field: "y", format: ".2f" }, { field: "lo", format: ".2f" }, { field: "hi", format: ".2f" }, { field: "n", title: "seed pairs" }] } },
-      { data: { values: [{ y: 0, label: `${key} = ${JSON.stringify(on.value)} (baseline)` }] }, mark: { type: "rule", strokeDash: [4, 4], color: "#555" }, encoding: { y: { field: "y", type: "quantitative" } } },
-      { data: { values: [{ y: 0, label: `${key} = ${JSON.stringify(on.value)} (baseline)` }] }, mark: { type: "text", align: "left", dy: -6, x: 4, color: "#555" }, encoding: { y: { field: "y", type: "quantitative" }, text: { field: "label" } } },
+      {
+        mark: { type: "line", point: true, strokeWidth: 1.5 },
+        encoding: {
+          x,
+          y: { field: "y", type: "quantitative", title: "Δ accuracy (points)" },
+          color,
+          tooltip: [{ field: "x" }, { field: "y", format: ".2f" }, { field: "lo", format: ".2f" }, { field: "hi", format: ".2f" }, { field: "n", title: "seed pairs" }],
+        },
+      },
+      {
+        data: { values: [{ y: 0, label: `${key} = ${JSON.stringify(on.value)} (baseline)` }] },
+        mark: { type: "rule", strokeDash: [4, 4], color: "#555" },
+        encoding: { y: { field: "y", type: "quantitative" } },
+      },
+      {
+        data: { values: [{ y: 0, label: `${key} = ${JSON.stringify(on.value)} (baseline)` }] },
+        mark: { type: "text", align: "left", dy: -6, x: 4, color: "#555" },
+        encoding: { y: { field: "y", type: "quantitative" }, text: { field: "label" } },
+      },
     ],
   };
 }

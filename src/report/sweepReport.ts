@@ -33,7 +33,13 @@ function markdownToHtml(md: string): string {
     table = [];
   };
   for (const line of md.split("\n")) {
-    if (line.startsWith("|")) table.push(line.slice(1, -1).split("|").map((c) => c.trim()));
+    if (line.startsWith("|"))
+      table.push(
+        line
+          .slice(1, -1)
+          .split("|")
+          .map((c) => c.trim()),
+      );
     else {
       flush();
       if (line.trim()) out.push(`<p>${esc(line)}</p>`);

@@ -82,7 +82,9 @@ function warnings(run: RunData): string {
   return [
     ...current.map((w) => `<div class="warn">${esc(w)}</div>`),
     ...(past.length
-      ? [`<details><summary>${past.length} warning(s) during training that no longer hold at the end</summary><ul>${past.map((w) => `<li>epoch ${w.epoch}: ${esc(w.message)}</li>`).join("")}</ul></details>`]
+      ? [
+          `<details><summary>${past.length} warning(s) during training that no longer hold at the end</summary><ul>${past.map((w) => `<li>epoch ${w.epoch}: ${esc(w.message)}</li>`).join("")}</ul></details>`,
+        ]
       : []),
   ].join("\n");
 }
@@ -96,13 +98,29 @@ export async function renderReport(run: RunData): Promise<string> {
     warnings(run),
     `<h2>Summary</h2>${summaryTable(run)}`,
     section("Training", [
-      await figure("loss", lossFigure(run), "Per logged epoch: the total loss, the objective's own terms, and each regularizer term as added to the loss (weighted by its coefficient), each on its own scale"),
-      await figure("probe", probeFigure(run), "Test accuracy of the linear probe on the frozen encoder at every evaluation; bars: ± one standard deviation over the splits (train.evalEvery sets how often)"),
+      await figure(
+        "loss",
+        lossFigure(run),
+        "Per logged epoch: the total loss, the objective's own terms, and each regularizer term as added to the loss (weighted by its coefficient), each on its own scale",
+      ),
+      await figure(
+        "probe",
+        probeFigure(run),
+        "Test accuracy of the linear probe on the frozen encoder at every evaluation; bars: ± one standard deviation over the splits (train.evalEvery sets how often)",
+      ),
     ]),
     section("Dimensional collapse", [
-      await figure("effective-rank", effectiveRankFigure(run), "Effective rank (exp of the entropy of the normalized singular values, Roy & Vetterli) of the centred outputs, from initialization (epoch 0)"),
+      await figure(
+        "effective-rank",
+        effectiveRankFigure(run),
+        "Effective rank (exp of the entropy of the normalized singular values, Roy & Vetterli) of the centred outputs, from initialization (epoch 0)",
+      ),
       await figure("rank-differential", rankDifferentialFigure(run), "Rank differential of the two branches (Rank Differential Mechanism)"),
-      await figure("spectrum", spectrumFigure(run), "Singular values of the output covariance divided by the largest, at initialization (dashed) and at the end (solid), log scale: values that fall away are collapsed dimensions"),
+      await figure(
+        "spectrum",
+        spectrumFigure(run),
+        "Singular values of the output covariance divided by the largest, at initialization (dashed) and at the end (solid), log scale: values that fall away are collapsed dimensions",
+      ),
       await figure("weight-spectra", weightSpectraFigure(run), "Singular values of each weight matrix, log scale, coloured by epoch (epoch 0 = initialization)"),
       await figure("alignment", alignmentFigure(run), "Alignment matrices A = V_{l+1}^T U_l between consecutive layers (DirectCLR)"),
     ]),
@@ -150,7 +168,12 @@ export async function writeReport(runDir: string): Promise<string> {
 
 /** The HTML comparing several runs side by side. */
 export async function renderComparison(runs: readonly RunData[]): Promise<string> {
-  const rows = comparisonRows(runs).map((r) => `<tr>${comparisonCells(r).map((c, j) => `<td${COMPARISON_COLUMNS[j]!.numeric ? ' class="n"' : ""}>${esc(c)}</td>`).join("")}</tr>`);
+  const rows = comparisonRows(runs).map(
+    (r) =>
+      `<tr>${comparisonCells(r)
+        .map((c, j) => `<td${COMPARISON_COLUMNS[j]!.numeric ? ' class="n"' : ""}>${esc(c)}</td>`)
+        .join("")}</tr>`,
+  );
   const table = `<table><tr>${COMPARISON_COLUMNS.map((c) => `<th>${esc(c.title)}</th>`).join("")}</tr>${rows.join("")}</table>`;
   const parts = [
     `<h2>Results</h2>${table}`,

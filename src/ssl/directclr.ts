@@ -40,7 +40,9 @@ export function infoNCE(a: Tensor, b: Tensor, tau = 0.1): Tensor {
 export function directclrLoss(r1: Tensor, r2: Tensor, dim: number, tau = 0.1): Tensor {
   const z1 = r1.narrow(1, 0, dim);
   const z2 = r2.narrow(1, 0, dim);
-  return infoNCE(z1, z2, tau).add(infoNCE(z2, z1, tau)).mul(0.5);
+  return infoNCE(z1, z2, tau)
+    .add(infoNCE(z2, z1, tau))
+    .mul(0.5);
 }
 
 export class DirectCLR extends BaseObjective {

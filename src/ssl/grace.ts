@@ -45,7 +45,10 @@ export function graceSemiLoss(u: Tensor, v: Tensor, tau: number): Tensor {
 /** GRACE loss: mean over nodes of (l(u, v) + l(v, u)) / 2. */
 export function graceLoss(u: Tensor, v: Tensor, tau = 0.5): Tensor {
   if (!(tau > 0)) throw new ArgumentError(`graceLoss: expected tau > 0 but received ${tau}`);
-  return graceSemiLoss(u, v, tau).add(graceSemiLoss(v, u, tau)).mul(0.5).mean();
+  return graceSemiLoss(u, v, tau)
+    .add(graceSemiLoss(v, u, tau))
+    .mul(0.5)
+    .mean();
 }
 
 export class GRACE extends BaseObjective {

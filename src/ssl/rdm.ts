@@ -79,7 +79,9 @@ export function filterValues(s: Tensor, filter: RDMFilter, sigma = 1): Tensor {
 export function filterOnline(o: Tensor, filter: RDMFilter, sigma = 1): Tensor {
   const w = noGrad(() => {
     const { S, Vh } = o.detach().svd();
-    return Vh.t().mul(filterValues(S, filter, sigma)).matmul(Vh);
+    return Vh.t()
+      .mul(filterValues(S, filter, sigma))
+      .matmul(Vh);
   });
   return o.matmul(w);
 }

@@ -48,7 +48,10 @@ export function covariancePenalty(z: Tensor): Tensor {
   const n = z.shape[0]!;
   const d = z.shape[1]!;
   const c = z.sub(z.mean(0, true));
-  const cov = c.t().matmul(c).div(n - 1);
+  const cov = c
+    .t()
+    .matmul(c)
+    .div(n - 1);
   return cov.square().sum().sub(cov.diagonal().square().sum()).div(d);
 }
 
@@ -57,9 +60,14 @@ export function vicregLoss(z1: Tensor, z2: Tensor, w: VICRegWeights = {}): { los
   const gamma = w.gamma ?? 1;
   const eps = w.eps ?? 1e-4;
   const invariance = mseLoss(z1, z2);
-  const variance = varianceHinge(z1, gamma, eps).add(varianceHinge(z2, gamma, eps)).mul(0.5);
+  const variance = varianceHinge(z1, gamma, eps)
+    .add(varianceHinge(z2, gamma, eps))
+    .mul(0.5);
   const covariance = covariancePenalty(z1).add(covariancePenalty(z2));
-  const loss = invariance.mul(w.lambda ?? 25).add(variance.mul(w.mu ?? 25)).add(covariance.mul(w.nu ?? 1));
+  const loss = invariance
+    .mul(w.lambda ?? 25)
+    .add(variance.mul(w.mu ?? 25))
+    .add(covariance.mul(w.nu ?? 1));
   return { loss, invariance, variance, covariance };
 }
 

@@ -18,7 +18,7 @@
  */
 import { ArgumentError, DisposedError } from "../errors.js";
 import { type GeneratorHandle, loadNative, N, NO_GENERATOR } from "../native/addon.js";
-import { type TensorOptions } from "./creation.js";
+import type { TensorOptions } from "./creation.js";
 import { deviceCode } from "./device.js";
 import { dtypeCode } from "./dtype.js";
 import { Tensor } from "./Tensor.js";

@@ -41,7 +41,7 @@ export function thOpt(x: unknown, op: string): H {
 function describe(x: unknown): string {
   if (x === null) return "null";
   if (Array.isArray(x)) return "an array (wrap it with tensor(...))";
-  return typeof x === "object" ? (x as object).constructor?.name ?? "an object" : `${typeof x} ${String(x)}`;
+  return typeof x === "object" ? ((x as object).constructor?.name ?? "an object") : `${typeof x} ${String(x)}`;
 }
 
 export class Tensor implements Tracked {
@@ -110,8 +110,7 @@ export class Tensor implements Tracked {
   toArray(): NestedArray {
     const flat = N.toTypedArray(this._h);
     const isBool = this.dtype === "bool";
-    const at = (i: number): number | boolean =>
-      isBool ? flat[i] !== 0 : typeof flat[i] === "bigint" ? Number(flat[i]) : (flat[i] as number);
+    const at = (i: number): number | boolean => (isBool ? flat[i] !== 0 : typeof flat[i] === "bigint" ? Number(flat[i]) : (flat[i] as number));
     const shape = this.shape;
     if (shape.length === 0) return at(0);
     let pos = 0;

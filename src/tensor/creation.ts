@@ -65,7 +65,8 @@ export function tensor(data: TensorData, options: TensorOptions & { shape?: read
   const N = loadNative();
   if (ArrayBuffer.isView(data)) {
     const own = dtypeOfTypedArray(data);
-    if (own === undefined) throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array`);
+    if (own === undefined)
+      throw new DTypeError(`tensor: unsupported typed array ${data.constructor.name}; use Float32Array, Float64Array, Int32Array, BigInt64Array, Uint8Array, Int8Array or Int16Array`);
     const dtype = options.dtype ?? own;
     const length = (data as unknown as { length: number }).length;
     const shape = checkShape(options.shape ?? [length], "tensor");

@@ -110,7 +110,16 @@ export interface BatchNormOptions {
 /** Batch normalization over dim 1 of [N, C, ...]; updates the running statistics in place when training. */
 export function batchNorm(x: T, o: BatchNormOptions = {}): T {
   return new Tensor(
-    N.batchNorm(th(x, "batchNorm"), thOpt(o.runningMean, "batchNorm"), thOpt(o.runningVar, "batchNorm"), thOpt(o.weight, "batchNorm"), thOpt(o.bias, "batchNorm"), o.training ?? true, o.momentum ?? 0.1, o.eps ?? 1e-5),
+    N.batchNorm(
+      th(x, "batchNorm"),
+      thOpt(o.runningMean, "batchNorm"),
+      thOpt(o.runningVar, "batchNorm"),
+      thOpt(o.weight, "batchNorm"),
+      thOpt(o.bias, "batchNorm"),
+      o.training ?? true,
+      o.momentum ?? 0.1,
+      o.eps ?? 1e-5,
+    ),
   );
 }
 /** Layer normalization over the trailing `normalizedShape` dims. */

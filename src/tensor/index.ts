@@ -5,4 +5,4 @@ export * from "./functional.js";
 export { tidy, keep, dispose, memory, resetPeakMemory, nativeCalls } from "./tidy.js";
 export { noGrad, enableGrad, isGradEnabled, zeroGrads } from "./autograd.js";
 export { type DType, DTYPES } from "./dtype.js";
-export { type Device } from "./device.js";
+export type { Device } from "./device.js";

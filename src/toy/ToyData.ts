@@ -69,7 +69,12 @@ export class ToyData {
     [this.x, this.evalX, this.scale] = tidy(() => [
       keep(randn([samples, d])),
       keep(randn([evalSamples, d])),
-      keep(arange(d, undefined, 1, { dtype: "float32" }).ge(d - b).to("float32").mul(this.k)),
+      keep(
+        arange(d, undefined, 1, { dtype: "float32" })
+          .ge(d - b)
+          .to("float32")
+          .mul(this.k),
+      ),
     ]);
   }
 

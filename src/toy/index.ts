@@ -5,9 +5,17 @@ export { toyInfoNCE, TOY_SIMILARITIES, type ToySimilarity } from "./toyInfoNCE.j
 export { createToyObjective, TOY_OBJECTIVES, type ToyObjective, type ToyObjectiveName, type ToyObjectiveOptions } from "./toyObjectives.js";
 export { singularValues, vanishingCount, alignment, type Alignment } from "./spectra.js";
 export {
-  trainToy, resolveToyConfig, toyWerank, TOY_DEFAULT_LR, TOY_OPTIMIZERS,
+  trainToy,
+  resolveToyConfig,
+  toyWerank,
+  TOY_DEFAULT_LR,
+  TOY_OPTIMIZERS,
   type ToyOptimizerKind,
-  type ToyConfig, type ToyRun, type ToyRunSummary, type ToySnapshot, type ToySpectrumSummary,
+  type ToyConfig,
+  type ToyRun,
+  type ToyRunSummary,
+  type ToySnapshot,
+  type ToySpectrumSummary,
 } from "./trainToy.js";
 export { trainingSpectraFigure, spectrumVsKFigure, alignmentFigure } from "./toyFigures.js";
 export { runToyExperiment, type ToyEvent, type ToyExperimentOptions, type ToyExperimentResult, type ToyExperimentSummary } from "./toyExperiment.js";

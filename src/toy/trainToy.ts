@@ -63,7 +63,10 @@ export const TOY_OPTIMIZERS: readonly ToyOptimizerKind[] = ["sgd", "adam"];
 /** WERank on the toy weights, sum_l alpha ||W_l^T W_l - I||_F (square 16 x 16 weights: one fused native call). */
 export function toyWerank(weights: readonly Tensor[], alpha: number): Tensor {
   if (!(Number.isFinite(alpha) && alpha >= 0)) throw new ConfigError(`Expected a WERank alpha >= 0 but received ${alpha}`);
-  return werank(weights, weights.map(() => alpha)).loss;
+  return werank(
+    weights,
+    weights.map(() => alpha),
+  ).loss;
 }
 
 /** Learning rates that train each objective stably in the toy setting with SGD. */

@@ -29,5 +29,10 @@ export function clipGradNorm(params: readonly Tensor[], maxNorm: number, options
   if (typeof maxNorm !== "number" || !(maxNorm >= 0)) throw new ArgumentError(`clipGradNorm: expected maxNorm >= 0 but received ${String(maxNorm)}`);
   const p = options.normType ?? 2;
   if (typeof p !== "number" || !(p > 0)) throw new ArgumentError(`clipGradNorm: expected normType > 0 or Infinity but received ${String(p)}`);
-  return loadNative().clipGradNorm(Int32Array.from(params, (t) => th(t, "clipGradNorm")), maxNorm, p, options.errorIfNonfinite ?? false);
+  return loadNative().clipGradNorm(
+    Int32Array.from(params, (t) => th(t, "clipGradNorm")),
+    maxNorm,
+    p,
+    options.errorIfNonfinite ?? false,
+  );
 }

@@ -44,9 +44,7 @@ export function trainingSchedule(config: Config): TrainingSchedule {
   const event: ScheduleEvent = { type: "schedule", epochs, lr: o.lr, optimizer: o.name, lrSchedule: o.schedule, warmupEpochs: warmup, emaMomentum: ema.momentum, emaSchedule: ema.schedule };
   const pct = Math.round((1000 * warmup) / epochs) / 10;
   const lrPart =
-    o.schedule === "constant"
-      ? `lr ${o.lr} (${o.name}), constant for ${epochs} epochs`
-      : `lr ${o.lr} (${o.name}), linear warm-up ${warmup} epochs (${pct} %), cosine decay to 0 at epoch ${epochs}`;
+    o.schedule === "constant" ? `lr ${o.lr} (${o.name}), constant for ${epochs} epochs` : `lr ${o.lr} (${o.name}), linear warm-up ${warmup} epochs (${pct} %), cosine decay to 0 at epoch ${epochs}`;
   // Only objectives with an EMA target network (BGRL, RDM on BGRL) use the momentum.
   const ob = config.objective;
   const usesEma = ob.name === "bgrl" || (ob.name === "rdm" && ob.rdmBase === "bgrl");

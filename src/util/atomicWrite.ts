@@ -78,5 +78,5 @@ export function atomicWriteFile(file: string, data: string | ArrayBufferView): v
 }
 
 export function atomicWriteJson(file: string, value: unknown): void {
-  atomicWriteFile(file, JSON.stringify(value, null, 2) + "\n");
+  atomicWriteFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -41,7 +41,17 @@ export function assertRegularFile(file: string, options: RegularFileOptions): fs
     fail(code, `Could not read the ${options.what} ${file}: ${why}`, e);
   }
   if (!st.isFile()) {
-    const kind = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() ? "a character device" : st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a regular file";
+    const kind = st.isDirectory()
+      ? "a directory"
+      : st.isFIFO()
+        ? "a FIFO"
+        : st.isCharacterDevice()
+          ? "a character device"
+          : st.isBlockDevice()
+            ? "a block device"
+            : st.isSocket()
+              ? "a socket"
+              : "not a regular file";
     fail(code, `Expected a regular file for the ${options.what} but ${file} is ${kind}`);
   }
   if (options.maxBytes !== undefined && st.size > options.maxBytes) {

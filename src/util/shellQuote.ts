@@ -17,6 +17,7 @@ export function shellQuote(value: string): string {
 
 /** Any C0 control character (newline, CR, NUL, ...) or DEL. */
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

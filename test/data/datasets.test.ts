@@ -30,12 +30,24 @@ interface Expected {
 const expected: Record<string, Expected> = {
   cora: { nodes: 2708, edges: 5278, features: 1433, classes: 7, isolated: 0, nnz: 49216, labelCounts: [298, 418, 818, 426, 217, 180, 351], kind: "csr" },
   "amazon-computers": {
-    nodes: 13752, edges: 245861, features: 767, classes: 10, isolated: 281, nnz: 3675081,
-    labelCounts: [436, 2142, 1414, 542, 5158, 308, 487, 818, 2156, 291], kind: "dense",
+    nodes: 13752,
+    edges: 245861,
+    features: 767,
+    classes: 10,
+    isolated: 281,
+    nnz: 3675081,
+    labelCounts: [436, 2142, 1414, 542, 5158, 308, 487, 818, 2156, 291],
+    kind: "dense",
   },
   "coauthor-cs": {
-    nodes: 18333, edges: 81894, features: 6805, classes: 15, isolated: 0, nnz: 1092079,
-    labelCounts: [708, 462, 2050, 429, 1394, 2193, 371, 924, 775, 118, 1444, 2033, 420, 4136, 876], kind: "csr",
+    nodes: 18333,
+    edges: 81894,
+    features: 6805,
+    classes: 15,
+    isolated: 0,
+    nnz: 1092079,
+    labelCounts: [708, 462, 2050, 429, 1394, 2193, 371, 924, 775, 118, 1444, 2033, 420, 4136, 876],
+    kind: "csr",
   },
 };
 

@@ -50,15 +50,28 @@ describe.skipIf(why !== "")("bgrl protocol vs scikit-learn (BGRL's logistic_regr
       fs.writeFileSync(path.join(tmp, "x.npy"), encodeNpy(x.toTypedArray() as Float32Array, x.shape));
       x.dispose();
       const reps = bgrlSplits(graph.numNodes, { repeats: REPEATS, seed: 0 });
-      const spec = { embeddings: path.join(tmp, "x.npy"), labels: [...graph.labels], repeats: reps.map((r) => ({ train: [...r.train], test: [...r.test], folds: r.folds.map((f) => ({ train: [...f.train], val: [...f.val] })) })) };
+      const spec = {
+        embeddings: path.join(tmp, "x.npy"),
+        labels: [...graph.labels],
+        repeats: reps.map((r) => ({ train: [...r.train], test: [...r.test], folds: r.folds.map((f) => ({ train: [...f.train], val: [...f.val] })) })),
+      };
       fs.writeFileSync(path.join(tmp, "spec.json"), JSON.stringify(spec));
-      const py = spawnSync(PY, [path.join(repo, "scripts/reference/bgrl_probe.py"), path.join(tmp, "spec.json")], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" }, timeout: 600_000 });
+      const py = spawnSync(PY, [path.join(repo, "scripts/reference/bgrl_probe.py"), path.join(tmp, "spec.json")], {
+        encoding: "utf8",
+        env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" },
+        timeout: 600_000,
+      });
       expect(py.status, py.stderr).toBe(0);
       const sk = JSON.parse(py.stdout) as { sklearnVersion: string; repeats: SkRepeat[] };
       const skMean = sk.repeats.reduce((a, r) => a + r.test, 0) / REPEATS;
       console.log(
         `bgrl protocol on Cora (20 epochs), ${REPEATS} repeats: ours ${(100 * ours.mean).toFixed(2)} %, scikit-learn ${sk.sklearnVersion} ${(100 * skMean).toFixed(2)} %\n` +
-          ours.splits.map((s, i) => `  repeat ${i}: C ours ${s.bestC} sklearn ${sk.repeats[i]!.bestC}; cv ours ${s.val.toFixed(4)} sklearn ${Math.max(...sk.repeats[i]!.meanCvScore).toFixed(4)}; test ours ${s.test.toFixed(4)} sklearn ${sk.repeats[i]!.test.toFixed(4)}`).join("\n") +
+          ours.splits
+            .map(
+              (s, i) =>
+                `  repeat ${i}: C ours ${s.bestC} sklearn ${sk.repeats[i]!.bestC}; cv ours ${s.val.toFixed(4)} sklearn ${Math.max(...sk.repeats[i]!.meanCvScore).toFixed(4)}; test ours ${s.test.toFixed(4)} sklearn ${sk.repeats[i]!.test.toFixed(4)}`,
+            )
+            .join("\n") +
           `\n  with tightly converged L-BFGS fits instead of liblinear's: ${(100 * tight.mean).toFixed(2)} %, C per repeat ${tight.splits.map((s) => s.bestC).join(", ")}`,
       );
       expect(ours.splits.map((s) => s.bestC)).toEqual(sk.repeats.map((r) => r.bestC));

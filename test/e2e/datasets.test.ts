@@ -38,12 +38,28 @@ describe("werank-native datasets", () => {
   it("prints one JSON object per dataset with --json, reading WERANK_DATA_DIR", () => {
     const r = run(["datasets", "--json"], { WERANK_DATA_DIR: tmp });
     expect(r.code).toBe(0);
-    const rows = r.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(rows.map((x) => x["name"])).toEqual(["cora", "citeseer", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics", "cora-planetoid", "citeseer-planetoid", "pubmed-planetoid", "wikics", "ogbn-arxiv", "synthetic"]);
+    const rows = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x.name)).toEqual([
+      "cora",
+      "citeseer",
+      "amazon-computers",
+      "amazon-photo",
+      "coauthor-cs",
+      "coauthor-physics",
+      "cora-planetoid",
+      "citeseer-planetoid",
+      "pubmed-planetoid",
+      "wikics",
+      "ogbn-arxiv",
+      "synthetic",
+    ]);
     expect(rows[0]).toMatchObject({ found: true, nodes: 3, edges: 1, features: 1, classes: 3 });
     expect(rows[1]).toMatchObject({ found: false });
-    expect(rows[1]!["expected"]).toContain(path.join(tmp, "citeseer.npz"));
-    expect(rows[4]!["error"]).toMatch(/ERR_DATA/);
+    expect(rows[1]!.expected).toContain(path.join(tmp, "citeseer.npz"));
+    expect(rows[4]!.error).toMatch(/ERR_DATA/);
   });
 
   it("rejects unknown options with exit code 2", () => {

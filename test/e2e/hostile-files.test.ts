@@ -38,7 +38,7 @@ function run(name: string, files: Record<string, string>): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ objective: { name: "bgrl" }, werank: { alpha: 0 } }));
-  fs.writeFileSync(path.join(dir, "metrics.jsonl"), JSON.stringify({ type: "epoch", epoch: 1, loss: 1 }) + "\n");
+  fs.writeFileSync(path.join(dir, "metrics.jsonl"), `${JSON.stringify({ type: "epoch", epoch: 1, loss: 1 })}\n`);
   for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
   return dir;
 }
@@ -63,12 +63,17 @@ describe("hostile files", () => {
 
   it("report and compare on malformed run files are ERR_DATA, not a TypeError", () => {
     const cases: Record<string, Record<string, string>> = {
-      "spectra-without-fields": { "spectra.jsonl": JSON.stringify({ type: "spectra", epoch: 2 }) + "\n" },
+      "spectra-without-fields": { "spectra.jsonl": `${JSON.stringify({ type: "spectra", epoch: 2 })}\n` },
       "summary-status-only": { "summary.json": JSON.stringify({ status: "completed" }) },
-      "eval-without-probe": { "metrics.jsonl": JSON.stringify({ type: "eval", epoch: 3 }) + "\n" },
+      "eval-without-probe": { "metrics.jsonl": `${JSON.stringify({ type: "eval", epoch: 3 })}\n` },
       "spectrum-of-strings": {
-        "spectra.jsonl":
-          JSON.stringify({ type: "spectra", representations: { online: { effectiveRank: 1, covarianceSpectrum: ["x"] } }, embeddings: {}, rankDifferential: { embeddings: null, representations: null }, weights: [] }) + "\n",
+        "spectra.jsonl": `${JSON.stringify({
+          type: "spectra",
+          representations: { online: { effectiveRank: 1, covarianceSpectrum: ["x"] } },
+          embeddings: {},
+          rankDifferential: { embeddings: null, representations: null },
+          weights: [],
+        })}\n`,
       },
     };
     for (const [name, files] of Object.entries(cases)) {
@@ -83,7 +88,20 @@ describe("hostile files", () => {
   });
 
   it("report and compare still read a summary written before summaries had a label (werankAlpha)", () => {
-    const summary = { status: "completed", dataset: "synthetic", werankAlpha: 0, epochs: 1, epochsRun: 1, secondsPerEpoch: 0.1, probe: { mean: 0.8, std: 0.01, splits: 2, protocol: "random", solver: "ovr" }, effectiveRank: { representation: 9, embedding: 5, target: null }, rankDifferential: null, meanPairwiseCosine: 0.5, warnings: [], device: "cpu" };
+    const summary = {
+      status: "completed",
+      dataset: "synthetic",
+      werankAlpha: 0,
+      epochs: 1,
+      epochsRun: 1,
+      secondsPerEpoch: 0.1,
+      probe: { mean: 0.8, std: 0.01, splits: 2, protocol: "random", solver: "ovr" },
+      effectiveRank: { representation: 9, embedding: 5, target: null },
+      rankDifferential: null,
+      meanPairwiseCosine: 0.5,
+      warnings: [],
+      device: "cpu",
+    };
     const dir = run("old-summary", { "summary.json": JSON.stringify(summary) });
     const r = spawnSync(process.execPath, [CLI, "report", dir], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(0);
@@ -98,7 +116,10 @@ describe("hostile files", () => {
     for (const t of trials) fs.mkdirSync(t.dir, { recursive: true });
     fs.writeFileSync(path.join(trials[0]!.dir, "summary.json"), JSON.stringify({ status: "completed" }));
     fs.symlinkSync(fifo, path.join(trials[1]!.dir, "summary.json"));
-    fs.writeFileSync(path.join(trials[2]!.dir, "summary.json"), JSON.stringify({ probe: { mean: 0.8, std: 0.01, splits: 2 }, effectiveRank: { representation: 9, embedding: 5 }, secondsPerEpoch: 0.1 }));
+    fs.writeFileSync(
+      path.join(trials[2]!.dir, "summary.json"),
+      JSON.stringify({ probe: { mean: 0.8, std: 0.01, splits: 2 }, effectiveRank: { representation: 9, embedding: 5 }, secondsPerEpoch: 0.1 }),
+    );
     fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify({ version: 1, dir, created: "x", base: {}, grid: [{ key: "werank.alpha", values: [0, 1, 2] }], seeds: [0], trials }));
     const r = spawnSync(process.execPath, [CLI, "collect", dir, "--json"], { encoding: "utf8", timeout: 30_000 });
     expect(r.signal, r.stderr).toBeNull();

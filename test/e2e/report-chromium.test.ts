@@ -62,9 +62,18 @@ describe.skipIf(!chromium)("report.html in headless Chromium", () => {
     const r = spawnSync(
       chromium!,
       [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", `--user-data-dir=${path.join(tmp, "profile")}`, "--virtual-time-budget=5000",
-        "--dump-dom", `file://${page}`,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${path.join(tmp, "profile")}`,
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+        `file://${page}`,
       ],
       { encoding: "utf8", timeout: 90_000 },
     );

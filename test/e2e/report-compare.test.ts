@@ -28,7 +28,10 @@ beforeAll(() => {
   fs.writeFileSync(cfg, TINY);
   a = path.join(tmp, "werank");
   b = path.join(tmp, "plain");
-  for (const [dir, alpha] of [[a, "0.01"], [b, "0"]] as const) {
+  for (const [dir, alpha] of [
+    [a, "0.01"],
+    [b, "0"],
+  ] as const) {
     const r = runCli(["train", "--config", cfg, "--run-dir", dir, "--werank", alpha, "--json"]);
     expect(r.code, r.stderr).toBe(0);
   }
@@ -45,13 +48,22 @@ function figureSvg(html: string, id: string): string {
 describe("report.html", () => {
   it("draws the probe at every evaluation with error bars, spectra from epoch 0, terms on their own panels", () => {
     const html = fs.readFileSync(path.join(a, "report.html"), "utf8");
-    const evals = fs.readFileSync(path.join(a, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((m) => m.type === "eval");
+    const evals = fs
+      .readFileSync(path.join(a, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.type === "eval");
     expect(evals.map((e: { epoch: number }) => e.epoch)).toEqual([2, 4, 5]);
     const probe = figureSvg(html, "probe");
     expect(probe.match(/aria-roledescription="rule mark"/g)).toHaveLength(evals.length); // one error bar per evaluation
     expect(probe).toContain("yHi:");
 
-    const spectra = fs.readFileSync(path.join(a, "spectra.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l).epoch);
+    const spectra = fs
+      .readFileSync(path.join(a, "spectra.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l).epoch);
     expect(spectra).toEqual([0, 2, 4, 5]);
     const spectrum = figureSvg(html, "spectrum");
     expect(spectrum).toContain("epoch 0 (initialization)");
@@ -99,7 +111,10 @@ describe("compare", () => {
   it("--json prints the rows (accuracy, ranks, epochs, s/epoch) and the page", () => {
     const r = runCli(["compare", a, b, "--json", "--out", path.join(tmp, "cmp2.html")]);
     expect(r.code, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { rows: { label: string; status: string; accuracy: { mean: number; std: number; splits: number }; effectiveRank: { representation: number }; epochs: number; secondsPerEpoch: number }[]; html: string };
+    const j = JSON.parse(r.stdout) as {
+      rows: { label: string; status: string; accuracy: { mean: number; std: number; splits: number }; effectiveRank: { representation: number }; epochs: number; secondsPerEpoch: number }[];
+      html: string;
+    };
     expect(j.rows.map((x) => x.label)).toEqual(["bgrl + WERank (encoder, alpha 0.01, gram smaller)", "bgrl"]);
     const sa = JSON.parse(fs.readFileSync(path.join(a, "summary.json"), "utf8"));
     expect(j.rows[0]!.accuracy).toEqual({ mean: sa.probe.mean, std: sa.probe.std, splits: 2 });

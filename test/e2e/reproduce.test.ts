@@ -46,9 +46,29 @@ describe("werank-native reproduce", () => {
   it.skipIf(!present)("runs the seeds and writes results.json and results.md with both protocols (real Cora)", () => {
     const out = path.join(tmp, "runs");
     const r = cli([
-      "reproduce", "bgrl", "--dataset", "cora", "--data-dir", dataDir, "--no-augment", "--werank", "0.1", "--seeds", "2",
-      "--epochs", "2", "--out", out, "--set", "train.evalEvery=0", "--set", "eval.splits=2", "--set", "train.checkpointEvery=0",
-      "--set", "output.report=false",
+      "reproduce",
+      "bgrl",
+      "--dataset",
+      "cora",
+      "--data-dir",
+      dataDir,
+      "--no-augment",
+      "--werank",
+      "0.1",
+      "--seeds",
+      "2",
+      "--epochs",
+      "2",
+      "--out",
+      out,
+      "--set",
+      "train.evalEvery=0",
+      "--set",
+      "eval.splits=2",
+      "--set",
+      "train.checkpointEvery=0",
+      "--set",
+      "output.report=false",
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/cora \+ WERank 0\.1, no augmentation, 2 epochs x 2 seed\(s\)/);
@@ -92,7 +112,10 @@ describe("werank-native reproduce grace", () => {
     const out = path.join(tmp, "runs-grace");
     const r = cli(["reproduce", "grace", "--dataset", "cora", "--data-dir", dataDir, "--epochs", "2", "--out", out, "--json", "--set", "output.report=false"]);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ type: "schedule", epochs: 2, lr: 5e-4, optimizer: "adam", lrSchedule: "constant", warmupEpochs: 0 });
     const res = lines.at(-1)!;
     expect(res).toMatchObject({ type: "reproduce", method: "grace", dataset: "cora", epochs: 2, seeds: 1, published: { mean: 83.3, std: 0.4 }, accuracy: { protocol: "grace" } });

@@ -45,13 +45,18 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number |
 }
 
 const records = (file: string): Record<string, unknown>[] =>
-  fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
 const epochLosses = (dir: string): [number, number][] =>
   records(path.join(dir, "metrics.jsonl"))
     .filter((r) => r.type === "epoch")
     .map((r) => [r.epoch as number, r.loss as number]);
-const temps = (dir: string): string[] =>
-  [dir, path.join(dir, "checkpoints")].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.includes(".tmp-")) : []));
+const temps = (dir: string): string[] => [dir, path.join(dir, "checkpoints")].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.includes(".tmp-")) : []));
 
 describe("train --resume after a kill at every checkpoint stage", () => {
   let reference: [number, number][];
@@ -77,7 +82,11 @@ describe("train --resume after a kill at every checkpoint stage", () => {
       const r = cli(["train", "--resume", dir, "--json"]);
       expect(r.code, r.stderr).toBe(0);
       const resumedAt = stage === "sidecar-renamed" ? 4 : 2;
-      const trained = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { type: string; epoch?: number }).filter((l) => l.type === "epoch");
+      const trained = r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { type: string; epoch?: number })
+        .filter((l) => l.type === "epoch");
       expect(trained[0]!.epoch).toBe(resumedAt + 1);
       expect(epochLosses(dir)).toEqual(reference);
       const spectraEpochs = records(path.join(dir, "spectra.jsonl")).map((s) => s.epoch);

@@ -67,7 +67,26 @@ describe("sweep and collect (local executor)", () => {
   });
 
   it("--executor slurm --dry-run prints a job-array script with the resources from flags and config", () => {
-    const r = cli(["sweep", "--config", cfg, "--grid", "werank=0,0.1,1", "--seeds", "5", "--executor", "slurm", "--dry-run", "--partition", "gpu", "--gpus", "1", "--mem", "16G", "--dir", path.join(tmp, "s")]);
+    const r = cli([
+      "sweep",
+      "--config",
+      cfg,
+      "--grid",
+      "werank=0,0.1,1",
+      "--seeds",
+      "5",
+      "--executor",
+      "slurm",
+      "--dry-run",
+      "--partition",
+      "gpu",
+      "--gpus",
+      "1",
+      "--mem",
+      "16G",
+      "--dir",
+      path.join(tmp, "s"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^#!\/bin\/bash/);
     expect(r.stdout).toContain("#SBATCH --array=0-14");
@@ -75,7 +94,7 @@ describe("sweep and collect (local executor)", () => {
     expect(r.stdout).toContain("#SBATCH --gres=gpu:1");
     expect(r.stdout).toContain("#SBATCH --mem=16G");
     expect(r.stdout).toContain("#SBATCH --time=00:10:00"); // from the config's slurm section
-    expect(r.stdout).toContain('sweep --run-trial');
+    expect(r.stdout).toContain("sweep --run-trial");
     expect(r.stdout).toContain('"$SLURM_ARRAY_TASK_ID"');
   });
 });

@@ -27,7 +27,10 @@ describe("werank-native toy", () => {
     const r = cli(["--sweep-k", "0,2", "--werank", "1", "--epochs", "3", "--samples", "1280", "--json", "--out", out]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const last = lines[lines.length - 1]!;
     expect(last.event).toBe("summary");
     const runs = last.runs as { label: string; weights: { vanishing: number; singularValues: number[] }[] }[];

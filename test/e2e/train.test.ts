@@ -32,7 +32,12 @@ function cli(args: string[], env: Record<string, string> = {}): { code: number; 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const jsonLines = (s: string): Record<string, unknown>[] => s.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonLines = (s: string): Record<string, unknown>[] =>
+  s
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe("werank-native train", () => {
   it("--json prints only JSONL events ending with the summary line, and writes the run directory", () => {
@@ -40,7 +45,14 @@ describe("werank-native train", () => {
     const r = cli(["train", "--config", cfg, "--run-dir", dir, "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const lines = jsonLines(r.stdout); // every stdout line parses as JSON
-    const last = lines.at(-1)! as { type: string; probe: { mean: number; std: number; splits: number }; effectiveRank: { representation: number; embedding: number }; epochs: number; secondsPerEpoch: number; runDir: string };
+    const last = lines.at(-1)! as {
+      type: string;
+      probe: { mean: number; std: number; splits: number };
+      effectiveRank: { representation: number; embedding: number };
+      epochs: number;
+      secondsPerEpoch: number;
+      runDir: string;
+    };
     expect(last.type).toBe("summary");
     expect(last.probe.splits).toBe(2);
     expect(last.probe.mean).toBeGreaterThan(0);

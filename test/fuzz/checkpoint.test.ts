@@ -105,7 +105,14 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
 
   // The issue's cases, always run.
   for (const epoch of [1e12, "2", 1.5, -1, 5, null, "missing"]) {
-    bad(fixed, `epoch ${JSON.stringify(epoch)}`, write(tensors, withData((d) => (epoch === "missing" ? delete d.epoch : (d.epoch = epoch)))));
+    bad(
+      fixed,
+      `epoch ${JSON.stringify(epoch)}`,
+      write(
+        tensors,
+        withData((d) => (epoch === "missing" ? delete d.epoch : (d.epoch = epoch))),
+      ),
+    );
   }
   const h = parse(tensors);
   const names = Object.keys(h.meta).filter((n) => n !== "__metadata__");
@@ -162,7 +169,7 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
     ["optimizer null", (d) => (d.optimizer = null)],
     ["optimizer of another kind", (d) => (d.optimizer = { ...(d.optimizer as object), kind: "sgd" })],
     ["optimizer steps short", (d) => (d.optimizer = { ...(d.optimizer as object), steps: [1] })],
-    ["optimizer lr negative", (d) => (d.optimizer = { ...(d.optimizer as object), hyper: { ...((d.optimizer as { hyper: object }).hyper), lr: -1 } })],
+    ["optimizer lr negative", (d) => (d.optimizer = { ...(d.optimizer as object), hyper: { ...(d.optimizer as { hyper: object }).hyper, lr: -1 } })],
     ["optimizer hyper a string", (d) => (d.optimizer = { ...(d.optimizer as object), hyper: "fast" })],
     ["stepSeconds a string", (d) => (d.stepSeconds = "1")],
     ["stepSeconds too many", (d) => (d.stepSeconds = [1, 1, 1, 1, 1, 1, 1, 1])],
@@ -183,7 +190,12 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
     ["a string", "checkpoint"],
   ];
   for (const [name, doc] of docEdits) bad(random, `sidecar: ${name}`, write(tensors, doc));
-  for (const [name, v] of [["bytes wrong", { bytes: 9 }], ["bytes huge", { bytes: 2 ** 60 }], ["sha256 wrong", { sha256: "0".repeat(64) }], ["sha256 not hex", { sha256: "x" }]] as const) {
+  for (const [name, v] of [
+    ["bytes wrong", { bytes: 9 }],
+    ["bytes huge", { bytes: 2 ** 60 }],
+    ["sha256 wrong", { sha256: "0".repeat(64) }],
+    ["sha256 not hex", { sha256: "x" }],
+  ] as const) {
     bad(random, `sidecar: ${name}`, write(tensors, { ...sidecar, ...v }, false));
   }
   bad(random, "sidecar: not JSON", write(tensors, "{ nope", false));
@@ -201,18 +213,26 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   const n = Number(tensors.readBigUInt64LE(0));
   for (let i = 0; i < 24; i++) {
     random.push({ name: `tensors: bits flipped #${i}, re-signed`, expect: "either", job: job(write(flipBits(tensors, rng), sidecar)) });
-    random.push({ name: `tensor header: bytes overwritten #${i}, re-signed`, expect: "either", job: job(write(overwriteBytes(tensors.subarray(0, 8 + n), rng).length ? Buffer.concat([overwriteBytes(tensors.subarray(0, 8 + n), rng), tensors.subarray(8 + n)]) : tensors, sidecar)) });
+    random.push({
+      name: `tensor header: bytes overwritten #${i}, re-signed`,
+      expect: "either",
+      job: job(write(overwriteBytes(tensors.subarray(0, 8 + n), rng).length ? Buffer.concat([overwriteBytes(tensors.subarray(0, 8 + n), rng), tensors.subarray(8 + n)]) : tensors, sidecar)),
+    });
     bad(random, `tensors: bits flipped #${i}, not re-signed`, write(flipBits(tensors, rng), sidecar, false));
     random.push({ name: `sidecar: bits flipped #${i}`, expect: "either", job: job(write(tensors, Buffer.from(flipBits(sideText, rng)).toString("latin1"), false)) });
   }
   return { fixed, random };
 }
 
-fuzzSuite("checkpoint", () => {
-  const { fixed, random } = buildVariants();
-  fixed.push({ name: "train --resume on a run whose checkpoints are all damaged", expect: "bad", job: { cli: ["train", "--resume", path.join(tmp, "v")] } });
-  return { fixed, random };
-}, { sample: 30, seed: 15 });
+fuzzSuite(
+  "checkpoint",
+  () => {
+    const { fixed, random } = buildVariants();
+    fixed.push({ name: "train --resume on a run whose checkpoints are all damaged", expect: "bad", job: { cli: ["train", "--resume", path.join(tmp, "v")] } });
+    return { fixed, random };
+  },
+  { sample: 30, seed: 15 },
+);
 
 describe("checkpoint fuzz size", () => {
   it("has at least 200 variants for WERANK_FUZZ=full", () => {

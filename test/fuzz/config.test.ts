@@ -41,6 +41,7 @@ function withValue(base: Record<string, unknown>, p: string[], value: unknown): 
 /** Values of the wrong type or range for a leaf whose valid value is `v` (all of them invalid). */
 function badValues(p: string[], v: unknown): unknown[] {
   const key = p.join(".");
+  // biome-ignore lint/correctness/noPrecisionLoss: 1e400 is Infinity on purpose (a non-finite value from YAML/JSON)
   if (typeof v === "number") return ["abc", -1, -1e-9 - (Number.isInteger(v) ? 1 : 0), 1e400, [v], { v }, true];
   if (typeof v === "boolean") return ["yes", 2, [v], null];
   if (typeof v === "string") return [5, [v], { v }, true, ...(/^(name|dir|dataDir|device|preset)$/.test(p.at(-1)!) && key !== "objective.name" && key !== "optim.name" ? [] : ["bogus-value"])];
@@ -70,7 +71,22 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   bad(fixed, "a top-level constructor key", file("constructor: { train: { epochs: 3 } }\n"));
   bad(fixed, "a top-level __proto__ key (JSON)", file('{"__proto__": {"train": {"epochs": 3}}}', "json"));
   bad(fixed, "a 5 MiB file", file(`# ${"x".repeat(5 * 2 ** 20)}\ntrain: { epochs: 3 }\n`));
-  bad(fixed, "a YAML alias bomb", file(["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`)].join("\n") + "\n"));
+  bad(
+    fixed,
+    "a YAML alias bomb",
+    file(
+      `${[
+        "a: &a [x, x, x, x, x, x, x, x, x, x]",
+        ...Array.from(
+          { length: 8 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+              .fill(`*${String.fromCharCode(97 + i)}`)
+              .join(", ")}]`,
+        ),
+      ].join("\n")}\n`,
+    ),
+  );
   bad(fixed, "nesting 5000 deep (YAML)", file(`train: ${"[".repeat(5000)}${"]".repeat(5000)}\n`));
   bad(fixed, "nesting 5000 deep (JSON)", file(`{"train": ${"[".repeat(5000)}${"]".repeat(5000)}}`, "json"));
   bad(fixed, "a slurm partition with a newline", file('slurm: { partition: "gpu\\ntouch /tmp/x" }\n'));
@@ -84,7 +100,10 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   }
   // Random damage: truncations and byte flips of both forms (may still be valid: "either").
   const rng = createRng(15);
-  for (const [text, ext] of [[yaml, "yaml"], [json, "json"]] as const) {
+  for (const [text, ext] of [
+    [yaml, "yaml"],
+    [json, "json"],
+  ] as const) {
     const bytes = Buffer.from(text);
     for (const at of truncationOffsets(bytes.length, 30)) random.push({ name: `${ext} truncated at ${at}`, expect: "either", job: load(file(bytes.subarray(0, at), ext)) });
     for (let i = 0; i < 30; i++) random.push({ name: `${ext} bits flipped #${i}`, expect: "either", job: load(file(flipBits(bytes, rng), ext)) });
@@ -93,18 +112,22 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   return { fixed, random };
 }
 
-fuzzSuite("config file", () => {
-  const { fixed, random } = buildVariants();
-  // Through the CLI too: exit 2, not 0, and no stack (one process each, so only a few).
-  const cliCases: [string, string][] = [
-    ["--config /dev/zero", "/dev/zero"],
-    ["--config a FIFO", specialFiles(tmp, "cli.yaml")[0]!.path],
-    ["--config with rdmSigma -1", put(tmp, "cli-sigma.yaml", "objective: { rdmSigma: -1 }\n")],
-    ["--config with a constructor key", put(tmp, "cli-ctor.yaml", "constructor: 1\n")],
-  ];
-  for (const [name, f] of cliCases) fixed.push({ name: `train ${name}`, expect: "bad", codes: ["ERR_CONFIG"], job: { cli: ["train", "--config", f, "--print-config"] } });
-  return { fixed, random };
-}, { sample: 30, seed: 15 });
+fuzzSuite(
+  "config file",
+  () => {
+    const { fixed, random } = buildVariants();
+    // Through the CLI too: exit 2, not 0, and no stack (one process each, so only a few).
+    const cliCases: [string, string][] = [
+      ["--config /dev/zero", "/dev/zero"],
+      ["--config a FIFO", specialFiles(tmp, "cli.yaml")[0]!.path],
+      ["--config with rdmSigma -1", put(tmp, "cli-sigma.yaml", "objective: { rdmSigma: -1 }\n")],
+      ["--config with a constructor key", put(tmp, "cli-ctor.yaml", "constructor: 1\n")],
+    ];
+    for (const [name, f] of cliCases) fixed.push({ name: `train ${name}`, expect: "bad", codes: ["ERR_CONFIG"], job: { cli: ["train", "--config", f, "--print-config"] } });
+    return { fixed, random };
+  },
+  { sample: 30, seed: 15 },
+);
 
 describe("config fuzz size", () => {
   it("has at least 200 variants for WERANK_FUZZ=full", () => {

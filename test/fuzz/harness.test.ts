@@ -43,7 +43,10 @@ describe("fuzz harness", () => {
       ],
       { timeoutMs: 15_000 },
     );
-    expect(cli.map((o) => [o.status, o.code])).toEqual([["error", "ERR_CONFIG"], ["error", "ERR_CONFIG"]]);
+    expect(cli.map((o) => [o.status, o.code])).toEqual([
+      ["error", "ERR_CONFIG"],
+      ["error", "ERR_CONFIG"],
+    ]);
     expect(violations(cli)).toEqual([`leftover: a failed run left output behind: ${os.tmpdir()}`]);
     // A stack trace in a message is a violation even when the status is fine.
     expect(violations([{ name: "s", expect: "bad", status: "error", code: "ERR_DATA", ms: 1, message: "boom\n    at f (/x.js:1:2)" }])[0]).toContain("a stack trace");

@@ -92,7 +92,10 @@ export function pick<T>(items: T[], n: number, seed: number): T[] {
     const j = rng.int(i + 1);
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
-  return idx.slice(0, n).sort((a, b) => a - b).map((i) => items[i]!);
+  return idx
+    .slice(0, n)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
 }
 
 const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>\)?)$/m;
@@ -104,7 +107,10 @@ function isCli(job: ApiJob | CliJob): job is CliJob {
 /** Runs API jobs in batched children starting at `start`; returns the index to continue at. */
 function runChild(jobs: ApiJob[], jobsFile: string, start: number, timeoutMs: number, out: (Omit<Outcome, "name" | "expect"> | undefined)[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "test", "fuzz", "runner.mjs"), jobsFile, String(start)], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WERANK_NUM_THREADS: "1" } });
+    const child = spawn(process.execPath, [path.join(ROOT, "test", "fuzz", "runner.mjs"), jobsFile, String(start)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WERANK_NUM_THREADS: "1" },
+    });
     let current = -1;
     let t0 = performance.now();
     let stderr = "";
@@ -204,7 +210,10 @@ export async function runVariants(variants: Variant[], options: RunOptions = {})
   const timeoutMs = options.timeoutMs ?? (Number(process.env.WERANK_FUZZ_TIMEOUT_MS) || 15_000);
   const api = variants.map((v, i) => [v, i] as const).filter(([v]) => !isCli(v.job));
   const results: Omit<Outcome, "name" | "expect">[] = new Array(variants.length);
-  const apiOut = await runApiJobs(api.map(([v]) => v.job as ApiJob), timeoutMs);
+  const apiOut = await runApiJobs(
+    api.map(([v]) => v.job as ApiJob),
+    timeoutMs,
+  );
   api.forEach(([, i], k) => (results[i] = apiOut[k]!));
   for (let i = 0; i < variants.length; i++) {
     const v = variants[i]!;
@@ -248,7 +257,10 @@ export function tally(outcomes: Outcome[]): Record<string, number> {
 
 /** The `n` slowest variants as "name: ms", for logs. */
 export function slowest(outcomes: Outcome[], n = 5): string[] {
-  return [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, n).map((o) => `${o.name}: ${o.ms} ms`);
+  return [...outcomes]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, n)
+    .map((o) => `${o.name}: ${o.ms} ms`);
 }
 
 /**

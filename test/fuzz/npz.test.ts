@@ -67,25 +67,25 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   bad("bool labels", patched({ labels: { dtype: "|b1", shape: [N], values: lab.map((v) => v % 2) } }));
   bad("float labels", patched({ labels: labels(lab, "<f4") }));
   bad("object labels", patched({ labels: { dtype: "|O", shape: [N], values: lab } }));
-  const ai = base["adj_indices"]!;
+  const ai = base.adj_indices!;
   bad("bool adj_indices", patched({ adj_indices: { ...ai, dtype: "|b1", values: Array.from(ai.values as number[], (v) => (v ? 1 : 0)) } }));
-  const xi = base["attr_indices"]!;
+  const xi = base.attr_indices!;
   bad("bool attr_indices", patched({ attr_indices: { ...xi, dtype: "|b1", values: Array.from(xi.values as number[], (v) => (v ? 1 : 0)) } }));
-  bad("float16 attr_indptr", patched({ attr_indptr: { ...base["attr_indptr"]!, dtype: "<f2" } }));
-  bad("float adj_indptr", patched({ adj_indptr: { ...base["adj_indptr"]!, dtype: "<f8" } }));
+  bad("float16 attr_indptr", patched({ attr_indptr: { ...base.attr_indptr!, dtype: "<f2" } }));
+  bad("float adj_indptr", patched({ adj_indptr: { ...base.adj_indptr!, dtype: "<f8" } }));
   bad("two labels.npy members", patched({}, [{ name: "labels.npy", data: npy("<i8", [N], lab.map(BigInt)) }]));
   bad("two adj_indices.npy members (DEFLATE)", patched({}, [members({ adj_indices: ai })[0]!], true));
-  const ad = base["adj_data"]!;
+  const ad = base.adj_data!;
   const w = (v: number): ArraySpec => ({ ...ad, values: Array.from(ad.values as number[], (x, i) => (i === 5 ? v : x)) });
   bad("a negative edge weight", patched({ adj_data: w(-1) }));
   bad("an edge weight of 3e38", patched({ adj_data: w(3e38) }));
   bad("a zero edge weight", patched({ adj_data: w(0) }));
   bad("a NaN edge weight", patched({ adj_data: w(NaN) }));
-  bad("an infinite feature value", patched({ attr_data: { ...base["attr_data"]!, values: Array.from(base["attr_data"]!.values as number[], (x, i) => (i === 2 ? Infinity : x)) } }));
+  bad("an infinite feature value", patched({ attr_data: { ...base.attr_data!, values: Array.from(base.attr_data!.values as number[], (x, i) => (i === 2 ? Infinity : x)) } }));
   bad("adj_shape of 10^9 nodes", patched({ adj_shape: { dtype: "<i8", shape: [2], values: [10n ** 9n, 10n ** 9n] } }));
   bad("adj_shape of 2^31 nodes", patched({ adj_shape: { dtype: "<i8", shape: [2], values: [2n ** 31n, 2n ** 31n] } }));
   bad("node id out of range", patched({ adj_indices: { ...ai, values: Array.from(ai.values as number[], (v, i) => (i === 9 ? N : v)) } }));
-  bad("decreasing adj_indptr", patched({ adj_indptr: { ...base["adj_indptr"]!, values: Array.from(base["adj_indptr"]!.values as number[], (v, i) => (i === 4 ? 1000 : v)) } }));
+  bad("decreasing adj_indptr", patched({ adj_indptr: { ...base.adj_indptr!, values: Array.from(base.adj_indptr!.values as number[], (v, i) => (i === 4 ? 1000 : v)) } }));
   bad("no labels member", patched({ labels: undefined }));
   bad("no members at all", file(zip([])));
   // A compression bomb: labels declaring 32M int32 zeros (128 MiB) in ~130 KB of DEFLATE.
@@ -93,7 +93,8 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   // Random damage.
   for (const compress of [false, true]) {
     const bytes = zip(m, { compress });
-    for (const off of truncationOffsets(bytes.length, 35)) random.push({ name: `truncated at byte ${off} of ${bytes.length} (${compress ? "DEFLATE" : "STORED"})`, expect: "bad", job: load(file(bytes.subarray(0, off))) });
+    for (const off of truncationOffsets(bytes.length, 35))
+      random.push({ name: `truncated at byte ${off} of ${bytes.length} (${compress ? "DEFLATE" : "STORED"})`, expect: "bad", job: load(file(bytes.subarray(0, off))) });
   }
   const rng: Rng = createRng(15);
   for (let i = 0; i < 40; i++) {
@@ -128,7 +129,11 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   const fifo = specialFiles(tmp, "cli.npz")[0]!.path;
   const cli = (name: string, p: string): Variant => trainOn(name, p, path.join(tmp, `run-${k++}`));
   fixed.push(cli("a FIFO", fifo), cli("labels all 3", patched({ labels: labels(lab.map(() => 3)) })));
-  if (fuzzFull) fixed.push(cli("bool adj_indices", patched({ adj_indices: { ...ai, dtype: "|b1", values: Array.from(ai.values as number[], (v) => (v ? 1 : 0)) } })), cli("a truncated archive", file(zip(m).subarray(0, 500))));
+  if (fuzzFull)
+    fixed.push(
+      cli("bool adj_indices", patched({ adj_indices: { ...ai, dtype: "|b1", values: Array.from(ai.values as number[], (v) => (v ? 1 : 0)) } })),
+      cli("a truncated archive", file(zip(m).subarray(0, 500))),
+    );
   return { fixed, random };
 }
 

@@ -35,7 +35,7 @@ function fixture(plain = false): OgbFixture {
 }
 
 const load = (dir: string): Variant["job"] => ({ module: "dist/data/loadOgb.js", fn: "loadOgb", args: [dir] });
-const gz = (lines: string[]): Buffer => zlib.gzipSync(lines.join("\n") + "\n");
+const gz = (lines: string[]): Buffer => zlib.gzipSync(`${lines.join("\n")}\n`);
 
 const FILES = ["raw/edge", "raw/node-feat", "raw/node-label", "raw/num-node-list", "raw/num-edge-list", "split/time/train", "split/time/valid", "split/time/test"];
 
@@ -70,11 +70,14 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   fs.renameSync(specialFiles(tmp, "edge.csv.gz")[0]!.path, path.join(fifoDir, "raw/edge.csv.gz"));
   bad("raw/edge.csv.gz is a FIFO inside the folder", fifoDir);
   bad("the folder is /dev/zero", "/dev/zero");
-  bad("raw/edge.csv is /dev/zero (uncompressed)", (() => {
-    const d = variant({ "raw/edge.csv": null }, basePlain);
-    fs.symlinkSync("/dev/zero", path.join(d, "raw/edge.csv"));
-    return d;
-  })());
+  bad(
+    "raw/edge.csv is /dev/zero (uncompressed)",
+    (() => {
+      const d = variant({ "raw/edge.csv": null }, basePlain);
+      fs.symlinkSync("/dev/zero", path.join(d, "raw/edge.csv"));
+      return d;
+    })(),
+  );
   bad("an empty edge.csv.gz (0 bytes)", variant({ "raw/edge.csv.gz": "" }));
   bad("an edge.csv.gz holding no lines", variant({ "raw/edge.csv.gz": gz([]), "raw/num-edge-list.csv.gz": null }));
   bad("an empty node-label.csv.gz", variant({ "raw/node-label.csv.gz": "" }));
@@ -116,7 +119,8 @@ function buildVariants(): { fixed: Variant[]; random: Variant[] } {
   for (const rel of FILES) {
     const p = `${rel}.csv.gz`;
     const bytes = fs.readFileSync(path.join(base, p));
-    for (const off of truncationOffsets(bytes.length, 12)) random.push({ name: `${p} truncated at byte ${off} of ${bytes.length}`, expect: "bad", job: load(variant({ [p]: bytes.subarray(0, off) })) });
+    for (const off of truncationOffsets(bytes.length, 12))
+      random.push({ name: `${p} truncated at byte ${off} of ${bytes.length}`, expect: "bad", job: load(variant({ [p]: bytes.subarray(0, off) })) });
     for (let i = 0; i < 6; i++) random.push({ name: `${p} bit flips #${i}`, expect: "either", job: load(variant({ [p]: flipBits(bytes, rng) })) });
     const text = fs.readFileSync(path.join(basePlain, `${rel}.csv`));
     for (let i = 0; i < 6; i++) random.push({ name: `${rel}.csv byte overwrite #${i}`, expect: "either", job: load(variant({ [`${rel}.csv`]: overwriteBytes(text, rng) }, basePlain)) });

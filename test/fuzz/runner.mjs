@@ -14,7 +14,7 @@ const jobs = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const start = Number(process.argv[3] ?? 0);
 const { WerankError } = await import(pathToFileURL(path.join(root, "dist", "errors.js")).href);
 const modules = new Map();
-const say = (o) => fs.writeSync(1, JSON.stringify(o) + "\n");
+const say = (o) => fs.writeSync(1, `${JSON.stringify(o)}\n`);
 
 for (let i = start; i < jobs.length; i++) {
   const job = jobs[i];

@@ -3,9 +3,7 @@
  * the reason printed, where the addon has no usable CUDA (a CPU-only LibTorch or no visible GPU).
  */
 import { describe, expect, it } from "vitest";
-import {
-  crossEntropy, info, manualSeed, memory, normalize, randn, setMatmulPrecision, synchronize, tensor, tidy, zeros, type Tensor,
-} from "../../src/index.js";
+import { crossEntropy, info, manualSeed, memory, normalize, randn, setMatmulPrecision, synchronize, tensor, tidy, zeros, type Tensor } from "../../src/index.js";
 import { expectClose, expectError } from "../helpers/native.js";
 
 const rt = info();
@@ -26,13 +24,25 @@ describe.skipIf(!rt.cuda)(`CUDA (${rt.cuda ? `${rt.cudaDevices} device(s)` : rea
   it("creates tensors on cuda and copies them back", () => {
     const base = memory().tensors;
     tidy(() => {
-      const a = tensor([[1, 2], [3, 4]], { device: "cuda" });
+      const a = tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { device: "cuda" },
+      );
       expect(a.device).toBe("cuda:0");
-      expect(a.toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(a.toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(zeros([3], { device: "cuda:0", dtype: "int64" }).to("cpu").toArray()).toEqual([0, 0, 0]);
       const back = a.to("cpu");
       expect(back.device).toBe("cpu");
-      expect(back.to("cuda").to("cpu").toArray()).toEqual([[1, 2], [3, 4]]);
+      expect(back.to("cuda").to("cpu").toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(a.to("cuda", "float64").dtype).toBe("float64");
     });
     expect(memory().tensors).toBe(base);
@@ -87,7 +97,8 @@ describe.skipIf(!rt.cuda)(`CUDA (${rt.cuda ? `${rt.cudaDevices} device(s)` : rea
   it("matmul precision high (TF32) keeps products within TF32 error of float32 and is undone by highest", () => {
     tidy(() => {
       manualSeed(8);
-      const a = randn([512, 512], { device: "cuda" }), b = randn([512, 512], { device: "cuda" });
+      const a = randn([512, 512], { device: "cuda" }),
+        b = randn([512, 512], { device: "cuda" });
       const exact = a.matmul(b).to("cpu").toArray();
       try {
         setMatmulPrecision("high");

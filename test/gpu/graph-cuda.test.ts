@@ -6,11 +6,7 @@ import { DeviceGraph, Generator, graphMemory, info, memory, randn, SparseFeature
 import { hostGraph, randomCsrFeatures, randomGraph, type Csr } from "../native/graphFixtures.js";
 
 const rt = info();
-const reason = !rt.cuda
-  ? "no CUDA device visible to LibTorch (CPU-only build or no GPU)"
-  : !rt.cudaKernels
-    ? "the addon was built without werank's CUDA kernels (no nvcc at build time)"
-    : "";
+const reason = !rt.cuda ? "no CUDA device visible to LibTorch (CPU-only build or no GPU)" : !rt.cudaKernels ? "the addon was built without werank's CUDA kernels (no nvcc at build time)" : "";
 if (reason) console.warn(`[gpu] graph-cuda tests skipped: ${reason}`);
 
 const cudaBytes = () => memory().cuda?.[0]?.allocated ?? 0;

@@ -37,7 +37,7 @@ export class DenseGraph implements GraphOps {
     // CSR order: row = dst, columns (src) ascending
     const src: number[] = [];
     const dst: number[] = [];
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (A[i * n + j]) (dst.push(i), src.push(j));
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (A[i * n + j]) dst.push(i), src.push(j);
     const loop = Array.from({ length: n }, (_, i) => i);
     this.adjacency = keep(tensor(A, { shape: [n, n], dtype }));
     this.ahat = keep(tensor(ahat, { shape: [n, n], dtype }));

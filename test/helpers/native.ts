@@ -1,6 +1,6 @@
 /** Shared assertions for the native tests: leak-checked cases, closeness of tensors, error shape. */
 import { expect, it } from "vitest";
-import { memory, type NestedArray, Tensor, tidy, WerankError, type ErrorCode } from "../../src/index.js";
+import { memory, type NestedArray, type Tensor, tidy, WerankError, type ErrorCode } from "../../src/index.js";
 
 /**
  * A test whose body runs inside tidy(): every tensor it creates is freed when it ends, and the live

@@ -40,18 +40,42 @@ function encode(dtype: string, values: ArrayLike<number | bigint>): Uint8Array {
     const v = values[k]!;
     const o = k * size;
     switch (kind) {
-      case "f2": dv.setUint16(o, floatToHalf(Number(v)), le); break;
-      case "f4": dv.setFloat32(o, Number(v), le); break;
-      case "f8": dv.setFloat64(o, Number(v), le); break;
-      case "i1": dv.setInt8(o, Number(v)); break;
-      case "i2": dv.setInt16(o, Number(v), le); break;
-      case "i4": dv.setInt32(o, Number(v), le); break;
-      case "i8": dv.setBigInt64(o, BigInt(v), le); break;
-      case "u1": case "b1": dv.setUint8(o, Number(v)); break;
-      case "u2": dv.setUint16(o, Number(v), le); break;
-      case "u4": dv.setUint32(o, Number(v), le); break;
-      case "u8": dv.setBigUint64(o, BigInt(v), le); break;
-      default: dv.setUint8(o, 0x80); // object / unicode payloads are never read
+      case "f2":
+        dv.setUint16(o, floatToHalf(Number(v)), le);
+        break;
+      case "f4":
+        dv.setFloat32(o, Number(v), le);
+        break;
+      case "f8":
+        dv.setFloat64(o, Number(v), le);
+        break;
+      case "i1":
+        dv.setInt8(o, Number(v));
+        break;
+      case "i2":
+        dv.setInt16(o, Number(v), le);
+        break;
+      case "i4":
+        dv.setInt32(o, Number(v), le);
+        break;
+      case "i8":
+        dv.setBigInt64(o, BigInt(v), le);
+        break;
+      case "u1":
+      case "b1":
+        dv.setUint8(o, Number(v));
+        break;
+      case "u2":
+        dv.setUint16(o, Number(v), le);
+        break;
+      case "u4":
+        dv.setUint32(o, Number(v), le);
+        break;
+      case "u8":
+        dv.setBigUint64(o, BigInt(v), le);
+        break;
+      default:
+        dv.setUint8(o, 0x80); // object / unicode payloads are never read
     }
   }
   return out;
@@ -73,7 +97,7 @@ export function npy(dtype: TestDType, shape: number[], values: ArrayLike<number 
   const pre = version === 1 ? 10 : 12;
   let header = dict;
   const total = pre + header.length + 1;
-  header += " ".repeat((64 - (total % 64)) % 64) + "\n";
+  header += `${" ".repeat((64 - (total % 64)) % 64)}\n`;
   const hb = Buffer.from(header, version === 3 ? "utf8" : "latin1");
   const out = Buffer.alloc(pre + hb.length);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]).copy(out, 0);
@@ -174,13 +198,7 @@ export function csr(rows: number[][]): { indptr: number[]; indices: number[]; da
 }
 
 /** A gnn-benchmark style npz spec from an edge list, CSR features and labels. */
-export function benchmarkArrays(opts: {
-  n: number;
-  edges: [number, number][];
-  features: number[][];
-  labels: number[];
-  labelDType?: TestDType;
-}): Record<string, ArraySpec> {
+export function benchmarkArrays(opts: { n: number; edges: [number, number][]; features: number[][]; labels: number[]; labelDType?: TestDType }): Record<string, ArraySpec> {
   const rows: number[][] = Array.from({ length: opts.n }, () => []);
   for (const [s, d] of opts.edges) rows[s]!.push(d);
   const adjIndptr = [0];

@@ -19,13 +19,20 @@ export function writeOgb(dir: string, f: OgbFixture): string {
   const put = (rel: string, lines: string[]): void => {
     const p = path.join(dir, rel + (f.plain ? ".csv" : ".csv.gz"));
     fs.mkdirSync(path.dirname(p), { recursive: true });
-    const text = lines.join("\n") + "\n";
+    const text = `${lines.join("\n")}\n`;
     fs.writeFileSync(p, f.plain ? text : zlib.gzipSync(text));
   };
-  put("raw/edge", f.edges.map(([a, b]) => `${a},${b}`));
+  put(
+    "raw/edge",
+    f.edges.map(([a, b]) => `${a},${b}`),
+  );
   if (!f.noNodeCount) put("raw/num-node-list", [String(f.numNodes)]);
   put("raw/num-edge-list", [String(f.edges.length)]);
-  if (f.features) put("raw/node-feat", f.features.map((r) => r.join(",")));
+  if (f.features)
+    put(
+      "raw/node-feat",
+      f.features.map((r) => r.join(",")),
+    );
   put("raw/node-label", f.labels.map(String));
   if (f.split) {
     put(`split/${f.split.scheme}/train`, f.split.train.map(String));

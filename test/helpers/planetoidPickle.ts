@@ -126,5 +126,5 @@ export function writePlanetoid(dir: string, prefix: string, f: PlanetoidFixture)
   put("ty", pickleArray(f.ty));
   put("ally", pickleArray(f.ally));
   put("graph", pickleGraph(f.graph));
-  put("test.index", f.testIndex.join("\n") + "\n");
+  put("test.index", `${f.testIndex.join("\n")}\n`);
 }

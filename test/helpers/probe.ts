@@ -79,7 +79,6 @@ export function ridgeAccuracy(x: ArrayLike<number>, F: number, labels: Int32Arra
   return correct / test.length;
 }
 
-
 /** Gaussian blobs: class k has mean `sep` on coordinate k (n nodes, d features, k classes). */
 export function blobs(n: number, d: number, k: number, sep: number, seed: number): { x: Tensor; y: Int32Array } {
   const rng = createRng(seed);

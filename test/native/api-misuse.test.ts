@@ -129,7 +129,13 @@ describe("doctored checkpoints", () => {
   });
 
   it("refuses a bad generator state, optimizer scalars or step times", () => {
-    for (const [field, value] of [["generator", 42], ["generator", "not base64!"], ["optimizer", null], ["stepSeconds", "fast"], ["stepSeconds", [1, 2, 3, 4, 5]]] as const) {
+    for (const [field, value] of [
+      ["generator", 42],
+      ["generator", "not base64!"],
+      ["optimizer", null],
+      ["stepSeconds", "fast"],
+      ["stepSeconds", [1, 2, 3, 4, 5]],
+    ] as const) {
       const file = doctor(`${field}-${JSON.stringify(value)}`, (d) => {
         d[field] = value;
       });
@@ -139,21 +145,37 @@ describe("doctored checkpoints", () => {
 
   it("refuses a tensor of the wrong dtype, shape or name", () => {
     const cases: [string, (t: Record<string, import("../../src/index.js").Tensor>) => void, RegExp][] = [
-      ["i32", (t) => {
-        const k = Object.keys(t).find((n) => n.startsWith("model.") && t[n]!.dtype === "float32")!;
-        t[k] = t[k]!.to("int32");
-      }, /is int32 but the model expects float32/],
-      ["optim-i32", (t) => {
-        const k = Object.keys(t).find((n) => n.startsWith("optim."))!;
-        t[k] = t[k]!.to("int32");
-      }, /is int32 but the model expects float32/],
-      ["shape", (t) => {
-        const k = Object.keys(t).find((n) => n.startsWith("model.") && t[n]!.ndim === 2)!;
-        t[k] = t[k]!.t().contiguous();
-      }, /has shape/],
-      ["extra", (t) => {
-        t["model.online.bogus"] = randn([2]);
-      }, /unexpected tensor 'model.online.bogus'/],
+      [
+        "i32",
+        (t) => {
+          const k = Object.keys(t).find((n) => n.startsWith("model.") && t[n]!.dtype === "float32")!;
+          t[k] = t[k]!.to("int32");
+        },
+        /is int32 but the model expects float32/,
+      ],
+      [
+        "optim-i32",
+        (t) => {
+          const k = Object.keys(t).find((n) => n.startsWith("optim."))!;
+          t[k] = t[k]!.to("int32");
+        },
+        /is int32 but the model expects float32/,
+      ],
+      [
+        "shape",
+        (t) => {
+          const k = Object.keys(t).find((n) => n.startsWith("model.") && t[n]!.ndim === 2)!;
+          t[k] = t[k]!.t().contiguous();
+        },
+        /has shape/,
+      ],
+      [
+        "extra",
+        (t) => {
+          t["model.online.bogus"] = randn([2]);
+        },
+        /unexpected tensor 'model.online.bogus'/,
+      ],
     ];
     for (const [name, edit, pattern] of cases) {
       const file = doctor(name, () => {}, edit);

@@ -20,8 +20,24 @@ describe("emaUpdate", () => {
   it("target = m * target + (1 - m) * online for every pair, float64 and float32; buffers copied", () => {
     for (const dtype of ["float64", "float32"] as const) {
       const shapes = [[3, 4], [5], [2, 2, 2]];
-      const tgt = shapes.map((s, k) => tensor(vals(s.reduce((a, b) => a * b), k), { shape: s, dtype }));
-      const onl = shapes.map((s, k) => tensor(vals(s.reduce((a, b) => a * b), 10 + k), { shape: s, dtype, requiresGrad: true }));
+      const tgt = shapes.map((s, k) =>
+        tensor(
+          vals(
+            s.reduce((a, b) => a * b),
+            k,
+          ),
+          { shape: s, dtype },
+        ),
+      );
+      const onl = shapes.map((s, k) =>
+        tensor(
+          vals(
+            s.reduce((a, b) => a * b),
+            10 + k,
+          ),
+          { shape: s, dtype, requiresGrad: true },
+        ),
+      );
       const bt = [tensor([1, 2, 3], { dtype })];
       const bo = [tensor([7, 8, 9], { dtype })];
       const m = 0.9;
@@ -59,7 +75,12 @@ describe("emaUpdate", () => {
 
   it("a strided target takes the ATen path with the same result", () => {
     const t1 = tensor(vals(6, 0), { shape: [2, 3] });
-    const t2 = tidy(() => tensor(vals(6, 0), { shape: [2, 3] }).t().contiguous().t()); // same values, transposed strides
+    const t2 = tidy(() =>
+      tensor(vals(6, 0), { shape: [2, 3] })
+        .t()
+        .contiguous()
+        .t(),
+    ); // same values, transposed strides
     expect(t2.isContiguous()).toBe(false);
     const o = tensor(vals(6, 3), { shape: [2, 3] });
     emaUpdate([t1], [o], 0.7);
@@ -134,7 +155,13 @@ describe("clipGradNorm", () => {
     const a = tensor([3, 0], { dtype: "float64", requiresGrad: true });
     const b = tensor([4], { dtype: "float64", requiresGrad: true });
     const c = tensor([1], { dtype: "float64", requiresGrad: true }); // no grad: skipped
-    tidy(() => a.mul(tensor([3, 0], { dtype: "float64" })).sum().add(b.mul(tensor([4], { dtype: "float64" })).sum()).backward());
+    tidy(() =>
+      a
+        .mul(tensor([3, 0], { dtype: "float64" }))
+        .sum()
+        .add(b.mul(tensor([4], { dtype: "float64" })).sum())
+        .backward(),
+    );
     let total = -1;
     expect(callsOf(() => (total = clipGradNorm([a, b, c], 1)))).toBe(1);
     expect(total).toBe(5);
@@ -152,7 +179,12 @@ describe("clipGradNorm", () => {
 
   it("errorIfNonfinite raises on nan gradients", () => {
     const a = tensor([1, 2], { requiresGrad: true });
-    tidy(() => a.mul(tensor([Number.NaN, 1])).sum().backward());
+    tidy(() =>
+      a
+        .mul(tensor([Number.NaN, 1]))
+        .sum()
+        .backward(),
+    );
     expect(() => clipGradNorm([a], 1, { errorIfNonfinite: true })).toThrow(/cannot be clipped/);
     expect(Number.isNaN(clipGradNorm([a], 1))).toBe(true);
     a.zeroGrad();

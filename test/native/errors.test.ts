@@ -4,8 +4,23 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  AdamW, crossEntropy, DeviceError, DeviceGraph, DisposedError, DTypeError, Generator, IndexError, info, memory, ones, randn,
-  ShapeError, tensor, tidy, WerankError, zeros,
+  AdamW,
+  crossEntropy,
+  DeviceError,
+  DeviceGraph,
+  DisposedError,
+  DTypeError,
+  Generator,
+  IndexError,
+  info,
+  memory,
+  ones,
+  randn,
+  ShapeError,
+  tensor,
+  tidy,
+  WerankError,
+  zeros,
 } from "../../src/index.js";
 import { type GeneratorHandle, type GraphHandle, loadNative, type OptimizerHandle, type TensorHandle } from "../../src/native/addon.js";
 import { expectError } from "../helpers/native.js";
@@ -16,7 +31,14 @@ beforeEach(() => {
 });
 afterEach(() => {
   // still alive and computing, and nothing leaked from the failed calls
-  expect(tidy(() => ones([2, 2]).matmul(ones([2, 2])).sum().item())).toBe(8);
+  expect(
+    tidy(() =>
+      ones([2, 2])
+        .matmul(ones([2, 2]))
+        .sum()
+        .item(),
+    ),
+  ).toBe(8);
   expect(memory().tensors).toBe(base);
 });
 
@@ -145,7 +167,14 @@ describe("codes from the exception type and the call site, not the message (nati
   });
   it("LibTorch's own typed errors keep their code: a failed Cholesky is ERR_LINALG, an untyped error takes the binding's code", () => {
     tidy(() => {
-      expectError(() => tensor([[1, 2], [2, 1]]).cholesky(), "ERR_LINALG");
+      expectError(
+        () =>
+          tensor([
+            [1, 2],
+            [2, 1],
+          ]).cholesky(),
+        "ERR_LINALG",
+      );
       // matmul's dims are pre-checked (ERR_SHAPE naming both shapes); the site code is ERR_SHAPE too
       expectError(() => zeros([2, 3]).matmul(zeros([4, 5])), "ERR_SHAPE", "matmul", "[2, 3]", "[4, 5]");
       // an in-place update whose operand does not broadcast INTO the target: shapes, from the operands
@@ -175,7 +204,14 @@ describe("one handle table for every native object, each handle tagged with its 
       expectError(() => N().sparseDispose(t._h as unknown as GraphHandle), "ERR_ARGUMENT", "graph or sparse matrix handle");
       expect(N().isLive(t._h)).toBe(true);
       expect(g.numNodes).toBe(3);
-      expect(tidy(() => g.sum(ones([3, 2])).sum().item())).toBe(4);
+      expect(
+        tidy(() =>
+          g
+            .sum(ones([3, 2]))
+            .sum()
+            .item(),
+        ),
+      ).toBe(4);
       expect(tidy(() => gen.randn([2]).shape)).toEqual([2]);
       // every live object has its own handle: no number names two objects of different kinds
       const ids = [t._h, g._id, gen._id, opt._id, w._h].map(Number);

@@ -5,9 +5,7 @@
  * rows below eps; the numbers PyTorch 1.13 gives for the edge cases.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  BatchNorm1d, PReLU, buildEncoder, cosineSimilarity, manualSeed, noGrad, randn, setNumThreads, tensor, tidy, zeros, type NestedArray, type Tensor,
-} from "../../src/index.js";
+import { BatchNorm1d, PReLU, buildEncoder, cosineSimilarity, manualSeed, noGrad, randn, setNumThreads, tensor, tidy, zeros, type NestedArray, type Tensor } from "../../src/index.js";
 import { defaultThreads } from "../../src/env.js";
 import { gradcheck } from "../helpers/gradcheck.js";
 import { expectClose, itNoLeak } from "../helpers/native.js";
@@ -33,7 +31,8 @@ function sameAs(f: (...xs: Tensor[]) => Tensor, g: (...xs: Tensor[]) => Tensor, 
   tidy(() => {
     const a = inputs.map((t) => t.detach().clone().setRequiresGrad(true));
     const b = inputs.map((t) => t.detach().clone().setRequiresGrad(true));
-    const ya = f(...a), yb = g(...b);
+    const ya = f(...a),
+      yb = g(...b);
     expectClose(ya, yb.toArray() as NestedArray, tol);
     const r = randn(ya.shape, { dtype: ya.dtype });
     ya.mul(r).sum().backward();
@@ -97,8 +96,22 @@ describe("fused cosine similarity", () => {
     //   a = [[1e-9, 0]], b = [[1e-9, 0]] -> 0.01, grad a = [9.9e6, 0]
     //   a = [[0, 0]], b = [[1, 2]]       -> 0,    grad a = [4.47213595e7, 8.94427191e7]
     //   a = [[3, 4]], b = [[1, 2]]       -> 0.98386991, grad a = [-0.02862167, 0.02146625], grad b = [0.07155418, -0.03577709]
-    const a = tensor([[1e-9, 0], [0, 0], [3, 4]], { ...f64, requiresGrad: true });
-    const b = tensor([[1e-9, 0], [1, 2], [1, 2]], { ...f64, requiresGrad: true });
+    const a = tensor(
+      [
+        [1e-9, 0],
+        [0, 0],
+        [3, 4],
+      ],
+      { ...f64, requiresGrad: true },
+    );
+    const b = tensor(
+      [
+        [1e-9, 0],
+        [1, 2],
+        [1, 2],
+      ],
+      { ...f64, requiresGrad: true },
+    );
     const c = cosineSimilarity(a, b, 1);
     expectClose(c, [0.01, 0, 0.98386991], 1e-8);
     c.sum().backward();
@@ -136,14 +149,39 @@ describe("fused batch norm + prelu (BatchNorm1d.forwardPrelu)", () => {
       // Non-trivial parameters and running statistics, the same in both.
       for (const m of [a, b]) {
         noGrad(() => {
-          m.act.weight.copy_(tensor(Array.from({ length: m.act.numParameters }, (_, i) => 0.1 + 0.05 * i), { dtype }));
+          m.act.weight.copy_(
+            tensor(
+              Array.from({ length: m.act.numParameters }, (_, i) => 0.1 + 0.05 * i),
+              { dtype },
+            ),
+          );
           if (opts.affine !== false) {
-            m.bn.param("weight").copy_(tensor(Array.from({ length: c }, (_, i) => 0.5 + 0.1 * i), { dtype }));
-            m.bn.param("bias").copy_(tensor(Array.from({ length: c }, (_, i) => 0.2 * i - 1), { dtype }));
+            m.bn.param("weight").copy_(
+              tensor(
+                Array.from({ length: c }, (_, i) => 0.5 + 0.1 * i),
+                { dtype },
+              ),
+            );
+            m.bn.param("bias").copy_(
+              tensor(
+                Array.from({ length: c }, (_, i) => 0.2 * i - 1),
+                { dtype },
+              ),
+            );
           }
           if (opts.trackRunningStats !== false) {
-            m.bn.runningMean!.copy_(tensor(Array.from({ length: c }, (_, i) => 0.3 * i), { dtype }));
-            m.bn.runningVar!.copy_(tensor(Array.from({ length: c }, (_, i) => 1 + 0.2 * i), { dtype }));
+            m.bn.runningMean!.copy_(
+              tensor(
+                Array.from({ length: c }, (_, i) => 0.3 * i),
+                { dtype },
+              ),
+            );
+            m.bn.runningVar!.copy_(
+              tensor(
+                Array.from({ length: c }, (_, i) => 1 + 0.2 * i),
+                { dtype },
+              ),
+            );
           }
         });
         m.bn.train(opts.train);

@@ -1,7 +1,7 @@
 // The seeded Generator: values equal PyTorch's torch.Generator for the same seed (hand-copied from
 // /usr/bin/python3, torch 1.13), state save/restore, independence from the global seed, errors.
 import { describe, expect, it } from "vitest";
-import { Generator, manualSeed, memory, randn, tidy, WerankError } from "../../src/index.js";
+import { Generator, manualSeed, memory, randn, tidy, type WerankError } from "../../src/index.js";
 
 describe("Generator", () => {
   it("draws the same numbers as torch.Generator().manual_seed(seed)", () => {

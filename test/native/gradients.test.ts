@@ -1,9 +1,6 @@
 /** Autograd: gradients against hand-computed values and against central finite differences (float64). */
 import { describe, expect, it } from "vitest";
-import {
-  cosineSimilarity, crossEntropy, isGradEnabled, layerNorm, logSoftmax, manualSeed, memory, noGrad, normalize, ones, randn, tensor, tidy,
-  enableGrad, type Tensor,
-} from "../../src/index.js";
+import { cosineSimilarity, crossEntropy, isGradEnabled, layerNorm, logSoftmax, manualSeed, memory, noGrad, normalize, ones, randn, tensor, tidy, enableGrad, type Tensor } from "../../src/index.js";
 import { gradcheck } from "../helpers/gradcheck.js";
 import { expectClose, expectError, expectValues, itNoLeak } from "../helpers/native.js";
 
@@ -59,9 +56,11 @@ describe("autograd basics", () => {
     expect(isGradEnabled()).toBe(true);
   });
   itNoLeak("noGrad restores the mode when its function throws", () => {
-    expect(() => noGrad(() => {
-      throw new Error("boom");
-    })).toThrow("boom");
+    expect(() =>
+      noGrad(() => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
     expect(isGradEnabled()).toBe(true);
   });
   itNoLeak("setRequiresGrad turns tracking on and off for leaves", () => {
@@ -73,14 +72,36 @@ describe("autograd basics", () => {
     expectError(() => y.setRequiresGrad(false), "ERR_AUTOGRAD", "detach()");
   });
   itNoLeak("gradient of the README example: sum(w @ w)", () => {
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     w.matmul(w).sum().backward();
-    expectValues(w.grad!, [[7, 11], [9, 13]]);
+    expectValues(w.grad!, [
+      [7, 11],
+      [9, 13],
+    ]);
   });
   itNoLeak("hand-computed gradients of crossEntropy: softmax(z) - onehot, divided by N", () => {
-    const z = tensor([[0, 0], [Math.log(3), 0]], { requiresGrad: true, dtype: "float64" });
+    const z = tensor(
+      [
+        [0, 0],
+        [Math.log(3), 0],
+      ],
+      { requiresGrad: true, dtype: "float64" },
+    );
     crossEntropy(z, tensor(new BigInt64Array([0n, 1n]))).backward();
-    expectClose(z.grad!, [[(0.5 - 1) / 2, 0.5 / 2], [0.75 / 2, (0.25 - 1) / 2]], 1e-12);
+    expectClose(
+      z.grad!,
+      [
+        [(0.5 - 1) / 2, 0.5 / 2],
+        [0.75 / 2, (0.25 - 1) / 2],
+      ],
+      1e-12,
+    );
   });
 });
 
@@ -100,10 +121,32 @@ describe("gradients match central finite differences (float64)", () => {
     ["indexAdd (self and source)", () => [(a, s) => a.indexAdd(0, tensor(new BigInt64Array([2n, 0n, 2n])), s, 0.5).square(), [r(3, 2), r(3, 2)]]],
     ["crossEntropy", () => [(z) => crossEntropy(z, tensor(new BigInt64Array([1n, 0n, 3n]))), [r(3, 4)]]],
     ["var/std/logsumexp/norm", () => [(x) => x.var(1).add(x.std(0).sum()).add(x.logsumexp(1).sum()).add(x.norm()), [r(3, 4)]]],
-    ["gather / indexSelect / where", () => [
-      (x) => x.gather(1, tensor([[0, 2], [1, 1]], { dtype: "int64" })).sum().add(x.indexSelect(1, tensor(new Int32Array([2, 0]))).exp().sum()).add(x.gt(0).logicalNot().sum().mul(0)),
-      [r(2, 3)],
-    ]],
+    [
+      "gather / indexSelect / where",
+      () => [
+        (x) =>
+          x
+            .gather(
+              1,
+              tensor(
+                [
+                  [0, 2],
+                  [1, 1],
+                ],
+                { dtype: "int64" },
+              ),
+            )
+            .sum()
+            .add(
+              x
+                .indexSelect(1, tensor(new Int32Array([2, 0])))
+                .exp()
+                .sum(),
+            )
+            .add(x.gt(0).logicalNot().sum().mul(0)),
+        [r(2, 3)],
+      ],
+    ],
   ];
   for (const [name, build] of cases) {
     it(name, () => {

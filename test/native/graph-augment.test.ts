@@ -3,7 +3,7 @@
 // (values and gradients through the transposed kept graph), masks consistent between dense and sparse
 // features, no leaks.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, eye, Generator, nativeCalls, randn, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { DeviceGraph, eye, Generator, nativeCalls, randn, type SparseFeatures, tidy, type Tensor } from "../../src/index.js";
 import { denseAdjacency, hostGraph, maxAbsDiff, randomCsrFeatures, randomGraph, expectNoLeaks, type Csr } from "./graphFixtures.js";
 
 expectNoLeaks();
@@ -62,7 +62,9 @@ describe("edge dropping", () => {
       gen.dispose();
       return out;
     };
-    const s1 = view(5), s1again = view(5), s2 = view(6);
+    const s1 = view(5),
+      s1again = view(5),
+      s2 = view(6);
     expect(s1again.a.indices).toEqual(s1.a.indices);
     expect(s1again.a.indptr).toEqual(s1.a.indptr);
     expect(s1again.b.indices).toEqual(s1.b.indices);

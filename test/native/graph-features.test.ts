@@ -110,5 +110,5 @@ describe("feature products vs dense", () => {
   });
 });
 
-/** Keeps the fixture's Tensor type referenced for the helpers' signatures. */
+// biome-ignore lint/suspicious/noExportsInTest: keeps the fixture's Tensor type referenced for the helpers' signatures
 export type { Tensor };

@@ -11,7 +11,12 @@ expectNoLeaks();
 /** Dense Â = D^-1/2 (A + I) D^-1/2 with D the row sums of A + I, from tensor ops. */
 function denseGcn(a: Tensor): Tensor {
   const n = a.shape[0]!;
-  const ai = a.add(tensor(Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)), { shape: [n, n], dtype: "float64" }));
+  const ai = a.add(
+    tensor(
+      Float64Array.from({ length: n * n }, (_, k) => (k % (n + 1) === 0 ? 1 : 0)),
+      { shape: [n, n], dtype: "float64" },
+    ),
+  );
   const dinv = ai.sum(1).pow(-0.5);
   return dinv.unsqueeze(1).mul(ai).mul(dinv.unsqueeze(0));
 }
@@ -75,7 +80,11 @@ describe("DeviceGraph products vs dense matmul (float64)", () => {
       const g = fromCsr(c);
       tidy(() => {
         const a = denseAdjacency(c);
-        for (const [op, m] of [[(x: Tensor) => g.gcn(x), denseGcn(a)], [(x: Tensor) => g.mean(x), denseMean(a)], [(x: Tensor) => g.sum(x), a]] as const) {
+        for (const [op, m] of [
+          [(x: Tensor) => g.gcn(x), denseGcn(a)],
+          [(x: Tensor) => g.mean(x), denseMean(a)],
+          [(x: Tensor) => g.sum(x), a],
+        ] as const) {
           for (const f of [128, 256, 144]) {
             const x = randn([c.n, f], { requiresGrad: true });
             const r = randn([c.n, f]);

@@ -14,7 +14,8 @@ describe("host allocator", () => {
   it("keeps a freed large block and hands it out again for the next tensor of that size", () => {
     N.setHostAllocator(DEFAULT_HOST_CACHE_MB * MB);
     const base = memory();
-    const rows = 10_000, cols = 1_000; // 40 MB of float32
+    const rows = 10_000,
+      cols = 1_000; // 40 MB of float32
     const s0 = N.hostAllocatorStats();
     const a = full([rows, cols], 1.5);
     const s1 = N.hostAllocatorStats();

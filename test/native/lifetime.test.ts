@@ -4,9 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  crossEntropy, dispose, keep, linear, manualSeed, memory, noGrad, randn, tensor, tidy, zeros, type Tensor,
-} from "../../src/index.js";
+import { crossEntropy, dispose, keep, linear, manualSeed, memory, noGrad, randn, tensor, tidy, zeros, type Tensor } from "../../src/index.js";
 import { ensureDist, ROOT } from "../helpers/dist.js";
 import { expectError } from "../helpers/native.js";
 
@@ -153,9 +151,15 @@ describe("tidy() semantics", () => {
     process.on("unhandledRejection", onRejection);
     try {
       expectError(() => tidy(async () => zeros([2])), "ERR_ARGUMENT", "synchronous");
-      expectError(() => tidy((async () => {
-        throw new Error("late");
-      }) as () => unknown), "ERR_ARGUMENT", "synchronous");
+      expectError(
+        () =>
+          tidy((async () => {
+            throw new Error("late");
+          }) as () => unknown),
+        "ERR_ARGUMENT",
+        "synchronous",
+      );
+      // biome-ignore lint/suspicious/noThenProperty: a thenable is exactly what tidy must refuse
       expectError(() => tidy({ then() {} } as never), "ERR_ARGUMENT");
       await new Promise((r) => setTimeout(r, 20));
     } finally {

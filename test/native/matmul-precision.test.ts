@@ -63,7 +63,11 @@ describe("setMatmulPrecision", () => {
 
   itNoLeak("medium: each product is the bfloat16-rounded product of bfloat16-rounded operands", () => {
     manualSeed(3);
-    const x = randn([64, 48]), w = randn([40, 48]), b = randn([40]), m = randn([48, 40]), bm = randn([2, 40, 48]);
+    const x = randn([64, 48]),
+      w = randn([40, 48]),
+      b = randn([40]),
+      m = randn([48, 40]),
+      bm = randn([2, 40, 48]);
     const xe = x.unsqueeze(0).expand([2, 64, 48]);
     const products = () => ({
       linear: flat(linear(x, w, b)),
@@ -75,7 +79,8 @@ describe("setMatmulPrecision", () => {
     const exact = products();
     // What oneDNN computes: operands rounded to bf16, float32 accumulation, the product stored as bf16;
     // the bias (linear, addmm) is then added in float32.
-    const xr = rounded(x), mr = rounded(m);
+    const xr = rounded(x),
+      mr = rounded(m);
     const bias = flat(b);
     const P = (t: Tensor) => flat(t).map(roundBf16);
     const mmP = P(xr.mm(mr));
@@ -108,7 +113,9 @@ describe("setMatmulPrecision", () => {
     manualSeed(4);
     const grads = (p: "highest" | "medium") => {
       setMatmulPrecision(p);
-      const x = randn([32, 24]).setRequiresGrad(), w = randn([16, 24]).setRequiresGrad(), b = randn([16]).setRequiresGrad();
+      const x = randn([32, 24]).setRequiresGrad(),
+        w = randn([16, 24]).setRequiresGrad(),
+        b = randn([16]).setRequiresGrad();
       const r = randn([16, 8]);
       linear(x, w, b).tanh().matmul(r).square().sum().backward();
       expect([x.grad!.dtype, w.grad!.dtype, b.grad!.dtype]).toEqual(["float32", "float32", "float32"]);
@@ -126,7 +133,8 @@ describe("setMatmulPrecision", () => {
 
   itNoLeak("float64 products ignore the setting", () => {
     manualSeed(6);
-    const x = randn([16, 16], { dtype: "float64" }), y = randn([16, 16], { dtype: "float64" });
+    const x = randn([16, 16], { dtype: "float64" }),
+      y = randn([16, 16], { dtype: "float64" });
     const a = flat(x.matmul(y));
     setMatmulPrecision("medium");
     expect(flat(x.matmul(y))).toEqual(a);

@@ -61,7 +61,17 @@ describe("rank measures on tensors", () => {
       const r1 = u.matmul(v); // tall: the Gram route; rounding leaves values ~1e-8 s_max
       expect(effectiveRank(r1)).toBeCloseTo(1, 5);
       expect(effectiveRank(r1.t())).toBeCloseTo(1, 5); // wide
-      expect(effectiveRank(tensor([[2, 4], [1, 2]], { dtype: "float64" }))).toBeCloseTo(1, 10); // square: direct SVD
+      expect(
+        effectiveRank(
+          tensor(
+            [
+              [2, 4],
+              [1, 2],
+            ],
+            { dtype: "float64" },
+          ),
+        ),
+      ).toBeCloseTo(1, 10); // square: direct SVD
       expect(numericalRank(r1)).toBe(1);
       expect(numericalRank(eye(7))).toBe(7);
     });
@@ -123,7 +133,14 @@ describe("batched spectra", () => {
   it("rejects 1-d tensors and NaN", () => {
     tidy(() => {
       expect(() => spectra([randn([4])])).toThrow(ShapeError);
-      expect(() => spectra([tensor([[1, Number.NaN], [0, 1]])])).toThrow(DataError);
+      expect(() =>
+        spectra([
+          tensor([
+            [1, Number.NaN],
+            [0, 1],
+          ]),
+        ]),
+      ).toThrow(DataError);
       const tall = new Float32Array(40 * 3).fill(1);
       tall[100] = Number.POSITIVE_INFINITY;
       expect(() => spectra([randn([40, 3]), tensor(tall, { shape: [40, 3] })])).toThrow(/tensor 1 contains NaN or Inf/);
@@ -141,7 +158,11 @@ describe("mean pairwise cosine", () => {
       const n = 37;
       const direct = (sim.sum().item() - sim.diagonal().sum().item()) / (n * (n - 1));
       expect(meanPairwiseCosine(x)).toBeCloseTo(direct, 12);
-      const same = tensor([[1, 2], [2, 4], [3, 6]]);
+      const same = tensor([
+        [1, 2],
+        [2, 4],
+        [3, 6],
+      ]);
       expect(meanPairwiseCosine(same)).toBeCloseTo(1, 6);
     });
   });
@@ -179,7 +200,10 @@ describe("alignment matrices (DirectCLR)", () => {
     tidy(() => {
       const ws = [randn([8, 4]), randn([6, 8]), randn([3, 6])];
       const as = alignmentChain(ws);
-      expect(as.map((a) => [a.rows, a.cols])).toEqual([[6, 4], [3, 6]]);
+      expect(as.map((a) => [a.rows, a.cols])).toEqual([
+        [6, 4],
+        [3, 6],
+      ]);
       // Rows of A are orthonormal when V_{l+1} spans the range of U_l (here 6 <= 8).
       expect(() => alignmentMatrix(randn([8, 4]), randn([6, 7]))).toThrow(ShapeError);
     });
@@ -202,7 +226,13 @@ describe("weight spectra and WERank terms", () => {
         const t = weights.find(([n]) => n === w.name)![1];
         expect(maxAbsDiff(w.singularValues, f64(t.svdvals()))).toBeLessThan(1e-10);
         const [out, inDim] = t.shape as [number, number];
-        const gramDiff = (g: Tensor): number => g.sub(eye(g.shape[0]!, g.shape[0]!, { dtype: "float64" })).square().sum().sqrt().item();
+        const gramDiff = (g: Tensor): number =>
+          g
+            .sub(eye(g.shape[0]!, g.shape[0]!, { dtype: "float64" }))
+            .square()
+            .sum()
+            .sqrt()
+            .item();
         expect(w.werank).toBeCloseTo(gramDiff(out <= inDim ? t.matmul(t.t()) : t.t().matmul(t)), 9);
         expect(literal[i]!.werank).toBeCloseTo(gramDiff(t.t().matmul(t)), 9);
         expect(w.effectiveRank).toBeCloseTo(effectiveRank(t), 12);
@@ -220,7 +250,10 @@ describe("SVMax statistics on tensors", () => {
       expect(st.mean).toBeGreaterThan(st.lower);
       expect(st.mean).toBeLessThan(st.upper);
       // All rows along one direction (any scale): complete collapse, mean = lower bound.
-      const collapsed = randn([200, 1], { dtype: "float64" }).abs().add(0.1).matmul(randn([1, 16], { dtype: "float64" }));
+      const collapsed = randn([200, 1], { dtype: "float64" })
+        .abs()
+        .add(0.1)
+        .matmul(randn([1, 16], { dtype: "float64" }));
       expect(svmaxStats(collapsed).normalized).toBeCloseTo(0, 6);
     });
   });
@@ -233,7 +266,11 @@ describe("collapseReport", () => {
       const full = randn([n, 16], { dtype: "float64" });
       // Nearly parallel embeddings: one direction plus an offset and tiny noise.
       const dir = randn([1, 16], { dtype: "float64" });
-      const collapsed = randn([n, 1], { dtype: "float64" }).mul(0.1).add(1).matmul(dir).add(randn([n, 16], { dtype: "float64" }).mul(1e-4));
+      const collapsed = randn([n, 1], { dtype: "float64" })
+        .mul(0.1)
+        .add(1)
+        .matmul(dir)
+        .add(randn([n, 16], { dtype: "float64" }).mul(1e-4));
       const report = collapseReport(
         {
           epoch: 3,
@@ -263,7 +300,10 @@ describe("collapseReport", () => {
       expect(report.warnings.some((w) => w.startsWith("dimensional collapse of embeddings.target: effective rank of the centred output = "))).toBe(true);
       expect(report.warnings.some((w) => w.includes("embeddings.online"))).toBe(false);
       expect(report.weights.map((w) => w.name)).toEqual(["enc.0.weight", "enc.1.weight", "proj.weight"]);
-      expect(report.alignment.map((a) => [a.from, a.to])).toEqual([["enc.0.weight", "enc.1.weight"], ["enc.1.weight", "proj.weight"]]);
+      expect(report.alignment.map((a) => [a.from, a.to])).toEqual([
+        ["enc.0.weight", "enc.1.weight"],
+        ["enc.1.weight", "proj.weight"],
+      ]);
       expect(report.alignment[0]!.matrix).toHaveLength(16);
       const line = spectraLine(report);
       expect(line.endsWith("\n")).toBe(true);
@@ -334,7 +374,12 @@ describe("collapseReport: what is logged and when it warns", () => {
 
   it("logs the leading 32 x 32 block of alignment matrices of wide layers, which the report draws", () => {
     tidy(() => {
-      const report = collapseReport({ weights: [["a.weight", randn([64, 48])], ["b.weight", randn([40, 64])]] });
+      const report = collapseReport({
+        weights: [
+          ["a.weight", randn([64, 48])],
+          ["b.weight", randn([40, 64])],
+        ],
+      });
       const a = report.alignment[0]!;
       expect(a.shape).toEqual([40, 48]);
       expect(a.matrix).toHaveLength(32);

@@ -2,21 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  Adam,
-  AdamW,
-  memory,
-  noGrad,
-  type Optimizer,
-  optimizerMemory,
-  randn,
-  SGD,
-  type Tensor,
-  tensor,
-  tidy,
-  WerankError,
-  zeros,
-} from "../../src/index.js";
+import { Adam, AdamW, memory, noGrad, type Optimizer, optimizerMemory, randn, SGD, type Tensor, tensor, tidy, WerankError, zeros } from "../../src/index.js";
 import { callsOf } from "./native-calls.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -194,7 +180,7 @@ describe("optimizer behaviour", () => {
       for (let s = from; s < to; s++) {
         opt.zeroGrad();
         const gs = grads(s + 1);
-        params.forEach((p, i) => setGrad(p, gs[i]!.to(p.dtype)));  // to() of the same dtype is a new handle too
+        params.forEach((p, i) => setGrad(p, gs[i]!.to(p.dtype))); // to() of the same dtype is a new handle too
         for (const g of gs) g.dispose();
         opt.lr = 0.01 * (s + 1);
         opt.step();
@@ -294,15 +280,25 @@ describe("optimizer behaviour", () => {
     const g64 = Float64Array.from({ length: 12 }, (_, i) => Math.cos(2 * i));
     const contiguous = tensor(base64, { shape: [3, 4], requiresGrad: true });
     // A leaf that is a transposed (non-contiguous) view: built from a detached transpose.
-    const strided = tidy(() => tensor(base64, { shape: [4, 3] }).t().detach()).setRequiresGrad(true);
+    const strided = tidy(() =>
+      tensor(base64, { shape: [4, 3] })
+        .t()
+        .detach(),
+    ).setRequiresGrad(true);
     expect(strided.isContiguous()).toBe(false);
     noGrad(() => strided.copy_(contiguous));
     const o1 = new AdamW([contiguous], { weightDecay: 0.1, lr: 0.05 });
     const o2 = new AdamW([strided], { weightDecay: 0.1, lr: 0.05 });
     for (let s = 0; s < 3; s++) {
-      for (const [p, o] of [[contiguous, o1], [strided, o2]] as const) {
+      for (const [p, o] of [
+        [contiguous, o1],
+        [strided, o2],
+      ] as const) {
         o.zeroGrad();
-        setGrad(p, tidy(() => tensor(g64, { shape: [3, 4] }).mul(s + 1)));
+        setGrad(
+          p,
+          tidy(() => tensor(g64, { shape: [3, 4] }).mul(s + 1)),
+        );
         o.step();
       }
     }

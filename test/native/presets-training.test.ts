@@ -72,8 +72,14 @@ describe("presets as published", () => {
       const norms = enc.namedModules().filter(([, m]) => m instanceof LayerNorm);
       expect(norms.length).toBe(3);
       const predictor = obj.modules().predictor!;
-      const shapes = predictor.namedParameters().filter(([n, p]) => n.endsWith("weight") && p.ndim === 2).map(([, p]) => p.shape);
-      expect(shapes).toEqual([[256, 256], [256, 256]]);
+      const shapes = predictor
+        .namedParameters()
+        .filter(([n, p]) => n.endsWith("weight") && p.ndim === 2)
+        .map(([, p]) => p.shape);
+      expect(shapes).toEqual([
+        [256, 256],
+        [256, 256],
+      ]);
     } finally {
       obj.dispose();
     }
@@ -93,7 +99,11 @@ describe("presets as published", () => {
   });
 
   it("a BGRL preset shortened to 20 epochs warms up over 2 (10 %), not over all 20", async () => {
-    const cfg = resolveConfig({ preset: "coauthor-cs", flags: { epochs: 20 }, set: [...synthetic, "encoder.layers=16,8", "objective.predictorHidden=16", "train.spectraEvery=0", "eval.splits=1", "eval.protocol=random", "output.report=false"] });
+    const cfg = resolveConfig({
+      preset: "coauthor-cs",
+      flags: { epochs: 20 },
+      set: [...synthetic, "encoder.layers=16,8", "objective.predictorHidden=16", "train.spectraEvery=0", "eval.splits=1", "eval.protocol=random", "output.report=false"],
+    });
     const t = new Trainer({ config: cfg, graph });
     try {
       const lrs = (await events(t)).filter((e) => e.type === "epoch").map((e) => (e as { lr: number }).lr);
@@ -106,4 +116,3 @@ describe("presets as published", () => {
     }
   });
 });
-

@@ -20,14 +20,16 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     expect(r.mean).toBe(1);
   });
 
-
   it("selects C by the mean fold SUBSET accuracy of one-vs-rest predictions, then refits on the whole 20% (one repeat rebuilt by hand)", () => {
     const { x, y } = blobs(200, 6, 4, 1.2, 2);
     const xs = x.toTypedArray() as Float32Array;
     const grid = [0.01, 0.1, 1, 10];
     const r = crossValidatedProbe(x, y, { repeats: 2, seed: 5, cGrid: grid });
     // Rebuild repeat 0: n_test = ceil(0.8 * 200) = 160, n_train = 40, each fold validates on 20.
-    const perm = shuffled(Int32Array.from({ length: 200 }, (_, i) => i), deriveSeed(5, 0));
+    const perm = shuffled(
+      Int32Array.from({ length: 200 }, (_, i) => i),
+      deriveSeed(5, 0),
+    );
     const train = perm.slice(0, 40);
     const test = perm.slice(40).sort();
     const sum = new Float64Array(grid.length);
@@ -57,7 +59,9 @@ describe("crossValidatedProbe (BGRL's evaluation)", () => {
     const grid = [2 ** -8, 2 ** -6, 2 ** -4, 2 ** -2, 1, 4, 16];
     const r = crossValidatedProbe(x, y, { repeats: 1, seed: 3, cGrid: grid });
     const [rep] = bgrlSplits(200, { repeats: 1, seed: 3 });
-    const argmaxVal = grid.map((c) => rep!.folds.reduce((a, f) => a + fitProbe(x, y, { name: "f", train: f.train, val: f.val, test: new Int32Array(0) }, { solver: "ovr", optimizer: "liblinear", cGrid: [c] }).val, 0));
+    const argmaxVal = grid.map((c) =>
+      rep!.folds.reduce((a, f) => a + fitProbe(x, y, { name: "f", train: f.train, val: f.val, test: new Int32Array(0) }, { solver: "ovr", optimizer: "liblinear", cGrid: [c] }).val, 0),
+    );
     x.dispose();
     // The old rule (mean argmax accuracy over the folds) prefers C = 4 ...
     let old = 0;

@@ -32,7 +32,10 @@ describe("graceProbe (GRACE's evaluation)", () => {
     const grid = [0.01, 0.1, 1, 10];
     const r = graceProbe(x, y, { seed: 5, cGrid: grid });
     // n_test = ceil(0.9 * 300) = 270, n_train = 30: five consecutive folds of 6.
-    const perm = shuffled(Int32Array.from({ length: 300 }, (_, i) => i), deriveSeed(5, 0));
+    const perm = shuffled(
+      Int32Array.from({ length: 300 }, (_, i) => i),
+      deriveSeed(5, 0),
+    );
     const train = perm.slice(0, 30);
     const test = perm.slice(30).sort();
     const sum = new Float64Array(grid.length);

@@ -74,10 +74,11 @@ describe.each(doc.fixtures.map((f) => [f.name, f] as const))("fixture %s", (_nam
       const d = f.dim;
       let scale = 0;
       let err = 0;
-      for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) {
-        scale = Math.max(scale, Math.abs(ref.W[c]![j]!));
-        err = Math.max(err, Math.abs(fit.coef.weight[c * d + j]! - ref.W[c]![j]!));
-      }
+      for (let c = 0; c < k; c++)
+        for (let j = 0; j < d; j++) {
+          scale = Math.max(scale, Math.abs(ref.W[c]![j]!));
+          err = Math.max(err, Math.abs(fit.coef.weight[c * d + j]! - ref.W[c]![j]!));
+        }
       // Multinomial intercepts are defined up to a common shift (both solvers keep sum(b) = 0).
       const centre = (b: ArrayLike<number>): number[] => {
         const m = solver === "multinomial" ? Array.from(b).reduce((a, v) => a + v, 0) / b.length : 0;

@@ -37,7 +37,9 @@ function blobs(n: number, d: number, k: number, sep: number, noise: number, seed
   const y = Int32Array.from({ length: n }, () => Math.floor(rand() * k));
   const means = new Float32Array(n * d);
   for (let i = 0; i < n; i++) means[i * d + y[i]!] = sep;
-  const x = randn([n, d]).mul(noise).add(tensor(means, { shape: [n, d] }));
+  const x = randn([n, d])
+    .mul(noise)
+    .add(tensor(means, { shape: [n, d] }));
   return { x, y };
 }
 
@@ -97,7 +99,7 @@ describe("linear probe: sanity", () => {
       const x = randn([n, 16]);
       const res = linearProbe(x, y, randomSplits(n, { numSplits: 1, seed: 5 }));
       const nTest = res.splits[0]!.grid.length > 0 ? n - 2 * Math.floor(0.1 * n) : 0;
-      const sigma = Math.sqrt((1 / k) * (1 - 1 / k) / nTest); // 0.0088 for 2400 test nodes
+      const sigma = Math.sqrt(((1 / k) * (1 - 1 / k)) / nTest); // 0.0088 for 2400 test nodes
       expect(Math.abs(res.mean - 1 / k)).toBeLessThan(3 * sigma);
     });
   });
@@ -139,7 +141,10 @@ describe("linear probe: sanity", () => {
       const X = normed(x).indexSelect(0, tensor(split.train));
       const W = tensor(fit.coef.weight, { shape: [3, 5] });
       const b = tensor(fit.coef.intercept);
-      const Y = tensor(Float64Array.from({ length: n * 3 }, (_, i) => (y[split.train[Math.floor(i / 3)]!] === i % 3 ? 1 : 0)), { shape: [n, 3] });
+      const Y = tensor(
+        Float64Array.from({ length: n * 3 }, (_, i) => (y[split.train[Math.floor(i / 3)]!] === i % 3 ? 1 : 0)),
+        { shape: [n, 3] },
+      );
       const G = X.matmul(W.t()).add(b).softmax(1).sub(Y).div(n);
       const gW = G.t().matmul(X).add(W.mul(lambda));
       const gb = G.sum(0); // intercept not penalized
@@ -162,7 +167,10 @@ describe("linear probe: sanity", () => {
       const X = normed(x).indexSelect(0, tensor(split.train));
       const W = tensor(fit.coef.weight, { shape: [3, 5] });
       const b = tensor(fit.coef.intercept);
-      const T = tensor(Float64Array.from({ length: n * 3 }, (_, i) => (y[split.train[Math.floor(i / 3)]!] === i % 3 ? 1 : 0)), { shape: [n, 3] });
+      const T = tensor(
+        Float64Array.from({ length: n * 3 }, (_, i) => (y[split.train[Math.floor(i / 3)]!] === i % 3 ? 1 : 0)),
+        { shape: [n, 3] },
+      );
       const G = X.matmul(W.t()).add(b).sigmoid().sub(T).div(n);
       expect(G.t().matmul(X).add(W.mul(lambda)).abs().max().item()).toBeLessThan(1e-8);
       expect(G.sum(0).add(b.mul(lambda)).abs().max().item()).toBeLessThan(1e-8);
@@ -206,7 +214,10 @@ describe("linear probe: sanity", () => {
       // micro-F1 recomputed here from the coefficients of the selected C.
       const fit = fitProbe(x, { numLabels: L, data }, split[0]!);
       const te = split[0]!.test;
-      const z = normed(x).indexSelect(0, tensor(te)).matmul(tensor(fit.coef.weight, { shape: [L, 8] }).t()).add(tensor(fit.coef.intercept));
+      const z = normed(x)
+        .indexSelect(0, tensor(te))
+        .matmul(tensor(fit.coef.weight, { shape: [L, 8] }).t())
+        .add(tensor(fit.coef.intercept));
       const zs = z.toTypedArray() as Float64Array;
       let tp = 0;
       let fp = 0;

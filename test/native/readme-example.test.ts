@@ -4,13 +4,22 @@ import { memory, tensor, tidy, WerankError } from "../../src/index.js";
 describe("README example", () => {
   it("computes the gradient of sum(w @ w) and frees intermediates", () => {
     const base = memory().tensors;
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const loss = tidy(() => w.matmul(w).sum());
     expect(loss.item()).toBe(54);
     loss.backward();
     const g = w.grad!;
     expect(g.toTypedArray()).toBeInstanceOf(Float32Array);
-    expect(g.toArray()).toEqual([[7, 11], [9, 13]]);
+    expect(g.toArray()).toEqual([
+      [7, 11],
+      [9, 13],
+    ]);
     expect(memory().tensors).toBe(base + 3);
     for (const t of [w, loss, g]) t.dispose();
     expect(memory().tensors).toBe(base);

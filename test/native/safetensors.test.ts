@@ -37,7 +37,10 @@ afterEach(() => {
 /** One tensor of every supported dtype, with awkward shapes (scalar, empty, odd sizes). */
 function sample(): Record<string, Tensor> {
   return {
-    "encoder.layers.0.weight": tensor(Float32Array.from({ length: 15 }, (_, i) => Math.sin(i) * 1e3), { shape: [3, 5] }),
+    "encoder.layers.0.weight": tensor(
+      Float32Array.from({ length: 15 }, (_, i) => Math.sin(i) * 1e3),
+      { shape: [3, 5] },
+    ),
     "encoder.f64": tensor(Float64Array.from([Math.PI, -0, 1e-300, Number.MAX_VALUE]), { shape: [2, 2] }),
     "counts.i32": tensor(Int32Array.from([1, -2, 2147483647])),
     "counts.i64": tensor(BigInt64Array.from([1n, -(2n ** 62n), 9007199254740993n])),
@@ -140,7 +143,15 @@ describe("safetensors format", () => {
       ["truncated header", () => good().subarray(0, 20), /truncated/],
       ["truncated data", () => good().subarray(0, good().length - 1), /outside|trailing|truncated/],
       ["trailing bytes", () => Buffer.concat([good(), Buffer.alloc(3)]), /trailing/],
-      ["huge header length", () => { const b = good(); b.writeBigUInt64LE(2n ** 60n, 0); return b; }, /exceeds/],
+      [
+        "huge header length",
+        () => {
+          const b = good();
+          b.writeBigUInt64LE(2n ** 60n, 0);
+          return b;
+        },
+        /exceeds/,
+      ],
       ["bad JSON", () => withHeader("{not json"), /not valid JSON/],
       ["not an object", () => withHeader("[1,2]"), /must start with '\{'/],
       ["bad UTF-8", () => withHeader(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), /not valid UTF-8/],
@@ -225,7 +236,8 @@ print(json.dumps(out))
       expect(out[k]!.shape, k).toEqual(tt.shape);
       const flat = Array.from(tt.toTypedArray() as ArrayLike<number | bigint>, (v) => v);
       const want = tt.dtype === "bool" ? flat.map((v) => (v ? "True" : "False")) : flat.map((v) => String(v));
-      if (tt.dtype.startsWith("float")) out[k]!.values.forEach((v, i) => expect(Number(v)).toBe(flat[i])); // Object.is: keeps -0
+      if (tt.dtype.startsWith("float"))
+        out[k]!.values.forEach((v, i) => expect(Number(v)).toBe(flat[i])); // Object.is: keeps -0
       else expect(out[k]!.values, k).toEqual(want);
     }
     console.log(`safetensors bytes verified by ${py}${hasSt ? " (safetensors package too)" : " (independent struct/json/numpy reader; the safetensors package is not installed)"}`);
@@ -257,7 +269,10 @@ describe("checkpoints (.safetensors + JSON sidecar)", () => {
     const loaded = opt2.stateDict();
     expect(loaded.scalars.steps).toEqual([1]);
     disposeAll(loaded.tensors);
-    for (const [o, p] of [[opt, w], [opt2, w2]] as const) {
+    for (const [o, p] of [
+      [opt, w],
+      [opt2, w2],
+    ] as const) {
       o.zeroGrad();
       tidy(() => p.square().sum().backward());
       o.step();

@@ -1,18 +1,48 @@
 /** Creating tensors and reading them back: nested arrays, every typed array kind, factories, seeding, properties. */
 import { describe, expect, it } from "vitest";
 import {
-  arange, empty, emptyLike, eye, full, fullLike, linspace, manualSeed, memory, ones, onesLike, rand, randint, randLike, randn,
-  randnLike, randperm, scalar, tensor, tidy, zeros, zerosLike,
+  arange,
+  empty,
+  emptyLike,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  manualSeed,
+  memory,
+  ones,
+  onesLike,
+  rand,
+  randint,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+  scalar,
+  tensor,
+  tidy,
+  zeros,
+  zerosLike,
 } from "../../src/index.js";
 import { expectClose, expectError, expectValues, flat, itNoLeak } from "../helpers/native.js";
 
 describe("tensor() from nested arrays", () => {
   itNoLeak("numbers become float32 with the inferred shape", () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.ndim).toBe(2);
     expect(t.size).toBe(6);
-    expectValues(t, [[1, 2, 3], [4, 5, 6]], "float32");
+    expectValues(
+      t,
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      "float32",
+    );
     expect(t.toTypedArray()).toEqual(new Float32Array([1, 2, 3, 4, 5, 6]));
   });
   itNoLeak("booleans become bool", () => {
@@ -74,7 +104,15 @@ describe("tensor() from typed arrays", () => {
     });
   }
   itNoLeak("shape option lays out the data row-major", () => {
-    expectValues(tensor(new Int32Array([1, 2, 3, 4, 5, 6]), { shape: [3, 2] }), [[1, 2], [3, 4], [5, 6]], "int32");
+    expectValues(
+      tensor(new Int32Array([1, 2, 3, 4, 5, 6]), { shape: [3, 2] }),
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      "int32",
+    );
     expectError(() => tensor(new Float32Array(6), { shape: [2, 4] }), "ERR_SHAPE", "8", "6");
   });
   itNoLeak("a view into a larger buffer copies only the view", () => {
@@ -95,7 +133,14 @@ describe("tensor() from typed arrays", () => {
 
 describe("factories", () => {
   itNoLeak("zeros, ones, full, empty with dtype", () => {
-    expectValues(zeros([2, 2]), [[0, 0], [0, 0]], "float32");
+    expectValues(
+      zeros([2, 2]),
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      "float32",
+    );
     expectValues(ones([3], { dtype: "int64" }), [1, 1, 1], "int64");
     expectValues(full([2], 7.5, { dtype: "float64" }), [7.5, 7.5], "float64");
     expectValues(full([1], 1, { dtype: "bool" }), [true], "bool");
@@ -117,8 +162,22 @@ describe("factories", () => {
     expect(linspace(-1, 1, 3, { dtype: "float64" }).dtype).toBe("float64");
   });
   itNoLeak("eye, square and rectangular", () => {
-    expectValues(eye(2), [[1, 0], [0, 1]], "float32");
-    expectValues(eye(2, 3, { dtype: "int32" }), [[1, 0, 0], [0, 1, 0]], "int32");
+    expectValues(
+      eye(2),
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      "float32",
+    );
+    expectValues(
+      eye(2, 3, { dtype: "int32" }),
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+      ],
+      "int32",
+    );
   });
   itNoLeak("rand/randn/randint/randperm follow manualSeed (the same values as torch.manual_seed in PyTorch)", () => {
     manualSeed(0);
@@ -161,9 +220,30 @@ describe("factories", () => {
   });
   itNoLeak("*Like variants copy shape, dtype and device (dtype overridable)", () => {
     const x = tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] });
-    expectValues(zerosLike(x), [[0, 0], [0, 0]], "float64");
-    expectValues(onesLike(x, { dtype: "int32" }), [[1, 1], [1, 1]], "int32");
-    expectValues(fullLike(x, 3), [[3, 3], [3, 3]], "float64");
+    expectValues(
+      zerosLike(x),
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      "float64",
+    );
+    expectValues(
+      onesLike(x, { dtype: "int32" }),
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      "int32",
+    );
+    expectValues(
+      fullLike(x, 3),
+      [
+        [3, 3],
+        [3, 3],
+      ],
+      "float64",
+    );
     const r = randLike(x);
     expect(r.shape).toEqual([2, 2]);
     expect(r.dtype).toBe("float64");
@@ -211,11 +291,18 @@ describe("properties and copies", () => {
     expectValues(d, [0, 0, 0]);
   });
   itNoLeak("contiguous, isContiguous", () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]).t();
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]).t();
     expect(t.isContiguous()).toBe(false);
     const c = t.contiguous();
     expect(c.isContiguous()).toBe(true);
-    expectValues(c, [[1, 4], [2, 5], [3, 6]]);
+    expectValues(c, [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
   });
   itNoLeak("toString shows shape, dtype and small data", () => {
     const s = tensor([1, 2], { requiresGrad: true }).toString();

@@ -31,9 +31,30 @@ describe("arithmetic and dtype promotion", () => {
     expectValues(tensor([1, 0]).div(0), [Infinity, NaN]);
   });
   itNoLeak("broadcasting: [2,1] with [3], row and column vectors, scalars as 0-d tensors", () => {
-    expectValues(tensor([[1], [2]]).add(tensor([10, 20, 30])), [[11, 21, 31], [12, 22, 32]]);
-    expectValues(tensor([[1, 2], [3, 4]]).mul(tensor([[10], [100]])), [[10, 20], [300, 400]]);
-    expectValues(tensor([[1, 2], [3, 4]]).sub(tensor(1)), [[0, 1], [2, 3]]);
+    expectValues(tensor([[1], [2]]).add(tensor([10, 20, 30])), [
+      [11, 21, 31],
+      [12, 22, 32],
+    ]);
+    expectValues(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).mul(tensor([[10], [100]])),
+      [
+        [10, 20],
+        [300, 400],
+      ],
+    );
+    expectValues(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).sub(tensor(1)),
+      [
+        [0, 1],
+        [2, 3],
+      ],
+    );
     expect(zeros([2, 1, 3]).add(zeros([4, 1])).shape).toEqual([2, 4, 3]);
   });
   itNoLeak("promotion: int32 + float32 -> float32, int + 2.5 -> float32, int + int -> int", () => {
@@ -74,7 +95,10 @@ describe("arithmetic and dtype promotion", () => {
   });
   itNoLeak("maximum, minimum", () => {
     expectValues(tensor([1, 5, 3]).maximum(tensor([4, 2, 3])), [4, 5, 3]);
-    expectValues(tensor([1, 5, 3]).minimum(tensor([[0], [9]])), [[0, 0, 0], [1, 5, 3]]);
+    expectValues(tensor([1, 5, 3]).minimum(tensor([[0], [9]])), [
+      [0, 0, 0],
+      [1, 5, 3],
+    ]);
   });
   itNoLeak("shape mismatch names both shapes", () => {
     expectError(() => zeros([2, 3]).add(zeros([2, 4])), "ERR_SHAPE", "add", "[2, 3]", "[2, 4]", "broadcast");
@@ -130,7 +154,16 @@ describe("activations", () => {
   });
   itNoLeak("prelu: one slope or one per channel (dim 1)", () => {
     expectValues(tensor([-2, 4]).prelu(tensor([0.25])), [-0.5, 4]);
-    expectValues(tensor([[-1, -1], [2, -4]]).prelu(tensor([0.5, 0.25])), [[-0.5, -0.25], [2, -1]]);
+    expectValues(
+      tensor([
+        [-1, -1],
+        [2, -4],
+      ]).prelu(tensor([0.5, 0.25])),
+      [
+        [-0.5, -0.25],
+        [2, -1],
+      ],
+    );
     expectError(() => zeros([2, 3]).prelu(tensor([1, 2])), "ERR_SHAPE", "prelu", "3");
   });
 });
@@ -142,14 +175,41 @@ describe("where, maskedFill, comparisons", () => {
     expectValues(where(c, tensor([1, 2, 3]), 0), [1, 0, 3]);
     expectValues(where(c, -1, tensor([10, 20, 30])), [-1, 20, -1]);
     expectValues(where(c, 1, 0), [1, 0, 1], "float32");
-    expectValues(where(tensor([[true], [false]]), tensor([1, 2]), 0), [[1, 2], [0, 0]]);
+    expectValues(where(tensor([[true], [false]]), tensor([1, 2]), 0), [
+      [1, 2],
+      [0, 0],
+    ]);
     expectValues(where(c, i32(1, 2, 3), 2.5), [1, 2.5, 3], "float32");
     expectError(() => where(tensor([1, 0]), 1, 0), "ERR_DTYPE", "bool");
     expectError(() => where(c, zeros([2]), zeros([3])), "ERR_SHAPE", "where");
   });
   itNoLeak("maskedFill", () => {
-    expectValues(tensor([[1, 2], [3, 4]]).maskedFill(tensor([[true, false], [false, true]]), -1), [[-1, 2], [3, -1]]);
-    expectValues(tensor([[1, 2], [3, 4]]).maskedFill(tensor([false, true]), 0), [[1, 0], [3, 0]]);
+    expectValues(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).maskedFill(
+        tensor([
+          [true, false],
+          [false, true],
+        ]),
+        -1,
+      ),
+      [
+        [-1, 2],
+        [3, -1],
+      ],
+    );
+    expectValues(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).maskedFill(tensor([false, true]), 0),
+      [
+        [1, 0],
+        [3, 0],
+      ],
+    );
     expectError(() => tensor([1, 2]).maskedFill(tensor([1, 0]), 0), "ERR_DTYPE", "maskedFill", "bool");
   });
   itNoLeak("eq, ne, lt, le, gt, ge with tensors and numbers", () => {

@@ -1,8 +1,22 @@
 /** NN functional ops against hand-computed values: softmax family, losses, similarity, dropout, normalization layers, linear. */
 import { describe, expect } from "vitest";
 import {
-  batchNorm, binaryCrossEntropyWithLogits, cosineSimilarity, crossEntropy, dropout, layerNorm, linear, logSoftmax, manualSeed, mseLoss,
-  nllLoss, normalize, ones, softmax, tensor, zeros,
+  batchNorm,
+  binaryCrossEntropyWithLogits,
+  cosineSimilarity,
+  crossEntropy,
+  dropout,
+  layerNorm,
+  linear,
+  logSoftmax,
+  manualSeed,
+  mseLoss,
+  nllLoss,
+  normalize,
+  ones,
+  softmax,
+  tensor,
+  zeros,
 } from "../../src/index.js";
 import { expectClose, expectError, expectValues, flat, itNoLeak } from "../helpers/native.js";
 
@@ -14,7 +28,16 @@ describe("softmax family", () => {
     const z = Math.E + Math.E ** 2 + Math.E ** 3;
     expectClose(softmax(tensor([1, 2, 3]), 0), [Math.E / z, Math.E ** 2 / z, Math.E ** 3 / z]);
     expectClose(tensor([[1, 2, 3]]).softmax(-1), [[Math.E / z, Math.E ** 2 / z, Math.E ** 3 / z]]);
-    expectClose(tensor([[0, 0], [5, 5]]).softmax(0), [[1 / (1 + Math.exp(5)), 1 / (1 + Math.exp(5))], [1 / (1 + Math.exp(-5)), 1 / (1 + Math.exp(-5))]]);
+    expectClose(
+      tensor([
+        [0, 0],
+        [5, 5],
+      ]).softmax(0),
+      [
+        [1 / (1 + Math.exp(5)), 1 / (1 + Math.exp(5))],
+        [1 / (1 + Math.exp(-5)), 1 / (1 + Math.exp(-5))],
+      ],
+    );
     expectClose(logSoftmax(tensor([1, 2, 3]), 0), [1 - LSE123, 2 - LSE123, 3 - LSE123]);
     expectClose(tensor([1000, 0]).logSoftmax(0), [0, -1000]); // stable
     expectError(() => tensor([1, 2]).softmax(1), "ERR_SHAPE", "softmax", "dim");
@@ -23,7 +46,11 @@ describe("softmax family", () => {
 });
 
 describe("losses", () => {
-  const logits = () => tensor([[1, 2, 3], [1, 1, 1]]);
+  const logits = () =>
+    tensor([
+      [1, 2, 3],
+      [1, 1, 1],
+    ]);
   const l1 = LSE123 - 3;
   const l2 = Math.log(3);
   itNoLeak("crossEntropy: mean, sum, none; int32 and int64 targets", () => {
@@ -47,7 +74,10 @@ describe("losses", () => {
     expectError(() => crossEntropy(logits(), i64(0, 1), { reduction: "avg" as never }), "ERR_ARGUMENT", "reduction", "mean");
   });
   itNoLeak("nllLoss, mseLoss, binaryCrossEntropyWithLogits", () => {
-    const lp = tensor([[-1, -2], [-3, -4]]);
+    const lp = tensor([
+      [-1, -2],
+      [-3, -4],
+    ]);
     expectClose(nllLoss(lp, i64(1, 0)), (2 + 3) / 2);
     expectClose(nllLoss(lp, i64(1, 0), "sum"), 5);
     expectError(() => nllLoss(lp, i64(0, 2)), "ERR_INDEX", "nllLoss", "[0, 2)");
@@ -62,17 +92,73 @@ describe("losses", () => {
 
 describe("similarity and normalization", () => {
   itNoLeak("cosineSimilarity along dim 1 (default), dim 0, broadcasting", () => {
-    expectClose(cosineSimilarity(tensor([[1, 0], [1, 1], [3, 4]]), tensor([[0, 1], [2, 2], [4, 3]])), [0, 1, 24 / 25]);
-    expectClose(cosineSimilarity(tensor([[1, 1], [0, 1]]), tensor([[2, 0], [0, 1]]), 0), [1, Math.SQRT1_2]);
-    expectClose(cosineSimilarity(tensor([[1, 0], [0, 1]]), tensor([[1, 1]])), [Math.SQRT1_2, Math.SQRT1_2]);
+    expectClose(
+      cosineSimilarity(
+        tensor([
+          [1, 0],
+          [1, 1],
+          [3, 4],
+        ]),
+        tensor([
+          [0, 1],
+          [2, 2],
+          [4, 3],
+        ]),
+      ),
+      [0, 1, 24 / 25],
+    );
+    expectClose(
+      cosineSimilarity(
+        tensor([
+          [1, 1],
+          [0, 1],
+        ]),
+        tensor([
+          [2, 0],
+          [0, 1],
+        ]),
+        0,
+      ),
+      [1, Math.SQRT1_2],
+    );
+    expectClose(
+      cosineSimilarity(
+        tensor([
+          [1, 0],
+          [0, 1],
+        ]),
+        tensor([[1, 1]]),
+      ),
+      [Math.SQRT1_2, Math.SQRT1_2],
+    );
     expectClose(cosineSimilarity(tensor([[0, 0]]), tensor([[1, 1]])), [0]); // eps guards zero vectors
     expectError(() => cosineSimilarity(zeros([2, 3]), zeros([2, 4])), "ERR_SHAPE", "cosineSimilarity");
     expectError(() => cosineSimilarity(zeros([2, 3]), zeros([2, 3]), 2), "ERR_SHAPE", "cosineSimilarity", "dim");
   });
   itNoLeak("normalize: p = 2 and 1, dims, zero rows stay zero", () => {
-    expectClose(normalize(tensor([[3, 4], [0, 0]])), [[0.6, 0.8], [0, 0]]);
+    expectClose(
+      normalize(
+        tensor([
+          [3, 4],
+          [0, 0],
+        ]),
+      ),
+      [
+        [0.6, 0.8],
+        [0, 0],
+      ],
+    );
     expectClose(tensor([[3, 4]]).normalize(1), [[3 / 7, 4 / 7]]);
-    expectClose(tensor([[3, 1], [4, 0]]).normalize(2, 0), [[0.6, 1], [0.8, 0]]);
+    expectClose(
+      tensor([
+        [3, 1],
+        [4, 0],
+      ]).normalize(2, 0),
+      [
+        [0.6, 1],
+        [0.8, 0],
+      ],
+    );
     expectError(() => normalize(tensor([1, 2]), 2, 1), "ERR_SHAPE", "normalize", "dim");
   });
 });
@@ -96,13 +182,22 @@ describe("dropout", () => {
 
 describe("batchNorm", () => {
   // x: N = 3, C = 2; channel means [3, 4]; biased variance 8/3, unbiased 4.
-  const x = () => tensor([[1, 2], [3, 4], [5, 6]]);
+  const x = () =>
+    tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   const k = 1 / Math.sqrt(8 / 3 + 1e-5);
   itNoLeak("training normalizes with batch statistics and updates running stats in place (momentum 0.1, unbiased var)", () => {
     const rm = zeros([2]);
     const rv = ones([2]);
     const y = batchNorm(x(), { runningMean: rm, runningVar: rv, training: true });
-    expectClose(y, [[-2 * k, -2 * k], [0, 0], [2 * k, 2 * k]]);
+    expectClose(y, [
+      [-2 * k, -2 * k],
+      [0, 0],
+      [2 * k, 2 * k],
+    ]);
     expectClose(rm, [0.3, 0.4]);
     expectClose(rv, [0.9 + 0.1 * 4, 0.9 + 0.1 * 4]);
     batchNorm(x(), { runningMean: rm, runningVar: rv, training: true, momentum: 0.5 });
@@ -111,11 +206,19 @@ describe("batchNorm", () => {
   itNoLeak("affine weight and bias; eval uses the running statistics and leaves them alone", () => {
     const w = tensor([2, 1]);
     const b = tensor([0, 1]);
-    expectClose(batchNorm(x(), { weight: w, bias: b }), [[-4 * k, -2 * k + 1], [0, 1], [4 * k, 2 * k + 1]]);
+    expectClose(batchNorm(x(), { weight: w, bias: b }), [
+      [-4 * k, -2 * k + 1],
+      [0, 1],
+      [4 * k, 2 * k + 1],
+    ]);
     const rm = tensor([1, 2]);
     const rv = tensor([4, 1]);
     const y = batchNorm(x(), { runningMean: rm, runningVar: rv, weight: w, bias: b, training: false, eps: 0 });
-    expectClose(y, [[0, 1], [2, 3], [4, 5]]);
+    expectClose(y, [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
     expectValues(rm, [1, 2]);
     expectValues(rv, [4, 1]);
   });
@@ -136,18 +239,65 @@ describe("layerNorm and linear", () => {
   itNoLeak("layerNorm over the last dim and the last two, with weight and bias", () => {
     const k = 1 / Math.sqrt(2 / 3 + 1e-5);
     const k2 = 1 / Math.sqrt(8 / 3 + 1e-5);
-    expectClose(layerNorm(tensor([[1, 2, 3], [2, 4, 6]]), [3]), [[-k, 0, k], [-2 * k2, 0, 2 * k2]]);
+    expectClose(
+      layerNorm(
+        tensor([
+          [1, 2, 3],
+          [2, 4, 6],
+        ]),
+        [3],
+      ),
+      [
+        [-k, 0, k],
+        [-2 * k2, 0, 2 * k2],
+      ],
+    );
     expectClose(layerNorm(tensor([[1, 2, 3]]), [3], tensor([1, 2, 3]), tensor([0, 0, 1])), [[-k, 0, 3 * k + 1]]);
     // all four entries: mean 2.5, variance 1.25
     const s = 1 / Math.sqrt(1.25);
-    expectClose(layerNorm(tensor([[[1, 2], [3, 4]]]), [2, 2], null, null, 0), [[[-1.5 * s, -0.5 * s], [0.5 * s, 1.5 * s]]]);
+    expectClose(
+      layerNorm(
+        tensor([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ]),
+        [2, 2],
+        null,
+        null,
+        0,
+      ),
+      [
+        [
+          [-1.5 * s, -0.5 * s],
+          [0.5 * s, 1.5 * s],
+        ],
+      ],
+    );
     expectError(() => layerNorm(zeros([2, 3]), [4]), "ERR_SHAPE", "layerNorm", "[2, 3]", "[4]");
     expectError(() => layerNorm(zeros([2, 3]), [3], ones([2])), "ERR_SHAPE");
   });
   itNoLeak("linear: x W^T + b, with and without bias, batched input", () => {
-    const W = tensor([[1, 0], [0, 1], [1, 1]]);
+    const W = tensor([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]);
     expectValues(linear(tensor([[1, 2]]), W, tensor([0, 0, 1])), [[1, 2, 4]]);
-    expectValues(linear(tensor([[1, 2], [3, 4]]), W), [[1, 2, 3], [3, 4, 7]]);
+    expectValues(
+      linear(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        W,
+      ),
+      [
+        [1, 2, 3],
+        [3, 4, 7],
+      ],
+    );
     expect(linear(zeros([4, 5, 2]), W).shape).toEqual([4, 5, 3]);
     expectError(() => linear(zeros([2, 3]), W), "ERR_SHAPE", "linear", "[3, 2]", "[2, 3]");
     expectError(() => linear(zeros([1, 2]), W, zeros([2])), "ERR_SHAPE", "bias", "[3]");

@@ -4,7 +4,11 @@ import { tensor, zeros } from "../../src/index.js";
 import { expectClose, expectError, expectValues, itNoLeak } from "../helpers/native.js";
 
 // [[1, 2, 3], [4, 5, 6]]
-const m = () => tensor([[1, 2, 3], [4, 5, 6]]);
+const m = () =>
+  tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 
 describe("sum and mean", () => {
   itNoLeak("over everything, one dim, several dims, negative dims, keepdim", () => {
@@ -50,7 +54,10 @@ describe("var and std", () => {
 
 describe("max, min, argmax, argmin, prod", () => {
   itNoLeak("over everything and along a dim", () => {
-    const x = tensor([[1, 9, 3], [7, 2, 8]]);
+    const x = tensor([
+      [1, 9, 3],
+      [7, 2, 8],
+    ]);
     expectValues(x.max(), 9);
     expectValues(x.min(), 1);
     expectValues(x.max(0), [7, 9, 8]);
@@ -70,7 +77,10 @@ describe("max, min, argmax, argmin, prod", () => {
 
 describe("logsumexp and norm", () => {
   itNoLeak("logsumexp over all, a dim, keepdim", () => {
-    const x = tensor([[0, Math.log(3)], [1, 1]]);
+    const x = tensor([
+      [0, Math.log(3)],
+      [1, 1],
+    ]);
     expectClose(x.logsumexp(1), [Math.log(4), 1 + Math.log(2)]);
     expectClose(x.logsumexp(), Math.log(1 + 3 + 2 * Math.E));
     expectClose(x.logsumexp(0, true), [[Math.log(1 + Math.E), Math.log(3 + Math.E)]]);
@@ -78,7 +88,10 @@ describe("logsumexp and norm", () => {
     expectError(() => x.logsumexp(3), "ERR_SHAPE", "logsumexp");
   });
   itNoLeak("norm: p = 2 (default), 1, Infinity, 'fro', over dims", () => {
-    const x = tensor([[3, -4], [0, 12]]);
+    const x = tensor([
+      [3, -4],
+      [0, 12],
+    ]);
     expectClose(x.norm(), 13);
     expectClose(x.norm("fro"), 13);
     expectClose(x.norm(1), 19);
@@ -98,14 +111,32 @@ describe("all, any, cumsum, sort, topk", () => {
     expectValues(tensor([true, false]).all(), false);
     expectValues(tensor([false, true]).any(), true);
     expectValues(tensor([1, 2, 3]).cumsum(0), [1, 3, 6]);
-    expectValues(tensor([[1, 2], [3, 4]]).cumsum(1), [[1, 3], [3, 7]]);
+    expectValues(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]).cumsum(1),
+      [
+        [1, 3],
+        [3, 7],
+      ],
+    );
     const s = tensor([3, 1, 2]).sort();
     expectValues(s.values, [1, 2, 3]);
     expectValues(s.indices, [1, 2, 0], "int64");
     expectValues(tensor([3, 1, 2]).sort(0, true).values, [3, 2, 1]);
-    const k = tensor([[5, 1, 4], [2, 8, 3]]).topk(2);
-    expectValues(k.values, [[5, 4], [8, 3]]);
-    expectValues(k.indices, [[0, 2], [1, 2]]);
+    const k = tensor([
+      [5, 1, 4],
+      [2, 8, 3],
+    ]).topk(2);
+    expectValues(k.values, [
+      [5, 4],
+      [8, 3],
+    ]);
+    expectValues(k.indices, [
+      [0, 2],
+      [1, 2],
+    ]);
     expectValues(tensor([5, 1, 4]).topk(1, 0, false).values, [1]);
     expectError(() => tensor([1, 2]).topk(3), "ERR_ARGUMENT", "topk", "k");
   });

@@ -4,19 +4,7 @@
  * bounded number of native calls every step, and frees what it creates.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  buildOptimizer,
-  Generator,
-  loadGraphForConfig,
-  makeTrainStep,
-  memory,
-  nativeCalls,
-  resolveConfig,
-  RunModel,
-  Trainer,
-  type Config,
-  type Graph,
-} from "../../src/index.js";
+import { buildOptimizer, Generator, loadGraphForConfig, makeTrainStep, memory, nativeCalls, resolveConfig, RunModel, Trainer, type Config, type Graph } from "../../src/index.js";
 import { trainingSchedule } from "../../src/train/trainingSchedule.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 

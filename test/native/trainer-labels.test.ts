@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function fit(t: Trainer): Promise<{ events: TrainEvent[]; summary: TrainSummary }> {
+async function runFit(t: Trainer): Promise<{ events: TrainEvent[]; summary: TrainSummary }> {
   const events: TrainEvent[] = [];
   const it = t.fit();
   let r = await it.next();
@@ -50,7 +50,7 @@ describe("a run's labels and logs say what was trained", () => {
     const config = resolveConfig({ overrides: small({ train: { epochs: 2 } }), flags: { werank: 0 }, set: ["werank.perLayer=0.5,0.01"] });
     const dir = path.join(tmp, "perlayer");
     const t = new Trainer({ config, graph, runDir: new RunDir(dir) });
-    const { summary } = await fit(t);
+    const { summary } = await runFit(t);
     t.dispose();
     expect(summary.label).toBe("bgrl + WERank (encoder, alphas 0.5/0.01, gram smaller)");
     expect(summary.regularizers.werank?.weights).toEqual({ "encoder.convs.0.lin.weight": 0.5, "encoder.convs.1.lin.weight": 0.01 });
@@ -115,7 +115,7 @@ describe("collapse warnings", () => {
     const config = resolveConfig({ overrides: { dataset: { synthetic: { nodes: 500 } }, optim: { warmupEpochs: 2 }, train: { epochs: 8, spectraEvery: 4 }, eval: { splits: 3 } } });
     const g = await loadGraphForConfig(config);
     const t = new Trainer({ config, graph: g });
-    const { events, summary } = await fit(t);
+    const { events, summary } = await runFit(t);
     t.dispose();
     expect(summary.meanPairwiseCosine).toBeGreaterThan(0.9);
     expect(summary.probe.mean).toBeGreaterThan(0.6);
@@ -135,7 +135,7 @@ describe("collapse warnings", () => {
         else if (name.endsWith("bias")) p.fill_(1);
       }
     });
-    const { events, summary } = await fit(t);
+    const { events, summary } = await runFit(t);
     t.dispose();
     const warnings = events.filter((e) => e.type === "warning");
     expect(warnings.map((w) => w.epoch)).not.toContain(1);

@@ -2,19 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ConfigError,
-  loadGraphForConfig,
-  memory,
-  nativeCalls,
-  OBJECTIVE_NAMES,
-  resolveConfig,
-  RunDir,
-  Trainer,
-  type Graph,
-  type TrainEvent,
-  type TrainSummary,
-} from "../../src/index.js";
+import { ConfigError, loadGraphForConfig, memory, nativeCalls, OBJECTIVE_NAMES, resolveConfig, RunDir, Trainer, type Graph, type TrainEvent, type TrainSummary } from "../../src/index.js";
 import { SMALL_TRAIN } from "../helpers/configs.js";
 
 const SMALL = SMALL_TRAIN;
@@ -104,7 +92,14 @@ describe("Trainer", () => {
   });
 
   it.each(OBJECTIVE_NAMES)("%s lowers its loss on the synthetic graph", async (name) => {
-    const cfg = resolveConfig({ overrides: { ...SMALL, objective: { name, ...(name === "bgrl" || name === "simsiam" ? { predictorHidden: 32 } : name === "directclr" ? { d0: 8 } : {}) } as never, werank: { alpha: 0 }, train: { epochs: 30, spectraEvery: 0 } } });
+    const cfg = resolveConfig({
+      overrides: {
+        ...SMALL,
+        objective: { name, ...(name === "bgrl" || name === "simsiam" ? { predictorHidden: 32 } : name === "directclr" ? { d0: 8 } : {}) } as never,
+        werank: { alpha: 0 },
+        train: { epochs: 30, spectraEvery: 0 },
+      },
+    });
     const t = new Trainer({ config: cfg, graph });
     const ls: number[] = [];
     for (let i = 0; i < 30; i++) ls.push(t.step(true).loss);
@@ -122,9 +117,17 @@ describe("Trainer", () => {
     t.dispose();
     // at initialization (epoch 0), epochs 4 and 8, then the final one at 12
     expect(events.filter((e) => e.type === "spectra").map((e) => e.epoch)).toEqual([0, 4, 8, 12]);
-    const metrics = fs.readFileSync(path.join(dir, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const metrics = fs
+      .readFileSync(path.join(dir, "metrics.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(metrics.filter((m) => m.type === "epoch")).toHaveLength(12);
-    const spectra = fs.readFileSync(path.join(dir, "spectra.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const spectra = fs
+      .readFileSync(path.join(dir, "spectra.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(spectra.at(-1).representations.online.effectiveRank).toBeGreaterThan(1);
     expect(typeof spectra.at(-1).rankDifferential.embeddings).toBe("number");
     expect(spectra.at(-1).weights.map((w: { name: string }) => w.name)).toContain("encoder.convs.0.lin.weight");

@@ -31,7 +31,11 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
 
 describe("werank native op", () => {
   it("is 0 for orthonormal weights (QR), tall, wide and square, plain and squared", () => {
-    for (const [r, c] of [[7, 3], [3, 7], [5, 5]] as const) {
+    for (const [r, c] of [
+      [7, 3],
+      [3, 7],
+      [5, 5],
+    ] as const) {
       tidy(() => {
         const q = randn([Math.max(r, c), Math.min(r, c)], f64).qr().Q; // orthonormal columns
         const w = (r >= c ? q : q.t()).contiguous();
@@ -69,7 +73,10 @@ describe("werank native op", () => {
   });
 
   it("gradient matches the closed forms in float64 (squared: 4 W D / 4 D W; plain: 2 W D / ||D||, 2 D W / ||D||)", () => {
-    for (const [r, c] of [[9, 4], [4, 9]] as const) {
+    for (const [r, c] of [
+      [9, 4],
+      [4, 9],
+    ] as const) {
       const w = weight(r, c);
       const tall = r > c;
       for (const squared of [true, false]) {
@@ -162,7 +169,12 @@ describe("werank native op", () => {
       // wide: W W^T is the smaller Gram, so wwt equals the default
       expect(werank([wide], [1], { gram: "wwt" }).loss.item()).toBeCloseTo(werank([wide], [1]).loss.item(), 12);
       // tall: W W^T [8, 8] = the direct composition; the squared value exceeds the smaller Gram's by out - in = 5
-      const direct = tall.matmul(tall.t()).sub(eye(8, 8, f64)).square().sum().item();
+      const direct = tall
+        .matmul(tall.t())
+        .sub(eye(8, 8, f64))
+        .square()
+        .sum()
+        .item();
       const wwt = werank([tall], [1], { gram: "wwt", squared: true });
       expect(wwt.loss.item()).toBeCloseTo(direct, 10);
       expect(wwt.loss.item() - werank([tall], [1], { squared: true }).loss.item()).toBeCloseTo(5, 9);
@@ -179,10 +191,7 @@ describe("werank native op", () => {
     // [I; 0] (tall) and [I 0] (wide) are exactly semi-orthogonal: D = 0 and the norm's gradient is
     // defined as 0 there. A QR factor is orthonormal only up to rounding: D ~ 1e-16, where the
     // plain norm's gradient 2 W D / ||D|| keeps its size (the minimum is not smooth), but is finite.
-    const exact = [
-      tensor(Float64Array.from([1, 0, 0, 1, 0, 0]), { shape: [3, 2], requiresGrad: true }),
-      tensor(Float64Array.from([1, 0, 0, 0, 1, 0]), { shape: [2, 3], requiresGrad: true }),
-    ];
+    const exact = [tensor(Float64Array.from([1, 0, 0, 1, 0, 0]), { shape: [3, 2], requiresGrad: true }), tensor(Float64Array.from([1, 0, 0, 0, 1, 0]), { shape: [2, 3], requiresGrad: true })];
     for (const w of exact) {
       tidy(() => werank([w], [1]).loss.backward());
       const g = w.grad!;
@@ -201,7 +210,10 @@ describe("werank native op", () => {
   });
 
   it("treats kernels with more dims as [out, in * k] matrices", () => {
-    const w = tensor(Float64Array.from({ length: 24 }, (_, i) => Math.cos(i)), { shape: [2, 3, 4] });
+    const w = tensor(
+      Float64Array.from({ length: 24 }, (_, i) => Math.cos(i)),
+      { shape: [2, 3, 4] },
+    );
     tidy(() => {
       const a = werank([w], [1]).loss.item();
       const b = werank([w.reshape(2, 12)], [1]).loss.item();
@@ -280,8 +292,20 @@ describe("WERank regularizer", () => {
   it("fromModule takes weight matrices only: GAT attention vectors [1, H, C] are left alone unless parameters: 'all'", () => {
     const params: [string, Tensor][] = [
       ["encoder.convs.0.lin.weight", weight(6, 4)],
-      ["encoder.convs.0.att_src", tensor(Float64Array.from({ length: 6 }, (_, i) => 0.1 * i), { shape: [1, 1, 6], requiresGrad: true })],
-      ["encoder.convs.0.att_dst", tensor(Float64Array.from({ length: 6 }, (_, i) => 0.2 * i), { shape: [1, 1, 6], requiresGrad: true })],
+      [
+        "encoder.convs.0.att_src",
+        tensor(
+          Float64Array.from({ length: 6 }, (_, i) => 0.1 * i),
+          { shape: [1, 1, 6], requiresGrad: true },
+        ),
+      ],
+      [
+        "encoder.convs.0.att_dst",
+        tensor(
+          Float64Array.from({ length: 6 }, (_, i) => 0.2 * i),
+          { shape: [1, 1, 6], requiresGrad: true },
+        ),
+      ],
       ["encoder.convs.0.bias", tensor([1, 2, 3, 4, 5, 6], { ...f64, requiresGrad: true })],
     ];
     const module = { namedParameters: () => params };
@@ -307,8 +331,20 @@ describe("WERank regularizer", () => {
     tidy(() => {
       const a = weight(4, 6);
       const b = weight(9, 3, 0.2, 1);
-      const plain = new WERank([{ name: "a", tensor: a }, { name: "b", tensor: b }], { alpha: 0.6 });
-      const byWidth = new WERank([{ name: "a", tensor: a }, { name: "b", tensor: b }], { alpha: 0.6, scale: "width" });
+      const plain = new WERank(
+        [
+          { name: "a", tensor: a },
+          { name: "b", tensor: b },
+        ],
+        { alpha: 0.6 },
+      );
+      const byWidth = new WERank(
+        [
+          { name: "a", tensor: a },
+          { name: "b", tensor: b },
+        ],
+        { alpha: 0.6, scale: "width" },
+      );
       expect(byWidth.scale).toBe("width");
       expect(byWidth.alphas).toEqual([0.6 / 4, 0.6 / 3]);
       const terms = plain.compute().perLayer.toTypedArray() as Float64Array; // ||G_l - I||_F, unweighted
@@ -319,4 +355,3 @@ describe("WERank regularizer", () => {
     });
   });
 });
-

@@ -607,12 +607,7 @@ describe("configuration errors name the key, the valid choices and a did-you-mea
   });
 
   it("bad enum value: encoder.type=gcm -> gcn, with the valid choices", () => {
-    configErrorOf(
-      () => resolveConfig({ set: ["encoder.type=gcm"] }),
-      "invalid value 'gcm' for 'encoder.type'",
-      "did you mean 'gcn'?",
-      "expected one of gcn, sage, gat, mlp",
-    );
+    configErrorOf(() => resolveConfig({ set: ["encoder.type=gcm"] }), "invalid value 'gcm' for 'encoder.type'", "did you mean 'gcn'?", "expected one of gcn, sage, gat, mlp");
     configErrorOf(() => resolveConfig({ flags: { objective: "bgr" } }), "for 'objective.name'", "did you mean 'bgrl'?", "grace", "vicreg");
     configErrorOf(() => resolveConfig({ set: ["eval.protocol=publik"] }), "did you mean 'public'?", "expected one of random, public, bgrl");
   });

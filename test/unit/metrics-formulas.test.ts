@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  alignmentSummary,
-  effectiveRank,
-  numericalRank,
-  rankMe,
-  spectralEntropy,
-  svmaxFromSingularValues,
-  werankFromSingularValues,
-  ArgumentError,
-} from "../../src/index.js";
+import { alignmentSummary, effectiveRank, numericalRank, rankMe, spectralEntropy, svmaxFromSingularValues, werankFromSingularValues, ArgumentError } from "../../src/index.js";
 
 describe("rank formulas on spectra (host arrays)", () => {
   it("effective rank: n equal values give n, one non-zero value gives 1", () => {

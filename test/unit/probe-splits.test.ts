@@ -52,7 +52,7 @@ describe("summarizeProbes", () => {
     const s = summarizeProbes([mk([0.8, 0.9]), mk([0.6, 0.7])]);
     expect(s.count).toBe(4);
     expect(s.mean).toBeCloseTo(0.75, 12);
-    expect(s.std).toBeCloseTo(Math.sqrt((0.05 ** 2 + 0.15 ** 2) * 2 / 4), 12);
+    expect(s.std).toBeCloseTo(Math.sqrt(((0.05 ** 2 + 0.15 ** 2) * 2) / 4), 12);
     expect(s.seedMeans.map((v) => +v.toFixed(12))).toEqual([0.85, 0.65]);
     expect(s.seedStd).toBeCloseTo(0.1, 12);
   });

@@ -20,25 +20,61 @@ const FIXTURE = path.join(ROOT, "test", "fixtures", "public-api.txt");
 /** Library internals: each has a narrower home and callers that import it by path. */
 const INTERNAL = [
   "writeAtomic", // util/atomicWrite: the temp-file-then-rename of every output
-  "prefixed", "unprefixed", "checkpointFiles", // checkpoint key and file naming
-  "parseSafetensorsHeader", "MAX_HEADER_BYTES", // the safetensors reader's guards
-  "loadNative", "addonPath", // the raw addon; info() reports what a user needs
-  "makeError", "closest", "unknownName", // error construction helpers
-  "readPickle", "ALLOWED_GLOBALS", "parseNpy", "encodeNpy", "readNumberTable", "parseNumberTable", // parsers
-  "createRng", "deriveSeed", // the host RNG behind seeded splits
-  "configSchema", "configError", "SHORT_FLAGS", // config schema and CLI flag table
-  "parseValue", "parseAssignment", "setPath", "getPath", "applyOverride", "deepMerge", // override plumbing
-  "readJsonl", "environmentInfo", // run-directory plumbing
-  "lineChart", "heatmap", "hconcat", // Vega-Lite spec builders behind the figures
-  "checkViews", "checkGram", "hostMatrixToArray", "namedWeightList", "spectrumLength", // argument checks, conversions
-  "trialAt", "runTrialProcess", "trialArgs", "parseGridAxis", "parsePairedOption", // sweep executor plumbing
-  "blasLibrariesInMaps", "classifyBlas", "referenceBlasWarning", // the parts behind blasInfo()
+  "prefixed",
+  "unprefixed",
+  "checkpointFiles", // checkpoint key and file naming
+  "parseSafetensorsHeader",
+  "MAX_HEADER_BYTES", // the safetensors reader's guards
+  "loadNative",
+  "addonPath", // the raw addon; info() reports what a user needs
+  "makeError",
+  "closest",
+  "unknownName", // error construction helpers
+  "readPickle",
+  "ALLOWED_GLOBALS",
+  "parseNpy",
+  "encodeNpy",
+  "readNumberTable",
+  "parseNumberTable", // parsers
+  "createRng",
+  "deriveSeed", // the host RNG behind seeded splits
+  "configSchema",
+  "configError",
+  "SHORT_FLAGS", // config schema and CLI flag table
+  "parseValue",
+  "parseAssignment",
+  "setPath",
+  "getPath",
+  "applyOverride",
+  "deepMerge", // override plumbing
+  "readJsonl",
+  "environmentInfo", // run-directory plumbing
+  "lineChart",
+  "heatmap",
+  "hconcat", // Vega-Lite spec builders behind the figures
+  "checkViews",
+  "checkGram",
+  "hostMatrixToArray",
+  "namedWeightList",
+  "spectrumLength", // argument checks, conversions
+  "trialAt",
+  "runTrialProcess",
+  "trialArgs",
+  "parseGridAxis",
+  "parsePairedOption", // sweep executor plumbing
+  "blasLibrariesInMaps",
+  "classifyBlas",
+  "referenceBlasWarning", // the parts behind blasInfo()
 ];
 
 const exported = Object.keys(api).sort();
 
 function readFixture(): string[] {
-  return fs.readFileSync(FIXTURE, "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  return fs
+    .readFileSync(FIXTURE, "utf8")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
 }
 
 describe("public API (src/index.ts)", () => {
@@ -62,7 +98,11 @@ describe("public API (src/index.ts)", () => {
     const names = new Set<string>();
     for (const m of readme.matchAll(/import\s*\{([^}]*)\}\s*from\s*"werank-native"/g)) {
       for (const part of m[1]!.split(",")) {
-        const name = part.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0]!.trim();
+        const name = part
+          .trim()
+          .replace(/^type\s+/, "")
+          .split(/\s+as\s+/)[0]!
+          .trim();
         if (name && !part.trim().startsWith("type ")) names.add(name);
       }
     }

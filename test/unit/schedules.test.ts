@@ -20,7 +20,7 @@ describe("WarmupCosineSchedule (BGRL's learning-rate schedule)", () => {
     expect(s.at(5500)).toBeCloseTo(2.5e-4, 15); // halfway through the decay: cos(pi/2) = 0
     expect(s.at(10000)).toBeCloseTo(0, 18);
     for (const e of [1000, 2345, 5500, 7777, 9999]) {
-      expect(s.at(e)).toBeCloseTo(5e-4 * (1 + Math.cos((Math.PI * (e - 1000)) / 9000)) / 2, 18);
+      expect(s.at(e)).toBeCloseTo((5e-4 * (1 + Math.cos((Math.PI * (e - 1000)) / 9000))) / 2, 18);
     }
   });
   it("matches BGRL's formula at many points", () => {

@@ -44,7 +44,10 @@ describe("runtime imports", () => {
 
   it("eval, embed and export never construct a Trainer", () => {
     for (const f of ["cli/commands/eval.ts", "cli/commands/embed.ts", "cli/commands/export.ts", "experiment/embedRun.ts"]) {
-      expect(rel(reachable(f)).filter((x) => x === "train/Trainer.ts"), f).toEqual([]);
+      expect(
+        rel(reachable(f)).filter((x) => x === "train/Trainer.ts"),
+        f,
+      ).toEqual([]);
     }
   });
 });

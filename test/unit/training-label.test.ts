@@ -34,10 +34,10 @@ describe("labels come from the resolved regularizers", () => {
   });
 
   it("names the layer set, squared, Gram choice and the embedding regularizers with their tensor; plain runs stay plain", () => {
-    const cfg = resolveConfig({ set: ["werank.alpha=0.2", "werank.layers=all", "werank.squared=true", "werank.gram=wtw", "svmax.lambda=0.1", "varianceReg.weight=2", "varianceReg.on=representation"] });
-    expect(trainingLabel(cfg)).toBe(
-      "bgrl + WERank (all, alpha 0.2, squared, gram wtw) + SVMax (lambda 0.1, on embedding) + variance (weight 2, gamma 1, on representation)",
-    );
+    const cfg = resolveConfig({
+      set: ["werank.alpha=0.2", "werank.layers=all", "werank.squared=true", "werank.gram=wtw", "svmax.lambda=0.1", "varianceReg.weight=2", "varianceReg.on=representation"],
+    });
+    expect(trainingLabel(cfg)).toBe("bgrl + WERank (all, alpha 0.2, squared, gram wtw) + SVMax (lambda 0.1, on embedding) + variance (weight 2, gamma 1, on representation)");
     expect(runSlug(cfg)).toBe("bgrl+werank+svmax+variance");
     const plain = resolveConfig({ set: ["werank.alpha=0", "objective.name=grace"] });
     expect(trainingLabel(plain)).toBe("grace");

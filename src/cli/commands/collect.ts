@@ -36,7 +36,7 @@ Examples:
     const dir = p.positionals[0];
     if (!dir) throw new ConfigError("collect: SWEEP_DIR is missing (werank-native collect SWEEP_DIR)");
     const c = collectSweep(dir, { paired: typeof p.values.paired === "string" ? p.values.paired : undefined });
-    if (p.values.json) process.stdout.write(JSON.stringify({ rows: c.rows, runs: c.runs, missing: c.missing, ...(c.pairedOn ? { pairedOn: c.pairedOn } : {}) }) + "\n");
+    if (p.values.json) process.stdout.write(`${JSON.stringify({ rows: c.rows, runs: c.runs, missing: c.missing, ...(c.pairedOn ? { pairedOn: c.pairedOn } : {}) })}\n`);
     else process.stdout.write(p.values.csv ? c.csv : c.markdown);
     if (p.values.html) process.stderr.write(`wrote ${await writeSweepReport(c, path.join(dir, "results.html"), `Sweep ${path.basename(path.resolve(dir))}`)}\n`);
     if (typeof p.values.svg === "string") for (const f of await writeSweepSvgs(c, p.values.svg)) process.stderr.write(`wrote ${f}\n`);

@@ -48,7 +48,7 @@ Examples:
     const rows = comparisonRows(runs);
     const paired = vs < 0 ? undefined : pairRuns(runs.slice(0, p.positionals.length), runs.slice(p.positionals.length));
     const file = await writeComparison(dirs, out);
-    if (p.values.json === true) process.stdout.write(JSON.stringify({ rows, html: file, ...(paired ? { paired } : {}) }) + "\n");
+    if (p.values.json === true) process.stdout.write(`${JSON.stringify({ rows, html: file, ...(paired ? { paired } : {}) })}\n`);
     else process.stdout.write(`${formatComparisonTable(rows)}\n${paired ? `\n${formatPairedRuns(paired)}\n` : ""}\ncomparison page ${file}\n`);
     return EXIT.ok;
   },

@@ -41,17 +41,21 @@ Examples:
     for (const d of listDatasets()) {
       const s = await summarizeDataset(d.name, { dataDir: dir });
       rows.push(s);
-      if (json) process.stdout.write(JSON.stringify(s) + "\n");
+      if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
     }
     if (json) return 0;
     const table = [["dataset", "status", "nodes", "edges", "features", "classes", "location"]];
     for (const s of rows) {
       const status = !s.found ? "missing" : s.error ? "error" : "found";
-      const where = !s.found ? `get ${s.origin}` : s.path ?? "built in";
+      const where = !s.found ? `get ${s.origin}` : (s.path ?? "built in");
       table.push([s.name, status, fmt(s.nodes), fmt(s.edges), fmt(s.features), fmt(s.classes), where]);
     }
     const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
-    const line = (r: string[]): string => r.map((v, c) => (c >= 2 && c <= 5 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join("  ").trimEnd();
+    const line = (r: string[]): string =>
+      r
+        .map((v, c) => (c >= 2 && c <= 5 ? v.padStart(widths[c]!) : v.padEnd(widths[c]!)))
+        .join("  ")
+        .trimEnd();
     process.stdout.write(`data directory: ${dir}\n${table.map(line).join("\n")}\n`);
     for (const s of rows) if (s.found && s.error) process.stdout.write(`\n${s.name}: ${s.error}\n`);
     return 0;

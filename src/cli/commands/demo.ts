@@ -13,7 +13,13 @@ Builds w = [[1, 2], [3, 4]], computes sum(w @ w) and prints the gradient with re
   run(args) {
     parseCommandArgs("demo", args, {});
     const before = memory().tensors;
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const loss = tidy(() => w.matmul(w).sum());
     loss.backward();
     const g = w.grad!;

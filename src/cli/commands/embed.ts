@@ -37,7 +37,7 @@ Examples:
     const shape = r.embeddings.shape;
     r.embeddings.dispose();
     const file = path.resolve(out);
-    if (p.values.json) process.stdout.write(JSON.stringify({ type: "embed", out: file, shape, dtype: "float32", runDir: r.runDir, checkpoint: path.basename(r.checkpoint), epoch: r.epoch }) + "\n");
+    if (p.values.json) process.stdout.write(`${JSON.stringify({ type: "embed", out: file, shape, dtype: "float32", runDir: r.runDir, checkpoint: path.basename(r.checkpoint), epoch: r.epoch })}\n`);
     else process.stdout.write(`${path.basename(r.runDir)} @ ${path.basename(r.checkpoint)} (epoch ${r.epoch}): embeddings [${shape.join(", ")}] float32 -> ${file}\n`);
     return EXIT.ok;
   },

@@ -56,7 +56,15 @@ Examples:
         runDir,
         checkpoint: path.basename(checkpoint),
         epoch: model.epoch,
-        probe: { mean: probe.mean, std: probe.std, splits: probe.splits.length, protocol: config.eval.protocol, solver: probe.solver, converged: probe.converged, perSplit: probe.splits.map((s) => ({ split: s.split, bestC: s.bestC, test: s.test })) },
+        probe: {
+          mean: probe.mean,
+          std: probe.std,
+          splits: probe.splits.length,
+          protocol: config.eval.protocol,
+          solver: probe.solver,
+          converged: probe.converged,
+          perSplit: probe.splits.map((s) => ({ split: s.split, bestC: s.bestC, test: s.test })),
+        },
         effectiveRank: {
           representation: diagnostics.representations.online?.effectiveRank ?? null,
           embedding: diagnostics.embeddings.online?.effectiveRank ?? null,
@@ -68,7 +76,7 @@ Examples:
         seconds: (Date.now() - t0) / 1000,
       };
       atomicWriteJson(path.join(runDir, `eval-${path.basename(checkpoint)}.json`), { ...result, diagnostics, probeDetails: probe });
-      if (p.values.json) process.stdout.write(JSON.stringify(result) + "\n");
+      if (p.values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         process.stdout.write(
           `${path.basename(runDir)} @ ${path.basename(checkpoint)} (epoch ${model.epoch})\n` +

@@ -30,7 +30,7 @@ Examples:
     if (p.positionals.length !== 1) throw new ConfigError("export: give one run directory or checkpoint (werank-native export RUN_DIR --out encoder.safetensors)");
     if (typeof p.values.out !== "string") throw new ConfigError("export: --out FILE is required (e.g. --out encoder.safetensors)");
     const r = exportEncoder(p.positionals[0]!, p.values.out, p.values.checkpoint !== undefined ? { checkpoint: p.values.checkpoint as string } : {});
-    if (p.values.json === true) process.stdout.write(JSON.stringify(r) + "\n");
+    if (p.values.json === true) process.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       process.stdout.write(`Wrote ${r.file}: ${r.tensors.length} tensors of the encoder from ${r.checkpoint}\n`);
       for (const t of r.tensors) process.stdout.write(`  ${t.name.padEnd(40)} ${t.dtype.padEnd(8)} [${t.shape.join(", ")}]\n`);

@@ -27,7 +27,19 @@ Examples:
     const i = info();
     const b = blasInfo();
     if (p.values.json) {
-      process.stdout.write(JSON.stringify({ torchVersion: i.torchVersion, cuda: i.cuda, cudaDevices: i.cudaDevices, threads: i.threads, parallelKernels: i.parallelKernels, addonPath: i.addonPath, cudaKernels: i.cudaKernels, bf16Matmul: i.bf16Matmul, blas: b }) + "\n");
+      process.stdout.write(
+        `${JSON.stringify({
+          torchVersion: i.torchVersion,
+          cuda: i.cuda,
+          cudaDevices: i.cudaDevices,
+          threads: i.threads,
+          parallelKernels: i.parallelKernels,
+          addonPath: i.addonPath,
+          cudaKernels: i.cudaKernels,
+          bf16Matmul: i.bf16Matmul,
+          blas: b,
+        })}\n`,
+      );
     } else {
       process.stdout.write(
         `werank-native\n  LibTorch     ${i.torchVersion}\n  CUDA         ${i.cuda ? `yes (${i.cudaDevices} device${i.cudaDevices === 1 ? "" : "s"})` : "no"}\n` +

@@ -65,13 +65,21 @@ Examples:
   async run(args) {
     const p = parseCommandArgs("reproduce", args, OPTIONS, true);
     const method = p.positionals[0];
-    if (method !== "bgrl" && method !== "grace") throw new ConfigError(method ? unknownName("method", method, ["bgrl", "grace"]) : "reproduce: name the method (werank-native reproduce bgrl|grace --dataset NAME)");
+    if (method !== "bgrl" && method !== "grace")
+      throw new ConfigError(method ? unknownName("method", method, ["bgrl", "grace"]) : "reproduce: name the method (werank-native reproduce bgrl|grace --dataset NAME)");
     const dataset = p.values.dataset as string | undefined;
     if (!dataset) throw new ConfigError(`reproduce ${method}: --dataset is required`);
     const werank = p.values.werank !== undefined ? numberFlag("werank", p.values.werank, { min: 0 })! : 0;
     const bgrl = method === "bgrl";
     const graceDatasets = GRACE_PRESET_NAMES.map((n) => n.replace(/^grace-/, ""));
-    if (bgrl && (!PRESET_NAMES.includes(dataset) || GRACE_PRESET_NAMES.includes(dataset.replace(/\+werank$/, "")))) throw new ConfigError(unknownName("BGRL preset", dataset, PRESET_NAMES.filter((n) => !n.includes("+") && n !== "synthetic" && !GRACE_PRESET_NAMES.includes(n))));
+    if (bgrl && (!PRESET_NAMES.includes(dataset) || GRACE_PRESET_NAMES.includes(dataset.replace(/\+werank$/, ""))))
+      throw new ConfigError(
+        unknownName(
+          "BGRL preset",
+          dataset,
+          PRESET_NAMES.filter((n) => !n.includes("+") && n !== "synthetic" && !GRACE_PRESET_NAMES.includes(n)),
+        ),
+      );
     if (!bgrl && !graceDatasets.includes(dataset)) throw new ConfigError(unknownName("GRACE preset", dataset, graceDatasets));
     const seeds = numberFlag("seeds", p.values.seeds, { integer: true, min: 1 }) ?? 1;
     const json = p.values.json === true;
@@ -88,10 +96,10 @@ Examples:
     const summaries: TrainSummary[] = [];
     const cvAcc: number[] = [];
     const cvStd: number[] = [];
-    const say = (s: string): void => void (json ? undefined : process.stdout.write(s + "\n"));
+    const say = (s: string): void => void (json ? undefined : process.stdout.write(`${s}\n`));
     say(`reproduce ${method}: ${dataset}${werank > 0 ? ` + WERank ${werank}` : ""}${noAugment ? ", no augmentation" : ""}, ${base.train.epochs} epochs x ${seeds} seed(s) -> ${root.dir}`);
     const schedule = trainingSchedule(base);
-    if (json) process.stdout.write(JSON.stringify(schedule.event) + "\n");
+    if (json) process.stdout.write(`${JSON.stringify(schedule.event)}\n`);
     else say(schedule.line);
     for (let seed = 0; seed < seeds; seed++) {
       const config = resolveConfig({ ...sources, set: [...(sources.set ?? []), `train.seed=${seed}`, `werank.alpha=${werank}`] });
@@ -107,7 +115,7 @@ Examples:
         let r = await it.next();
         while (!r.done) {
           const ev = r.value;
-          if (json) process.stdout.write(JSON.stringify({ seed, ...ev }) + "\n");
+          if (json) process.stdout.write(`${JSON.stringify({ seed, ...ev })}\n`);
           else if (ev.type === "epoch" && ev.epoch % every === 0) say(`  seed ${seed}: epoch ${ev.epoch}/${config.train.epochs} loss ${ev.loss.toFixed(4)}`);
           else if (ev.type === "eval") say(`  seed ${seed}: epoch ${ev.epoch} probe ${(100 * ev.probe.mean).toFixed(2)} ± ${(100 * ev.probe.std).toFixed(2)} %`);
           r = await it.next();
@@ -123,7 +131,14 @@ Examples:
         const cv = trainer.evaluate({ protocol: "bgrl", classifier: "ovr" });
         cvAcc.push(cv.mean);
         cvStd.push(cv.std);
-        rd.writeJson("eval-bgrl-protocol.json", { protocol: "bgrl", splits: presetSplits ? "official" : "random-20-80", mean: cv.mean, std: cv.std, repeats: cv.splits.length, perRepeat: cv.splits.map((x) => ({ split: x.split, bestC: x.bestC, test: x.test })) });
+        rd.writeJson("eval-bgrl-protocol.json", {
+          protocol: "bgrl",
+          splits: presetSplits ? "official" : "random-20-80",
+          mean: cv.mean,
+          std: cv.std,
+          repeats: cv.splits.length,
+          perRepeat: cv.splits.map((x) => ({ split: x.split, bestC: x.bestC, test: x.test })),
+        });
         say(`  seed ${seed}: BGRL's evaluation protocol ${(100 * cv.mean).toFixed(2)} ± ${(100 * cv.std).toFixed(2)} %`);
         if (config.output.report) await writeReport(rd.dir);
       } finally {
@@ -164,15 +179,17 @@ Examples:
       `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
       `| ${dataset} | BGRL${werank > 0 ? ` + WERank ${werank}` : ""}${noAugment ? ", no augmentation" : ""} | ${acc.mean.toFixed(2)} ± ${(done.length > 1 ? acc.std : splitStd.mean).toFixed(2)} | ${accCv.mean.toFixed(2)} ± ${(done.length > 1 ? accCv.std : result.accuracyBgrlProtocol.meanRepeatStd).toFixed(2)} | ${pub ? `${pub.mean.toFixed(2)} ± ${pub.std.toFixed(2)}` : "–"} | ${result.differenceBgrlProtocol !== null ? result.differenceBgrlProtocol.toFixed(2) : "–"} | ${result.effectiveRank.representation.toFixed(1)} | ${done.length} | ${base.train.epochs} | ${(result.wallSeconds / 60).toFixed(1)} min |`,
       "",
-      done.length > 1 ? "± is the standard deviation over model seeds." : `± is the standard deviation over the probe's splits (BGRL's protocol: over its ${presetSplits ? "official splits" : "repeats"}; one model seed).`,
+      done.length > 1
+        ? "± is the standard deviation over model seeds."
+        : `± is the standard deviation over the probe's splits (BGRL's protocol: over its ${presetSplits ? "official splits" : "repeats"}; one model seed).`,
       presetSplits
         ? `BGRL's protocol: the dataset's ${graph.publicSplits!.length} official split(s), C chosen on each validation set (their logistic_regression_eval.py, fit_logistic_regression_preset_splits).`
         : "BGRL's protocol: 20% train with C chosen by 5-fold cross-validation (subset accuracy, liblinear) and a refit, 80% test (their logistic_regression_eval.py, fit_logistic_regression).",
       "",
     ].join("\n");
     atomicWriteFile(root.path("results.md"), md);
-    if (json) process.stdout.write(JSON.stringify(result) + "\n");
-    else process.stdout.write("\n" + md);
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else process.stdout.write(`\n${md}`);
     return summaries.some((s) => s.status === "interrupted") ? EXIT.interrupted : EXIT.ok;
   },
 };
@@ -207,7 +224,7 @@ function finishGrace(result: CommonResult, o: { base: Config; splitStd: Stat; su
     "",
   ].join("\n");
   atomicWriteFile(path.join(result.runDir, "results.md"), md);
-  if (o.json) process.stdout.write(JSON.stringify(result) + "\n");
-  else process.stdout.write("\n" + md);
+  if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else process.stdout.write(`\n${md}`);
   return o.summaries.some((s) => s.status === "interrupted") ? EXIT.interrupted : EXIT.ok;
 }

@@ -102,7 +102,7 @@ Examples:
     }
     saveSweep(plan);
     process.stdout.write(`sweep: ${plan.trials.length} trials in ${plan.dir}, ${parallel} at a time\n`);
-    const results = await runLocal(plan, { parallel, onUpdate: (m) => process.stdout.write(m + "\n") });
+    const results = await runLocal(plan, { parallel, onUpdate: (m) => process.stdout.write(`${m}\n`) });
     const failed = results.filter((r) => r.exitCode !== 0);
     process.stdout.write(`sweep: ${results.length - failed.length}/${results.length} trials succeeded. Aggregate: werank-native collect ${plan.dir}\n`);
     return failed.length ? EXIT.failure : EXIT.ok;

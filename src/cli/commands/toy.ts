@@ -56,7 +56,10 @@ function choice<T extends string>(what: string, v: unknown, choices: readonly T[
 }
 
 function kList(v: string): number[] {
-  const ks = v.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const ks = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   if (ks.length === 0) throw new ConfigError(`Expected a comma-separated list of amplitudes for --sweep-k (e.g. 0,0.5,1.5) but received '${v}'`);
   return ks.map((s) => numberFlag("sweep-k", s, { min: 0 })!);
 }
@@ -116,11 +119,11 @@ Examples:
     const out = str("out") ?? RunDir.create("runs", `toy-${config.objective ?? "infonce"}-${config.layers ?? 1}l`).dir;
 
     const say = (line: string): void => {
-      if (!json) process.stdout.write(line + "\n");
+      if (!json) process.stdout.write(`${line}\n`);
     };
     const onEvent = (e: ToyEvent): void => {
       if (json) {
-        process.stdout.write(JSON.stringify(e) + "\n");
+        process.stdout.write(`${JSON.stringify(e)}\n`);
         return;
       }
       if (e.event === "run-start") say(`${e.run}: training`);
@@ -129,11 +132,13 @@ Examples:
       else if (e.event === "run-end") {
         const s = e.summary;
         const w = s.weights.map((x) => `${x.name} ${x.vanishing}/${x.singularValues.length}`).join(", ");
-        say(`${e.run}: vanishing (< ${s.threshold} x max) ${w}; embedding effective rank ${fmt(s.embedding.effectiveRank)}${s.alignment ? `; alignment mean |diag| ${fmt(s.alignment.diagMean)} over ${s.alignment.leading}` : ""}`);
+        say(
+          `${e.run}: vanishing (< ${s.threshold} x max) ${w}; embedding effective rank ${fmt(s.embedding.effectiveRank)}${s.alignment ? `; alignment mean |diag| ${fmt(s.alignment.diagMean)} over ${s.alignment.leading}` : ""}`,
+        );
       } else if (e.event === "figure") say(`  figure ${path.relative(process.cwd(), e.file)}`);
     };
     const result = await runToyExperiment({ ...config, ...(ks ? { ks } : {}), out, onEvent });
-    if (json) process.stdout.write(JSON.stringify({ event: "summary", dir: result.dir, ...result.summary }) + "\n");
+    if (json) process.stdout.write(`${JSON.stringify({ event: "summary", dir: result.dir, ...result.summary })}\n`);
     else say(`wrote ${path.relative(process.cwd(), result.dir!) || "."}/summary.json and toy.jsonl`);
     return result.runs.some((r) => r.summary.diverged) ? EXIT.failure : EXIT.ok;
   },

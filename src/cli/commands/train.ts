@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { ConfigError } from "../../errors.js";
+import type { Config } from "../../experiment/config.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
 import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
@@ -56,7 +57,7 @@ function printSummary(s: TrainSummary): void {
     if (fs.existsSync(path.join(s.runDir, "report.html"))) lines.push(`  report                  ${path.join(s.runDir, "report.html")}`);
     if (s.status === "interrupted") lines.push(`  resume with             werank-native train --resume ${s.runDir}`);
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  process.stdout.write(`${lines.join("\n")}\n`);
 }
 
 export const trainCommand: Command = {
@@ -85,7 +86,7 @@ Examples:
     const p = parseCommandArgs("train", args, OPTIONS);
     const json = p.values.json === true;
     const resumeDir = p.values.resume as string | undefined;
-    let config;
+    let config: Config;
     let resumeFrom: string | undefined;
     if (resumeDir) {
       const cfgFile = path.join(resumeDir, "config.json");
@@ -149,7 +150,7 @@ Examples:
         );
       }
       const schedule = trainingSchedule(config);
-      process.stdout.write((json ? JSON.stringify(schedule.event) : schedule.line) + "\n");
+      process.stdout.write(`${json ? JSON.stringify(schedule.event) : schedule.line}\n`);
       progress.start(trainer.epoch);
       const it = trainer.fit();
       let r = await it.next();
@@ -160,7 +161,7 @@ Examples:
       progress.stop();
       const summary = r.value;
       if (summary.status === "completed" && config.output.report) await writeReport(runDir.dir);
-      if (json) process.stdout.write(JSON.stringify(summary) + "\n");
+      if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else printSummary(summary);
       return summary.status === "interrupted" ? EXIT.interrupted : EXIT.ok;
     } finally {

@@ -104,7 +104,7 @@ export function saveCheckpoint(file: string, data: CheckpointData): { tensors: s
     savedAt: new Date().toISOString(),
     data: JSON.parse(sidecarJson) as unknown,
   };
-  writeAtomic(files.sidecar, (fd) => fs.writeSync(fd, JSON.stringify(doc, null, 2) + "\n"), { beforeRename: () => checkpointKillPoint("sidecar-written", name) });
+  writeAtomic(files.sidecar, (fd) => fs.writeSync(fd, `${JSON.stringify(doc, null, 2)}\n`), { beforeRename: () => checkpointKillPoint("sidecar-written", name) });
   checkpointKillPoint("sidecar-renamed", name);
   return files;
 }
@@ -147,8 +147,7 @@ export function readCheckpointSidecar(file: string): CheckpointSidecar {
 function checkTensorFile(tensorsFile: string, side: CheckpointSidecar, sidecarName: string): Uint8Array {
   const st = assertRegularFile(tensorsFile, { what: "checkpoint tensor file", code: "ERR_IO", maxBytes: MAX_TENSOR_FILE_BYTES });
   // The size is compared before reading, so a wrong file is never read into memory.
-  const mismatch = (got: string): DataError =>
-    new DataError(`${tensorsFile}: does not match its sidecar ${sidecarName} (${got}): the file is corrupt or belongs to another checkpoint`);
+  const mismatch = (got: string): DataError => new DataError(`${tensorsFile}: does not match its sidecar ${sidecarName} (${got}): the file is corrupt or belongs to another checkpoint`);
   if (st.size !== side.bytes) throw mismatch(`${st.size} bytes, sidecar says ${side.bytes}`);
   const bytes = readTensorFile(tensorsFile);
   if (bytes.byteLength !== side.bytes || sha256(bytes) !== side.sha256) throw mismatch("a different SHA-256");

@@ -105,8 +105,7 @@ export function parseTrainerState(data: Record<string, unknown>, file: string, e
 export function prepareRunForResume(runDir: string, epoch: number, epochs: number): void {
   removeTempFiles(runDir);
   removeTempFiles(path.join(runDir, "checkpoints"));
-  const keep = (r: { type?: unknown; epoch?: unknown }): boolean =>
-    typeof r.epoch === "number" && (r.epoch < epoch || (r.epoch === epoch && (epoch < epochs || r.type === "epoch")));
+  const keep = (r: { type?: unknown; epoch?: unknown }): boolean => typeof r.epoch === "number" && (r.epoch < epoch || (r.epoch === epoch && (epoch < epochs || r.type === "epoch")));
   for (const f of ["metrics.jsonl", "spectra.jsonl"]) truncateJsonl(path.join(runDir, f), keep);
 }
 
@@ -123,7 +122,7 @@ function truncateJsonl(file: string, keep: (record: Record<string, unknown>) => 
       return false;
     }
   });
-  const out = lines.map((l) => l + "\n").join("");
+  const out = lines.map((l) => `${l}\n`).join("");
   if (out !== text) writeAtomic(file, (fd) => fs.writeSync(fd, out));
 }
 

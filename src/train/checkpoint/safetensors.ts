@@ -213,9 +213,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = "<buffer>"): 
     const { dtype, shape, data_offsets: off } = v as Record<string, unknown>;
     if (typeof dtype !== "string" || !Object.hasOwn(FROM_ST, dtype)) {
       const known = OTHER_ST.includes(String(dtype));
-      throw bad(
-        `tensor '${name}': ${known ? "unsupported" : "unknown"} dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(FROM_ST).join(", ")})`,
-      );
+      throw bad(`tensor '${name}': ${known ? "unsupported" : "unknown"} dtype ${JSON.stringify(dtype)} (supported: ${Object.keys(FROM_ST).join(", ")})`);
     }
     if (!Array.isArray(shape) || !shape.every(isSize)) throw bad(`tensor '${name}': shape must be an array of non-negative integers but is ${JSON.stringify(shape)}`);
     if (!Array.isArray(off) || off.length !== 2 || !off.every(isSize)) throw bad(`tensor '${name}': data_offsets must be [begin, end] but is ${JSON.stringify(off)}`);
@@ -233,7 +231,12 @@ export function parseSafetensorsHeader(bytes: Uint8Array, source = "<buffer>"): 
   const sorted = [...entries.entries()].sort((x, y) => x[1].dataOffsets[0] - y[1].dataOffsets[0] || x[1].dataOffsets[1] - y[1].dataOffsets[1]);
   let pos = 0;
   let prev = "";
-  for (const [name, { dataOffsets: [b, e] }] of sorted) {
+  for (const [
+    name,
+    {
+      dataOffsets: [b, e],
+    },
+  ] of sorted) {
     if (b < pos) throw bad(`tensor '${name}' (bytes ${b}..${e}) overlaps tensor '${prev}' (ending at ${pos})`);
     if (b > pos) throw bad(`a hole of ${b - pos} bytes before tensor '${name}' (bytes ${pos}..${b} belong to no tensor)`);
     pos = e;

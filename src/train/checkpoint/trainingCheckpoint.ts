@@ -83,11 +83,19 @@ export function restoreTrainingCheckpoint(file: string, parts: TrainingParts, op
     checkCheckpointTensors(ck.tensors, expected, file, (n) => n.startsWith("model."));
     for (const [role, m] of Object.entries(parts.objective.modules())) {
       const prefix = `model.${role}.`;
-      const own = Object.fromEntries(Object.entries(ck.tensors).filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      const own = Object.fromEntries(
+        Object.entries(ck.tensors)
+          .filter(([k]) => k.startsWith(prefix))
+          .map(([k, t]) => [k.slice(prefix.length), t]),
+      );
       m.loadStateDict(own);
     }
     if (parts.optimizer) {
-      const optTensors = Object.fromEntries(Object.entries(ck.tensors).filter(([k]) => k.startsWith("optim.")).map(([k, t]) => [k.slice("optim.".length), t]));
+      const optTensors = Object.fromEntries(
+        Object.entries(ck.tensors)
+          .filter(([k]) => k.startsWith("optim."))
+          .map(([k, t]) => [k.slice("optim.".length), t]),
+      );
       parts.optimizer.loadStateDict({ tensors: optTensors, scalars: side.optimizer as unknown } as Parameters<Optimizer["loadStateDict"]>[0]);
     }
     parts.generator?.setState(new Uint8Array(Buffer.from(side.generator, "base64")));

@@ -115,7 +115,11 @@ export abstract class Optimizer {
     this.params = Object.freeze([...params]);
     this._hyper = validateHyper(kind, { ...hyper });
     const N = loadNative();
-    this._id = N.optimCreate(KIND_CODE[kind], Int32Array.from(params, (p) => p._h), packHyper(this._hyper));
+    this._id = N.optimCreate(
+      KIND_CODE[kind],
+      Int32Array.from(params, (p) => p._h),
+      packHyper(this._hyper),
+    );
     registry.register(this, this._id, this);
   }
 

@@ -53,7 +53,9 @@ describe("exportEncoder", () => {
     const r = exportEncoder(runDir, out);
     const bytes = fs.readFileSync(out);
     const n = Number(bytes.readBigUInt64LE(0));
-    const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & { __metadata__: Record<string, unknown> };
+    const header = JSON.parse(bytes.subarray(8, 8 + n).toString("utf8")) as Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }> & {
+      __metadata__: Record<string, unknown>;
+    };
     const { __metadata__: meta, ...entries } = header;
     for (const v of Object.values(meta)) expect(typeof v).toBe("string");
     expect(meta).toMatchObject({ format: "werank-native encoder", encoder: "gcn", in_features: "12", layers: "[16,8]", norm: "batch", act: "prelu", feature_norm: "row", epoch: "3" });

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  BatchNorm1d, Dropout, GATConv, GCNConv, LayerNorm, Linear, MLP, PReLU, SAGEConv,
-  buildEncoder, manualSeed, memory, noGrad, randn, tensor, tidy,
-} from "../../../src/index.js";
+import { BatchNorm1d, Dropout, GATConv, GCNConv, LayerNorm, Linear, MLP, PReLU, SAGEConv, buildEncoder, manualSeed, memory, noGrad, randn, tensor, tidy } from "../../../src/index.js";
 import { DenseRows, gradCheck, twoCommunities } from "../../helpers/denseGraph.js";
 import { expectClose, flat, mat, matmulHost, transposeHost, expectNoLeaks } from "../../helpers/expect.js";
 
@@ -22,7 +19,10 @@ describe("Linear", () => {
     manualSeed(1);
     const lin = new Linear(3, 2);
     scoped(() => {
-      const x = tensor([[1, 2, 3], [-1, 0, 2]]);
+      const x = tensor([
+        [1, 2, 3],
+        [-1, 0, 2],
+      ]);
       const W = mat(lin.weight);
       const b = flat(lin.bias!);
       const expected = matmulHost(mat(x), transposeHost(W)).map((r) => r.map((v, j) => v + b[j]!));
@@ -37,16 +37,20 @@ describe("Linear", () => {
     const a = new Linear(64, 200);
     manualSeed(7);
     const b = new Linear(64, 200);
-    scoped(() => {
-      const w = flat(a.weight);
-      const bound = 1 / Math.sqrt(64);
-      expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
-      // variance of U(-b, b) is b^2 / 3
-      const v = w.reduce((s, x) => s + x * x, 0) / w.length;
-      expect(Math.abs(v / (bound * bound / 3) - 1)).toBeLessThan(0.05);
-      expect(Math.max(...flat(a.bias!).map(Math.abs))).toBeLessThanOrEqual(bound);
-      expect(flat(a.weight)).toEqual(flat(b.weight));
-    }, a, b);
+    scoped(
+      () => {
+        const w = flat(a.weight);
+        const bound = 1 / Math.sqrt(64);
+        expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
+        // variance of U(-b, b) is b^2 / 3
+        const v = w.reduce((s, x) => s + x * x, 0) / w.length;
+        expect(Math.abs(v / ((bound * bound) / 3) - 1)).toBeLessThan(0.05);
+        expect(Math.max(...flat(a.bias!).map(Math.abs))).toBeLessThanOrEqual(bound);
+        expect(flat(a.weight)).toEqual(flat(b.weight));
+      },
+      a,
+      b,
+    );
   });
 });
 
@@ -55,36 +59,49 @@ describe("GCNConv", () => {
     manualSeed(2);
     const { graph, x } = twoCommunities(10, 6, { seed: 3 });
     const conv = new GCNConv(6, 4);
-    scoped(() => {
-      const W = conv.lin.weight;
-      const bound = Math.sqrt(6 / (6 + 4));
-      expect(Math.max(...flat(W).map(Math.abs))).toBeLessThanOrEqual(bound);
-      expect(flat(conv.bias!)).toEqual([0, 0, 0, 0]);
-      noGrad(() => conv.bias!.copy_(tensor([0.5, -1, 0, 2])));
-      const expected = matmulHost(matmulHost(mat(graph.ahat), mat(x)), transposeHost(mat(W))).map((r) => r.map((v, j) => v + [0.5, -1, 0, 2][j]!));
-      expectClose(conv.forward(x, graph), expected.flat(), 1e-5);
-      expectClose(conv.forward(new DenseRows(x), graph), expected.flat(), 1e-5);
-    }, conv, graph, x);
+    scoped(
+      () => {
+        const W = conv.lin.weight;
+        const bound = Math.sqrt(6 / (6 + 4));
+        expect(Math.max(...flat(W).map(Math.abs))).toBeLessThanOrEqual(bound);
+        expect(flat(conv.bias!)).toEqual([0, 0, 0, 0]);
+        noGrad(() => conv.bias!.copy_(tensor([0.5, -1, 0, 2])));
+        const expected = matmulHost(matmulHost(mat(graph.ahat), mat(x)), transposeHost(mat(W))).map((r) => r.map((v, j) => v + [0.5, -1, 0, 2][j]!));
+        expectClose(conv.forward(x, graph), expected.flat(), 1e-5);
+        expectClose(conv.forward(new DenseRows(x), graph), expected.flat(), 1e-5);
+      },
+      conv,
+      graph,
+      x,
+    );
   });
 });
 
 describe("SAGEConv", () => {
-  for (const [inC, outC] of [[6, 3], [3, 6]] as const) {
+  for (const [inC, outC] of [
+    [6, 3],
+    [3, 6],
+  ] as const) {
     it(`is W_l mean_N(x) + b + W_r x (${inC} -> ${outC})`, () => {
       manualSeed(3);
       const { graph, x: x6 } = twoCommunities(10, 6, { seed: 4 });
       const conv = new SAGEConv(inC, outC);
-      scoped(() => {
-        const x = x6.narrow(1, 0, inC);
-        const mean = matmulHost(mat(graph.meanOp), mat(x));
-        const l = matmulHost(mean, transposeHost(mat(conv.linL.weight)));
-        const r = matmulHost(mat(x), transposeHost(mat(conv.linR.weight)));
-        const b = flat(conv.linL.bias!);
-        const expected = l.map((row, i) => row.map((v, j) => v + r[i]![j]! + b[j]!));
-        expectClose(conv.forward(x, graph), expected.flat(), 1e-5);
-        expectClose(conv.forward(new DenseRows(x.contiguous()), graph), expected.flat(), 1e-5);
-        expect(conv.namedParameters().map(([n]) => n)).toEqual(["lin_l.weight", "lin_l.bias", "lin_r.weight"]);
-      }, conv, graph, x6);
+      scoped(
+        () => {
+          const x = x6.narrow(1, 0, inC);
+          const mean = matmulHost(mat(graph.meanOp), mat(x));
+          const l = matmulHost(mean, transposeHost(mat(conv.linL.weight)));
+          const r = matmulHost(mat(x), transposeHost(mat(conv.linR.weight)));
+          const b = flat(conv.linL.bias!);
+          const expected = l.map((row, i) => row.map((v, j) => v + r[i]![j]! + b[j]!));
+          expectClose(conv.forward(x, graph), expected.flat(), 1e-5);
+          expectClose(conv.forward(new DenseRows(x.contiguous()), graph), expected.flat(), 1e-5);
+          expect(conv.namedParameters().map(([n]) => n)).toEqual(["lin_l.weight", "lin_l.bias", "lin_r.weight"]);
+        },
+        conv,
+        graph,
+        x6,
+      );
     });
   }
 });
@@ -115,24 +132,49 @@ function gatReference(x: number[][], W: number[][], aSrc: number[][], aDst: numb
 }
 
 describe("GATConv", () => {
-  for (const [heads, concat] of [[1, true], [3, true], [2, false]] as const) {
+  for (const [heads, concat] of [
+    [1, true],
+    [3, true],
+    [2, false],
+  ] as const) {
     it(`matches a per-node softmax over incoming edges with self-loops (heads=${heads}, concat=${concat})`, () => {
       manualSeed(4);
       const { graph, x } = twoCommunities(9, 5, { seed: 5, pIn: 0.5 });
       const conv = new GATConv(5, 3, { heads, concat });
-      scoped(() => {
-        noGrad(() => conv.bias!.copy_(randn(conv.bias!.shape)));
-        const { src, dst } = graph.edges(true);
-        const expected = gatReference(
-          mat(x), mat(conv.lin.weight),
-          (conv.namedParameters().find(([n]) => n === "att_src")![1].toArray() as number[][][])[0]!,
-          (conv.namedParameters().find(([n]) => n === "att_dst")![1].toArray() as number[][][])[0]!,
-          flat(src), flat(dst), heads, 3, concat, flat(conv.bias!),
-        );
-        const y = conv.forward(x, graph);
-        expect(y.shape).toEqual([9, concat ? 3 * heads : 3]);
-        expectClose(y, expected.flat(), 1e-5);
-      }, conv, graph, x);
+      scoped(
+        () => {
+          noGrad(() => conv.bias!.copy_(randn(conv.bias!.shape)));
+          const { src, dst } = graph.edges(true);
+          const expected = gatReference(
+            mat(x),
+            mat(conv.lin.weight),
+            (
+              conv
+                .namedParameters()
+                .find(([n]) => n === "att_src")![1]
+                .toArray() as number[][][]
+            )[0]!,
+            (
+              conv
+                .namedParameters()
+                .find(([n]) => n === "att_dst")![1]
+                .toArray() as number[][][]
+            )[0]!,
+            flat(src),
+            flat(dst),
+            heads,
+            3,
+            concat,
+            flat(conv.bias!),
+          );
+          const y = conv.forward(x, graph);
+          expect(y.shape).toEqual([9, concat ? 3 * heads : 3]);
+          expectClose(y, expected.flat(), 1e-5);
+        },
+        conv,
+        graph,
+        x,
+      );
     });
   }
 
@@ -140,14 +182,25 @@ describe("GATConv", () => {
     manualSeed(5);
     const { graph, x } = twoCommunities(8, 4, { seed: 6, pIn: 0.6 });
     const conv = new GATConv(4, 2, { heads: 2 });
-    scoped(() => {
-      noGrad(() => {
-        conv.namedParameters().find(([n]) => n === "att_src")![1].mul_(500);
-        conv.namedParameters().find(([n]) => n === "att_dst")![1].mul_(500);
-      });
-      const y = conv.forward(x.mul(10), graph);
-      expect(y.isfinite().all().item()).toBe(1);
-    }, conv, graph, x);
+    scoped(
+      () => {
+        noGrad(() => {
+          conv
+            .namedParameters()
+            .find(([n]) => n === "att_src")![1]
+            .mul_(500);
+          conv
+            .namedParameters()
+            .find(([n]) => n === "att_dst")![1]
+            .mul_(500);
+        });
+        const y = conv.forward(x.mul(10), graph);
+        expect(y.isfinite().all().item()).toBe(1);
+      },
+      conv,
+      graph,
+      x,
+    );
   });
 
   it("has gradients that match finite differences (float64)", () => {
@@ -193,7 +246,11 @@ describe("BatchNorm1d", () => {
       manualSeed(8);
       const bn = new BatchNorm1d(3, { momentum, dtype: "float64" });
       scoped(() => {
-        const batches = [0, 1, 2].map((k) => randn([5, 3], { dtype: "float64" }).mul(k + 1).add(k));
+        const batches = [0, 1, 2].map((k) =>
+          randn([5, 3], { dtype: "float64" })
+            .mul(k + 1)
+            .add(k),
+        );
         for (const b of batches) bn.forward(b);
         const ref = runningRef(batches.map(mat), momentum);
         expectClose(bn.runningMean!, ref.mean, 1e-12);
@@ -210,7 +267,14 @@ describe("BatchNorm1d", () => {
         bn.namedParameters()[0]![1].copy_(tensor([2, 1], { dtype: "float64" }));
         bn.namedParameters()[1]![1].copy_(tensor([0, 1], { dtype: "float64" }));
       });
-      const x = tensor([[1, 10], [3, 10], [5, 16]], { dtype: "float64" });
+      const x = tensor(
+        [
+          [1, 10],
+          [3, 10],
+          [5, 16],
+        ],
+        { dtype: "float64" },
+      );
       // column 0: mean 3, biased var 8/3; column 1: mean 12, biased var 8
       const y = bn.forward(x);
       const s0 = Math.sqrt(8 / 3 + 1e-5);
@@ -233,8 +297,26 @@ describe("BatchNorm1d", () => {
     //   bn.running_mean.tolist(), bn.running_var.tolist()
     const bn = new BatchNorm1d(2, { momentum: 0.99, dtype: "float64" });
     scoped(() => {
-      bn.forward(tensor([[1, 2], [3, 5], [4, 0]], { dtype: "float64" }));
-      bn.forward(tensor([[0, 1], [2, 2], [7, 3]], { dtype: "float64" }));
+      bn.forward(
+        tensor(
+          [
+            [1, 2],
+            [3, 5],
+            [4, 0],
+          ],
+          { dtype: "float64" },
+        ),
+      );
+      bn.forward(
+        tensor(
+          [
+            [0, 1],
+            [2, 2],
+            [7, 3],
+          ],
+          { dtype: "float64" },
+        ),
+      );
       // -> [2.9964, 2.0031] [12.893199999999998, 1.0528]
       expectClose(bn.runningMean!, [2.9964, 2.0031], 1e-12);
       expectClose(bn.runningVar!, [12.893199999999998, 1.0528], 1e-12);
@@ -246,27 +328,45 @@ describe("LayerNorm, PReLU, Dropout, MLP", () => {
   it("LayerNorm node mode normalizes rows; graph mode normalizes the whole matrix (eps on the std)", () => {
     const node = new LayerNorm(2, { dtype: "float64" });
     const graphLn = new LayerNorm(2, { mode: "graph", dtype: "float64" });
-    scoped(() => {
-      const x = tensor([[1, 3], [2, 6]], { dtype: "float64" });
-      const e = 1e-5;
-      expectClose(node.forward(x), [-1 / Math.sqrt(1 + e), 1 / Math.sqrt(1 + e), -2 / Math.sqrt(4 + e), 2 / Math.sqrt(4 + e)], 1e-12);
-      // all entries: mean 3, biased std sqrt((4 + 0 + 1 + 9) / 4)
-      const sd = Math.sqrt(14 / 4);
-      expectClose(graphLn.forward(x), [-2, 0, -1, 3].map((v) => v / (sd + e)), 1e-12);
-    }, node, graphLn);
+    scoped(
+      () => {
+        const x = tensor(
+          [
+            [1, 3],
+            [2, 6],
+          ],
+          { dtype: "float64" },
+        );
+        const e = 1e-5;
+        expectClose(node.forward(x), [-1 / Math.sqrt(1 + e), 1 / Math.sqrt(1 + e), -2 / Math.sqrt(4 + e), 2 / Math.sqrt(4 + e)], 1e-12);
+        // all entries: mean 3, biased std sqrt((4 + 0 + 1 + 9) / 4)
+        const sd = Math.sqrt(14 / 4);
+        expectClose(
+          graphLn.forward(x),
+          [-2, 0, -1, 3].map((v) => v / (sd + e)),
+          1e-12,
+        );
+      },
+      node,
+      graphLn,
+    );
   });
 
   it("PReLU starts at slope 0.25; Dropout scales by 1/(1-p) in training and is the identity in eval", () => {
     manualSeed(9);
     const act = new PReLU();
     const drop = new Dropout(0.5);
-    scoped(() => {
-      expectClose(act.forward(tensor([-4, 2])), [-1, 2]);
-      const y = flat(drop.forward(tensor(new Float32Array(1000).fill(1))));
-      expect(new Set(y)).toEqual(new Set([0, 2]));
-      drop.eval();
-      expect(flat(drop.forward(tensor([1, 2])))).toEqual([1, 2]);
-    }, act, drop);
+    scoped(
+      () => {
+        expectClose(act.forward(tensor([-4, 2])), [-1, 2]);
+        const y = flat(drop.forward(tensor(new Float32Array(1000).fill(1))));
+        expect(new Set(y)).toEqual(new Set([0, 2]));
+        drop.eval();
+        expect(flat(drop.forward(tensor([1, 2])))).toEqual([1, 2]);
+      },
+      act,
+      drop,
+    );
   });
 
   it("MLP stacks Linear -> norm -> act and leaves the last layer bare", () => {
@@ -274,14 +374,22 @@ describe("LayerNorm, PReLU, Dropout, MLP", () => {
     const mlp = new MLP([4, 8, 3], { act: "prelu", norm: "batch" });
     scoped(() => {
       expect(mlp.namedParameters().map(([n, p]) => `${n}:${p.shape.join("x")}`)).toEqual([
-        "layers.0.weight:8x4", "layers.0.bias:8", "layers.1.weight:3x8", "layers.1.bias:3",
-        "norms.0.weight:8", "norms.0.bias:8", "acts.0.weight:1",
+        "layers.0.weight:8x4",
+        "layers.0.bias:8",
+        "layers.1.weight:3x8",
+        "layers.1.bias:3",
+        "norms.0.weight:8",
+        "norms.0.bias:8",
+        "acts.0.weight:1",
       ]);
       const x = randn([5, 4]);
       const l0 = mlp.layers.at(0).forward(x);
       const m = l0.mean(0, true);
       const v = l0.var(0, false, true);
-      const h = l0.sub(m).div(v.add(1e-5).sqrt()).prelu(tensor([0.25]));
+      const h = l0
+        .sub(m)
+        .div(v.add(1e-5).sqrt())
+        .prelu(tensor([0.25]));
       expectClose(mlp.forward(x), mlp.layers.at(1).forward(h), 1e-5);
     }, mlp);
   });
@@ -294,26 +402,33 @@ describe("intermediates", () => {
     const enc = buildEncoder({ type: "gcn", inputDim: 6, layers: [8, 4] });
     const mlp = new MLP([4, 16, 4], { act: "prelu" });
     const ref = enc.clone({ copyState: true });
-    scoped(() => {
-      const before = memory().tensors;
-      const h = enc.forward(x, graph);
-      const q = mlp.forward(h);
-      expect(memory().tensors - before).toBe(2); // h and q
-      const hs = enc.forward(new DenseRows(x), graph); // sparse first layer, same rule
-      expect(memory().tensors - before).toBe(3);
-      expectClose(hs, h, 1e-5);
-      // The gradients are those of the same encoder without freeing (a clone, forward in pieces kept alive).
-      q.pow(2).sum().backward();
-      let r: typeof x = x;
-      for (let i = 0; i < 2; i++) {
-        const conv = ref.convs.at(i) as GCNConv;
-        r = graph.gcn(r.matmul(conv.lin.weight.t())).add(conv.bias!);
-        const bn = (ref as unknown as { post: { norm: BatchNorm1d; act: PReLU }[] }).post[i]!;
-        r = bn.act.forward(bn.norm.forward(r));
-      }
-      mlp.forward(r).pow(2).sum().backward();
-      expectClose(enc.convs.at(0).lin.weight.grad!, ref.convs.at(0).lin.weight.grad!, 1e-4);
-      expectClose(enc.convs.at(1).lin.weight.grad!, ref.convs.at(1).lin.weight.grad!, 1e-4);
-    }, enc, mlp, ref, graph, x);
+    scoped(
+      () => {
+        const before = memory().tensors;
+        const h = enc.forward(x, graph);
+        const q = mlp.forward(h);
+        expect(memory().tensors - before).toBe(2); // h and q
+        const hs = enc.forward(new DenseRows(x), graph); // sparse first layer, same rule
+        expect(memory().tensors - before).toBe(3);
+        expectClose(hs, h, 1e-5);
+        // The gradients are those of the same encoder without freeing (a clone, forward in pieces kept alive).
+        q.pow(2).sum().backward();
+        let r: typeof x = x;
+        for (let i = 0; i < 2; i++) {
+          const conv = ref.convs.at(i) as GCNConv;
+          r = graph.gcn(r.matmul(conv.lin.weight.t())).add(conv.bias!);
+          const bn = (ref as unknown as { post: { norm: BatchNorm1d; act: PReLU }[] }).post[i]!;
+          r = bn.act.forward(bn.norm.forward(r));
+        }
+        mlp.forward(r).pow(2).sum().backward();
+        expectClose(enc.convs.at(0).lin.weight.grad!, ref.convs.at(0).lin.weight.grad!, 1e-4);
+        expectClose(enc.convs.at(1).lin.weight.grad!, ref.convs.at(1).lin.weight.grad!, 1e-4);
+      },
+      enc,
+      mlp,
+      ref,
+      graph,
+      x,
+    );
   });
 });

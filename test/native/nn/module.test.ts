@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildEncoder, GraphEncoder, Linear, manualSeed, memory, MLP, noGrad, randn, tensor, tidy, type EncoderSpec } from "../../../src/index.js";
+import { buildEncoder, type GraphEncoder, Linear, manualSeed, memory, MLP, noGrad, randn, tensor, tidy, type EncoderSpec } from "../../../src/index.js";
 import { DenseRows, twoCommunities } from "../../helpers/denseGraph.js";
 import { expectClose, flat, expectNoLeaks, errorText } from "../../helpers/expect.js";
 
@@ -12,13 +12,24 @@ describe("Module", () => {
     const enc = buildEncoder({ type: "gcn", inputDim: 5, layers: [8, 4] });
     try {
       expect(enc.namedParameters().map(([n, p]) => `${n}:${p.shape.join("x")}`)).toEqual([
-        "convs.0.bias:8", "convs.0.lin.weight:8x5", "convs.1.bias:4", "convs.1.lin.weight:4x8",
-        "norms.0.weight:8", "norms.0.bias:8", "norms.1.weight:4", "norms.1.bias:4",
-        "acts.0.weight:1", "acts.1.weight:1",
+        "convs.0.bias:8",
+        "convs.0.lin.weight:8x5",
+        "convs.1.bias:4",
+        "convs.1.lin.weight:4x8",
+        "norms.0.weight:8",
+        "norms.0.bias:8",
+        "norms.1.weight:4",
+        "norms.1.bias:4",
+        "acts.0.weight:1",
+        "acts.1.weight:1",
       ]);
       expect(enc.namedBuffers().map(([n]) => n)).toEqual([
-        "norms.0.running_mean", "norms.0.running_var", "norms.0.num_batches_tracked",
-        "norms.1.running_mean", "norms.1.running_var", "norms.1.num_batches_tracked",
+        "norms.0.running_mean",
+        "norms.0.running_var",
+        "norms.0.num_batches_tracked",
+        "norms.1.running_mean",
+        "norms.1.running_var",
+        "norms.1.num_batches_tracked",
       ]);
       expect(enc.parameters().every((p) => p.requiresGrad && p.isLeaf)).toBe(true);
       expect(enc.weightMatrices().map(([n]) => n)).toEqual(["convs.0.lin.weight", "convs.1.lin.weight"]);
@@ -130,7 +141,11 @@ describe("buildEncoder", () => {
       tidy(() => {
         const c0 = enc.convs.at(0) as import("../../../src/index.js").GCNConv;
         const c1 = enc.convs.at(1) as import("../../../src/index.js").GCNConv;
-        const bnAct = (h: import("../../../src/index.js").Tensor) => h.sub(h.mean(0, true)).div(h.var(0, false, true).add(1e-5).sqrt()).prelu(tensor([0.25]));
+        const bnAct = (h: import("../../../src/index.js").Tensor) =>
+          h
+            .sub(h.mean(0, true))
+            .div(h.var(0, false, true).add(1e-5).sqrt())
+            .prelu(tensor([0.25]));
         const expected = bnAct(c1.forward(bnAct(c0.forward(x, graph)), graph));
         expectClose(enc.forward(x, graph), expected, 1e-5);
         expectClose(enc.forward(new DenseRows(x), graph), expected, 1e-5);

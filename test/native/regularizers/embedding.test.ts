@@ -18,16 +18,34 @@ describe("SVMax", () => {
 
   it("reaches the lower bound at rank 1 and the upper bound when all singular values are equal (hand-computed)", () => {
     tidy(() => {
-      const collapsed = tensor([[2, 0, 0], [1, 0, 0], [-3, 0, 0], [0.5, 0, 0]]); // after normalization rows ±e1
+      const collapsed = tensor([
+        [2, 0, 0],
+        [1, 0, 0],
+        [-3, 0, 0],
+        [0.5, 0, 0],
+      ]); // after normalization rows ±e1
       const r = new SVMax({ weight: 2 }).forward(collapsed);
       expect(r.terms.meanSingularValue!.item()).toBeCloseTo(2 / 3, 6); // s = [sqrt(4), 0, 0]
       expect(r.info.lowerBound).toBeCloseTo(2 / 3, 12);
       expect(r.loss.item()).toBeCloseTo(-4 / 3, 6);
-      const spread = tensor([[1, 0, 0], [0, 2, 0], [0, 0, 5]]);
+      const spread = tensor([
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 5],
+      ]);
       expect(meanSingularValue(spread).item()).toBeCloseTo(1, 6);
       expect(svmaxBounds(3, 3).upper).toBe(1);
       // E^T E = diag(2, 1, 1): s = [sqrt(2), 1, 1]
-      expect(meanSingularValue(tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [3, 0, 0]])).item()).toBeCloseTo((Math.SQRT2 + 2) / 3, 6);
+      expect(
+        meanSingularValue(
+          tensor([
+            [1, 0, 0],
+            [0, 1, 0],
+            [0, 0, 1],
+            [3, 0, 0],
+          ]),
+        ).item(),
+      ).toBeCloseTo((Math.SQRT2 + 2) / 3, 6);
       expect(meanSingularValue(spread, false).item()).toBeCloseTo(8 / 3, 5);
     });
   });
@@ -35,7 +53,11 @@ describe("SVMax", () => {
   it("stays within its bounds on random embeddings", () => {
     manualSeed(1);
     tidy(() => {
-      for (const [b, d] of [[50, 8], [8, 50], [20, 20]] as const) {
+      for (const [b, d] of [
+        [50, 8],
+        [8, 50],
+        [20, 20],
+      ] as const) {
         for (const e of [randn([b, d]), rand([b, d]), rand([b, d]).add(5)]) {
           const s = meanSingularValue(e).item();
           const { lower, upper } = svmaxBounds(b, d);
@@ -59,7 +81,13 @@ describe("SVMax", () => {
 describe("VarianceRegularizer", () => {
   it("is weight * mean_j relu(gamma - sqrt(Var_j + eps)) with the unbiased variance (hand-computed)", () => {
     tidy(() => {
-      const z = tensor([[0, 0], [2, 0.5]], { dtype: "float64" });
+      const z = tensor(
+        [
+          [0, 0],
+          [2, 0.5],
+        ],
+        { dtype: "float64" },
+      );
       // column 0: var 2 -> std 1.4142 > 1 -> 0; column 1: var 0.125 -> 1 - sqrt(0.1251)
       const expected = (1 - Math.sqrt(0.125 + 1e-4)) / 2;
       expect(varianceHinge(z).item()).toBeCloseTo(expected, 12);

@@ -3,10 +3,7 @@
  * and its gradient against central finite differences in float64.
  */
 import { describe, expect, it } from "vitest";
-import {
-  barlowTwinsLoss, bgrlLoss, directclrLoss, graceLoss, infoNCE, manualSeed,
-  randn, simsiamLoss, tensor, tidy, vicregLoss, type Tensor,
-} from "../../../src/index.js";
+import { barlowTwinsLoss, bgrlLoss, directclrLoss, graceLoss, infoNCE, manualSeed, randn, simsiamLoss, tensor, tidy, vicregLoss, type Tensor } from "../../../src/index.js";
 import { filterOnline, filterTarget } from "../../../src/ssl/rdm.js";
 import { gradCheck } from "../../helpers/denseGraph.js";
 import { expectClose, flat, mat, matmulHost, transposeHost, expectNoLeaks } from "../../helpers/expect.js";
@@ -34,10 +31,22 @@ const rowsNormalized = (m: number[][]): number[][] => m.map((r) => r.map((x) => 
 describe("bgrlLoss / simsiamLoss", () => {
   it("are 2 - mean cos(q1, y2) - mean cos(q2, y1) and -(mean cos + mean cos) / 2 (hand-computed)", () => {
     tidy(() => {
-      const q1 = f64([[1, 0], [0, 1]]);
-      const y2 = f64([[1, 0], [1, 1]]); // cos: 1, 1/sqrt(2)
-      const q2 = f64([[1, 1], [0, 2]]);
-      const y1 = f64([[-1, -1], [0, 1]]); // cos: -1, 1
+      const q1 = f64([
+        [1, 0],
+        [0, 1],
+      ]);
+      const y2 = f64([
+        [1, 0],
+        [1, 1],
+      ]); // cos: 1, 1/sqrt(2)
+      const q2 = f64([
+        [1, 1],
+        [0, 2],
+      ]);
+      const y1 = f64([
+        [-1, -1],
+        [0, 1],
+      ]); // cos: -1, 1
       const m12 = (1 + Math.SQRT1_2) / 2;
       expect(bgrlLoss(q1, y2, q2, y1).item()).toBeCloseTo(2 - m12 - 0, 12);
       expect(simsiamLoss(q1, y2, q2, y1).item()).toBeCloseTo(-(m12 + 0) / 2, 12);
@@ -65,7 +74,10 @@ describe("bgrlLoss / simsiamLoss", () => {
 describe("graceLoss", () => {
   it("is log(1 + 2/e) for two orthonormal nodes identical in both views (tau = 1)", () => {
     tidy(() => {
-      const u = f64([[1, 0], [0, 1]]);
+      const u = f64([
+        [1, 0],
+        [0, 1],
+      ]);
       // l(u_i, v_i) = -log(e / (e + e^0 [other node, other view] + e^0 [other node, same view]))
       expect(graceLoss(u, u, 1).item()).toBeCloseTo(Math.log(1 + 2 / Math.E), 12);
     });
@@ -103,8 +115,14 @@ describe("graceLoss", () => {
 describe("infoNCE / directclrLoss", () => {
   it("uses only the first d0 columns and inter-view negatives (hand-computed, tau = 1)", () => {
     tidy(() => {
-      const r1 = f64([[1, 0, 5], [0, 1, -3]]);
-      const r2 = f64([[1, 0, 9], [1, 1, 2]]);
+      const r1 = f64([
+        [1, 0, 5],
+        [0, 1, -3],
+      ]);
+      const r2 = f64([
+        [1, 0, 9],
+        [1, 1, 2],
+      ]);
       const s = Math.SQRT1_2;
       // z1 = I, ẑ2 = [[1, 0], [s, s]]; logits z1 ẑ2^T = [[1, s], [0, s]], ẑ2 z1^T = [[1, 0], [s, s]]
       const a = (-Math.log(Math.E / (Math.E + Math.exp(s))) - Math.log(Math.exp(s) / (1 + Math.exp(s)))) / 2;
@@ -130,8 +148,16 @@ describe("infoNCE / directclrLoss", () => {
 describe("vicregLoss", () => {
   it("has the official invariance, variance and covariance terms (independent host formula)", () => {
     tidy(() => {
-      const z1 = [[1, 2], [3, 1], [0, 0.5]];
-      const z2 = [[1, 1], [2, 2], [0.2, 0]];
+      const z1 = [
+        [1, 2],
+        [3, 1],
+        [0, 0.5],
+      ];
+      const z2 = [
+        [1, 1],
+        [2, 2],
+        [0.2, 0],
+      ];
       const n = 3;
       const d = 2;
       const inv = z1.flat().reduce((s, x, i) => s + (x - z2.flat()[i]!) ** 2, 0) / (n * d);
@@ -167,8 +193,18 @@ describe("vicregLoss", () => {
 describe("barlowTwinsLoss", () => {
   it("matches G-BT's formula: standardize (unbiased std), C = ẑa^T ẑb / N, sum (1 - C_ii)^2 + lambda sum_{i != j} C_ij^2", () => {
     tidy(() => {
-      const za = [[1, 2], [2, 0], [4, 1], [0, 3]];
-      const zb = [[1, 1], [3, 0], [3, 2], [1, 2]];
+      const za = [
+        [1, 2],
+        [2, 0],
+        [4, 1],
+        [0, 3],
+      ];
+      const zb = [
+        [1, 1],
+        [3, 0],
+        [3, 2],
+        [1, 2],
+      ];
       const n = 4;
       const standardize = (z: number[][]) => {
         const m = [0, 1].map((j) => z.reduce((s, r) => s + r[j]!, 0) / n);
@@ -200,10 +236,26 @@ describe("RDM spectral filters", () => {
     tidy(() => {
       const o = randn([6, 3], { dtype: "float64" });
       const s = flat(o.svdvals());
-      expectClose(filterOnline(o, "poly", 1).svdvals(), s.map((x) => x * x), 1e-10);
-      expectClose(filterOnline(o, "log1", 1).svdvals(), s.map((x) => x * Math.log1p(x)).sort((a, b) => b - a), 1e-10);
-      expectClose(filterOnline(o, "log2", 1).svdvals(), s.map((x) => x * Math.log1p(x * x)).sort((a, b) => b - a), 1e-10);
-      expectClose(filterTarget(o, "poly", 2).svdvals(), s.map((x) => x ** 3), 1e-10);
+      expectClose(
+        filterOnline(o, "poly", 1).svdvals(),
+        s.map((x) => x * x),
+        1e-10,
+      );
+      expectClose(
+        filterOnline(o, "log1", 1).svdvals(),
+        s.map((x) => x * Math.log1p(x)).sort((a, b) => b - a),
+        1e-10,
+      );
+      expectClose(
+        filterOnline(o, "log2", 1).svdvals(),
+        s.map((x) => x * Math.log1p(x * x)).sort((a, b) => b - a),
+        1e-10,
+      );
+      expectClose(
+        filterTarget(o, "poly", 2).svdvals(),
+        s.map((x) => x ** 3),
+        1e-10,
+      );
       // same matrix from both sides for the same filter
       expectClose(filterOnline(o, "poly", 0.5), filterTarget(o, "poly", 0.5), 1e-10);
       // sigma = 0 is the identity

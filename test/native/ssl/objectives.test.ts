@@ -1,7 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  BGRL, createObjective, nativeCalls, rand, randn, emaUpdate, manualSeed, memory, OBJECTIVE_NAMES, RDM, tidy,
-  type EncoderSpec, type Objective, type ObjectiveName, type Tensor, type View,
+  BGRL,
+  createObjective,
+  nativeCalls,
+  rand,
+  randn,
+  emaUpdate,
+  manualSeed,
+  memory,
+  OBJECTIVE_NAMES,
+  RDM,
+  tidy,
+  type EncoderSpec,
+  type Objective,
+  type ObjectiveName,
+  type Tensor,
+  type View,
 } from "../../../src/index.js";
 import { DenseGraph, TestAdam, twoCommunities } from "../../helpers/denseGraph.js";
 import { errorText, flat } from "../../helpers/expect.js";
@@ -14,10 +28,16 @@ beforeAll(() => {
   manualSeed(0);
   // two fixed views of a two-community graph: feature noise and masking on one, 30% fewer edges on the other
   const { graph, x, pairs } = twoCommunities(40, 16, { seed: 11, pIn: 0.25, pOut: 0.02 });
-  const g2 = new DenseGraph(40, pairs.filter((_, i) => i % 10 >= 3));
+  const g2 = new DenseGraph(
+    40,
+    pairs.filter((_, i) => i % 10 >= 3),
+  );
   const x1 = tidy(() => x.add(randn(x.shape).mul(0.3)));
   const x2 = tidy(() => x.mul(rand([1, 16]).ge(0.2))); // ~20% of the feature columns dropped
-  views = [{ x: x1, graph }, { x: x2, graph: g2 }];
+  views = [
+    { x: x1, graph },
+    { x: x2, graph: g2 },
+  ];
   owned = [graph, g2, x, x1, x2];
 });
 afterAll(() => {
@@ -89,7 +109,10 @@ describe("objective outputs", () => {
         tidy(() => {
           const r = obj.forward(views);
           expect(r.loss.shape).toEqual([]);
-          expect(r.outputs.representation.map((t) => t.shape)).toEqual([[40, 16], [40, 16]]);
+          expect(r.outputs.representation.map((t) => t.shape)).toEqual([
+            [40, 16],
+            [40, 16],
+          ]);
           expect(r.outputs.online).toHaveLength(2);
           expect(Object.values(r.terms).every((t) => t.shape.length === 0 && !t.requiresGrad)).toBe(true);
           if (["bgrl", "simsiam", "rdm"].includes(name)) expect(r.outputs.target).toHaveLength(2);
@@ -105,9 +128,7 @@ describe("objective outputs", () => {
   it("registry: unknown names raise ERR_CONFIG with a did-you-mean; bad options raise ERR_CONFIG and free the encoder", () => {
     const before = memory().tensors;
     const msg = errorText;
-    expect(msg(() => createObjective("bgr", { encoder }))).toBe(
-      "ERR_CONFIG: Unknown objective 'bgr' (did you mean 'bgrl'?). Valid choices: bgrl, simsiam, grace, directclr, vicreg, barlow, rdm",
-    );
+    expect(msg(() => createObjective("bgr", { encoder }))).toBe("ERR_CONFIG: Unknown objective 'bgr' (did you mean 'bgrl'?). Valid choices: bgrl, simsiam, grace, directclr, vicreg, barlow, rdm");
     expect(msg(() => createObjective("toString", { encoder }))).toMatch(/^ERR_CONFIG: Unknown objective 'toString'/);
     expect(msg(() => createObjective("directclr", { encoder, dim: 99 }))).toMatch(/^ERR_CONFIG: directclr.dim: expected an integer in \[1, 16\]/);
     expect(msg(() => createObjective("grace", { encoder, tau: 0 }))).toMatch(/^ERR_CONFIG: grace.tau/);
@@ -189,7 +210,10 @@ describe("BGRL", () => {
       manualSeed(6);
       const { graph, x } = twoCommunities(n, 16, { seed: 2 });
       const bgrl = new BGRL({ encoder });
-      const v: [View, View] = [{ x, graph }, { x, graph }];
+      const v: [View, View] = [
+        { x, graph },
+        { x, graph },
+      ];
       const out: number[] = [];
       for (let s = 0; s < 3; s++) {
         const c0 = nativeCalls();

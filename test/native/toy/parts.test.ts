@@ -4,8 +4,26 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  alignment, covarianceSpectrum, directclrLoss, effectiveRank, manualSeed, nativeCalls, randn, singularValues, tensor, tidy,
-  TOY_OBJECTIVES, toyInfoNCE, trainToy, ToyData, ToyLinear, toyWeight, toyWerank, vanishingCount, zeros, type Tensor,
+  alignment,
+  covarianceSpectrum,
+  directclrLoss,
+  effectiveRank,
+  manualSeed,
+  nativeCalls,
+  randn,
+  singularValues,
+  tensor,
+  tidy,
+  TOY_OBJECTIVES,
+  toyInfoNCE,
+  trainToy,
+  ToyData,
+  ToyLinear,
+  toyWeight,
+  toyWerank,
+  vanishingCount,
+  zeros,
+  type Tensor,
 } from "../../../src/index.js";
 import { pairLogits } from "../../../src/toy/toyInfoNCE.js";
 import { gradCheck } from "../../helpers/denseGraph.js";
@@ -18,8 +36,16 @@ const f64 = (a: number[][]): Tensor => tensor(a, { dtype: "float64" });
 describe("toyInfoNCE", () => {
   it("l2 and dot similarities are -||a - b||^2 / (2 tau) and a·b / tau (host formulas)", () => {
     tidy(() => {
-      const a = [[1, 2], [0, -1], [3, 1]];
-      const b = [[0, 1], [2, 2], [-1, 0]];
+      const a = [
+        [1, 2],
+        [0, -1],
+        [3, 1],
+      ];
+      const b = [
+        [0, 1],
+        [2, 2],
+        [-1, 0],
+      ];
       const l2 = mat(pairLogits(f64(a), f64(b), "l2", 2));
       const dot = mat(pairLogits(f64(a), f64(b), "dot", 0.5));
       for (let i = 0; i < 3; i++) {
@@ -39,9 +65,18 @@ describe("toyInfoNCE", () => {
       const z2 = randn([6, 4], { dtype: "float64" });
       expect(toyInfoNCE(z1, z2).item()).toBeCloseTo(directclrLoss(z1, z2, 4, 0.1).item(), 10);
       // hand-computed two-sample case: l2, tau 1, z1 = [[0], [2]], z2 = [[0], [1]]
-      const s = [[0, -0.5], [-2, -0.5]];
+      const s = [
+        [0, -0.5],
+        [-2, -0.5],
+      ];
       const ce = (rows: number[][]): number => rows.reduce((acc, r, i) => acc - r[i]! + Math.log(r.reduce((x, v) => x + Math.exp(v), 0)), 0) / rows.length;
-      const expected = (ce(s) + ce([[s[0]![0]!, s[1]![0]!], [s[0]![1]!, s[1]![1]!]])) / 2;
+      const expected =
+        (ce(s) +
+          ce([
+            [s[0]![0]!, s[1]![0]!],
+            [s[0]![1]!, s[1]![1]!],
+          ])) /
+        2;
       expect(toyInfoNCE(f64([[0], [2]]), f64([[0], [1]]), { similarity: "l2" }).item()).toBeCloseTo(expected, 12);
     });
   });
@@ -63,8 +98,32 @@ describe("toyWerank", () => {
   it("is sum_l alpha ||W_l^T W_l - I||_F (hand-computed) and 0 for orthogonal weights", () => {
     tidy(() => {
       // W = diag(2, 0): W^T W - I = diag(3, -1), norm sqrt(10); W = [[0, 1], [1, 0]] is orthogonal
-      expect(toyWerank([f64([[2, 0], [0, 0]]), f64([[0, 1], [1, 0]])], 0.5).item()).toBeCloseTo(0.5 * Math.sqrt(10), 12);
-      expect(toyWerank([f64([[0.6, -0.8], [0.8, 0.6]])], 3).item()).toBeCloseTo(0, 12);
+      expect(
+        toyWerank(
+          [
+            f64([
+              [2, 0],
+              [0, 0],
+            ]),
+            f64([
+              [0, 1],
+              [1, 0],
+            ]),
+          ],
+          0.5,
+        ).item(),
+      ).toBeCloseTo(0.5 * Math.sqrt(10), 12);
+      expect(
+        toyWerank(
+          [
+            f64([
+              [0.6, -0.8],
+              [0.8, 0.6],
+            ]),
+          ],
+          3,
+        ).item(),
+      ).toBeCloseTo(0, 12);
     });
     manualSeed(5);
     const w = [randn([4, 4], { dtype: "float64" }).setRequiresGrad(true), randn([4, 4], { dtype: "float64" }).setRequiresGrad(true)];
@@ -108,7 +167,11 @@ describe("ToyLinear", () => {
   it("spectrum init has singular values exp(-0.35 i); uniform init stays within 1/sqrt(d); forward composes the layers", () => {
     manualSeed(7);
     const w = toyWeight(16, "spectrum");
-    expectClose(singularValues(w), Array.from({ length: 16 }, (_, i) => Math.exp(-0.35 * i)), 1e-5);
+    expectClose(
+      singularValues(w),
+      Array.from({ length: 16 }, (_, i) => Math.exp(-0.35 * i)),
+      1e-5,
+    );
     w.dispose();
     const net = new ToyLinear({ layers: 2, init: "uniform" });
     tidy(() => {
@@ -131,7 +194,14 @@ describe("diagnostics", () => {
     expect(vanishingCount([1, 0.5, 1e-3, 9e-4, 0], 1e-3)).toBe(2);
     tidy(() => {
       // rows (1, 0), (-1, 0), (0, 2), (0, -2): centred covariance diag(2/3, 8/3)
-      const s = covarianceSpectrum(f64([[1, 0], [-1, 0], [0, 2], [0, -2]]));
+      const s = covarianceSpectrum(
+        f64([
+          [1, 0],
+          [-1, 0],
+          [0, 2],
+          [0, -2],
+        ]),
+      );
       expectClose(Array.from(s), [8 / 3, 2 / 3], 1e-12);
     });
   });

@@ -50,11 +50,13 @@ describe("rowNormalize", () => {
 
 describe("zScore", () => {
   it("gives each column zero mean and unit population variance; constant columns are only centred", () => {
-    const z = zScore(dense([
-      [1, 5],
-      [3, 5],
-      [5, 5],
-    ]));
+    const z = zScore(
+      dense([
+        [1, 5],
+        [3, 5],
+        [5, 5],
+      ]),
+    );
     const s = Math.sqrt(8 / 3);
     const want = [-2 / s, 0, 0, 0, 2 / s, 0];
     Array.from(z.data).forEach((v, k) => expect(v).toBeCloseTo(want[k]!, 6));

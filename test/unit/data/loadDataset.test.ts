@@ -16,7 +16,22 @@ afterEach(() => {
   else process.env.WERANK_DATA_DIR = savedEnv;
 });
 
-const toy = npz(benchmarkArrays({ n: 4, edges: [[0, 1], [2, 1]], features: [[1, 0], [0, 1], [1, 1], [0, 0]], labels: [0, 1, 1, 0] }));
+const toy = npz(
+  benchmarkArrays({
+    n: 4,
+    edges: [
+      [0, 1],
+      [2, 1],
+    ],
+    features: [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0, 0],
+    ],
+    labels: [0, 1, 1, 0],
+  }),
+);
 
 function put(rel: string, bytes: Uint8Array | string): string {
   const p = path.join(tmp, rel);
@@ -27,11 +42,24 @@ function put(rel: string, bytes: Uint8Array | string): string {
 
 describe("datasetRegistry", () => {
   it("lists the twelve dataset names with their published files and origins", () => {
-    expect(listDatasets().map((d) => d.name)).toEqual(["cora", "citeseer", "amazon-computers", "amazon-photo", "coauthor-cs", "coauthor-physics", "cora-planetoid", "citeseer-planetoid", "pubmed-planetoid", "wikics", "ogbn-arxiv", "synthetic"]);
+    expect(listDatasets().map((d) => d.name)).toEqual([
+      "cora",
+      "citeseer",
+      "amazon-computers",
+      "amazon-photo",
+      "coauthor-cs",
+      "coauthor-physics",
+      "cora-planetoid",
+      "citeseer-planetoid",
+      "pubmed-planetoid",
+      "wikics",
+      "ogbn-arxiv",
+      "synthetic",
+    ]);
     expect(datasetRegistry["citeseer-planetoid"]!.candidates).toContain("CiteSeer/raw/ind.citeseer.x"); // PyG's layout
     expect(datasetRegistry["amazon-computers"]!.fileName).toBe("amazon_electronics_computers.npz");
     expect(datasetRegistry["coauthor-physics"]!.origin).toBe("https://github.com/shchur/gnn-benchmark/raw/master/data/npz/ms_academic_phy.npz");
-    expect(datasetRegistry["wikics"]!.origin).toContain("github.com/pmernyei/wiki-cs-dataset");
+    expect(datasetRegistry.wikics!.origin).toContain("github.com/pmernyei/wiki-cs-dataset");
     expect(datasetRegistry["ogbn-arxiv"]!.origin).toContain("snap.stanford.edu/ogb/data/nodeproppred/arxiv.zip");
   });
 

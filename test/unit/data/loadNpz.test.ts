@@ -9,7 +9,15 @@ import { type ArraySpec, benchmarkArrays, npz } from "../../helpers/npz.js";
 // a duplicate 0->1, and node 5 isolated.
 const base = {
   n: 6,
-  edges: [[0, 1], [0, 1], [1, 2], [2, 0], [3, 4], [4, 3], [4, 4]] as [number, number][],
+  edges: [
+    [0, 1],
+    [0, 1],
+    [1, 2],
+    [2, 0],
+    [3, 4],
+    [4, 3],
+    [4, 4],
+  ] as [number, number][],
   features: [
     [1, 0, 0, 2],
     [0, 1, 0, 0],
@@ -29,7 +37,6 @@ function build(patch: Record<string, ArraySpec | undefined> = {}, opts: { labelD
   }
   return npz(arrays, { compress: opts.compress ?? false });
 }
-
 
 describe("loadNpz", () => {
   it("symmetrizes, drops self-loops, merges duplicates and keeps isolated nodes", async () => {
@@ -148,9 +155,7 @@ describe("loadNpz", () => {
       expect(dataErr(() => loadNpzSync(build({ labels: { dtype: "<f4", shape: [6], values: [0, 1, 2, 0.5, 1, 2] } }), f))).toContain(
         "Expected dtype i1/i2/i4/i8/u1/u2/u4/u8 for bad.npz array 'labels' but received 'f4'",
       );
-      expect(dataErr(() => loadNpzSync(build({ labels: { dtype: "<i8", shape: [5], values: [0n, 1n, 2n, 0n, 1n] } }), f))).toContain(
-        "Expected shape (6,) for bad.npz array 'labels' but received (5)",
-      );
+      expect(dataErr(() => loadNpzSync(build({ labels: { dtype: "<i8", shape: [5], values: [0n, 1n, 2n, 0n, 1n] } }), f))).toContain("Expected shape (6,) for bad.npz array 'labels' but received (5)");
     });
     it("wrong shapes and missing arrays", () => {
       expect(dataErr(() => loadNpzSync(build({ adj_shape: { dtype: "<i8", shape: [2], values: [6n, 5n] } }), f))).toContain("square adjacency shape");

@@ -12,7 +12,14 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const fixture: OgbFixture = {
   numNodes: 5,
   // Directed citations, one duplicate and one reverse pair; node 4 isolated.
-  edges: [[1, 0], [2, 0], [2, 1], [2, 1], [0, 2], [3, 2]],
+  edges: [
+    [1, 0],
+    [2, 0],
+    [2, 1],
+    [2, 1],
+    [0, 2],
+    [3, 2],
+  ],
   features: [
     [0.5, -1.25],
     [1, 2],
@@ -28,7 +35,6 @@ let n = 0;
 function dir(f: Partial<OgbFixture> = {}): string {
   return writeOgb(path.join(tmp, `d${n++}`), { ...fixture, ...f });
 }
-
 
 describe("loadOgb", () => {
   it("loads edges (symmetrized), features, labels and the public split", async () => {
@@ -47,8 +53,14 @@ describe("loadOgb", () => {
     expect([s.name, Array.from(s.train), Array.from(s.val), Array.from(s.test)]).toEqual(["time", [0, 1], [2], [3, 4]]);
     expect(g.provenance.format).toBe("ogb");
     expect(g.provenance.files.map((f) => path.relative(d, f))).toEqual([
-      "raw/num-node-list.csv.gz", "raw/num-edge-list.csv.gz", "raw/edge.csv.gz", "raw/node-label.csv.gz", "raw/node-feat.csv.gz",
-      "split/time/train.csv.gz", "split/time/valid.csv.gz", "split/time/test.csv.gz",
+      "raw/num-node-list.csv.gz",
+      "raw/num-edge-list.csv.gz",
+      "raw/edge.csv.gz",
+      "raw/node-label.csv.gz",
+      "raw/node-feat.csv.gz",
+      "split/time/train.csv.gz",
+      "split/time/valid.csv.gz",
+      "split/time/test.csv.gz",
     ]);
   });
 
@@ -71,11 +83,36 @@ describe("loadOgb", () => {
   });
 
   it("names the file and line of bad input", async () => {
-    expect(await dataErrAsync(loadOgb(dir({ edges: [[0, 1], [1, 7]] })))).toMatch(/Expected node ids in \[0, 5\) in .*raw\/edge\.csv\.gz but received 7 at position 3/);
+    expect(
+      await dataErrAsync(
+        loadOgb(
+          dir({
+            edges: [
+              [0, 1],
+              [1, 7],
+            ],
+          }),
+        ),
+      ),
+    ).toMatch(/Expected node ids in \[0, 5\) in .*raw\/edge\.csv\.gz but received 7 at position 3/);
     expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, "nan", 1, 0] })))).toMatch(/node-label\.csv\.gz at line 3: expected an integer/);
     expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, -2, 1, 0] })))).toMatch(/non-negative integer class labels .* received -2 at position 2/);
     expect(await dataErrAsync(loadOgb(dir({ labels: [0, 1, 2, 1] })))).toMatch(/Expected 5 lines \(one per node\) in .*node-label/);
-    expect(await dataErrAsync(loadOgb(dir({ features: [[1, 2], [1, 2], [1, "nan" as unknown as number], [0, 0], [0, 0]] })))).toMatch(/finite feature values in .*node-feat\.csv\.gz but received NaN at position 5 \(row 2, column 1\)/);
+    expect(
+      await dataErrAsync(
+        loadOgb(
+          dir({
+            features: [
+              [1, 2],
+              [1, 2],
+              [1, "nan" as unknown as number],
+              [0, 0],
+              [0, 0],
+            ],
+          }),
+        ),
+      ),
+    ).toMatch(/finite feature values in .*node-feat\.csv\.gz but received NaN at position 5 \(row 2, column 1\)/);
     expect(await dataErrAsync(loadOgb(dir({ features: [[1, 2], [1], [1, 2], [0, 0], [0, 0]] })))).toMatch(/node-feat\.csv\.gz at line 2: expected 2 values per line but received 1/);
     expect(await dataErrAsync(loadOgb(dir({ split: { scheme: "time", train: [0, 9], valid: [], test: [] } })))).toMatch(/split\/time\/train\.csv\.gz but received 9 at position 1/);
     expect(await dataErrAsync(loadOgb(dir(), { splitScheme: "random" }))).toContain("the dataset has: time");

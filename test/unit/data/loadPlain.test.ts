@@ -16,7 +16,6 @@ const file = (name: string, content: string | Uint8Array): string => {
   return p;
 };
 
-
 describe("loadPlain", () => {
   it("reads a TSV edge list with a header, CSV features and one label per line", async () => {
     const g = await loadPlain({
@@ -81,9 +80,13 @@ describe("loadPlain", () => {
     expect(await dataErrAsync(loadPlain({ edges: file("b2.csv", "0,1\n1,2.5\n") }))).toContain("received 2.5 at edge 1");
     expect(await dataErrAsync(loadPlain({ edges: file("b3.csv", "0,1,2,3\n") }))).toContain("Expected 'src,dst' or 'src,dst,weight' lines");
     expect(await dataErrAsync(loadPlain({ edges: file("b4.csv", "0,1\n"), numNodes: 1 }))).toContain("Expected node ids in [0, 1)");
-    expect(await dataErrAsync(loadPlain({ edges: file("b5.csv", "0,1\n"), features: file("bx.csv", "1,2\nnan,3\n") }))).toMatch(/finite feature values in .*bx\.csv but received NaN at position 2 \(row 1, column 0\)/);
+    expect(await dataErrAsync(loadPlain({ edges: file("b5.csv", "0,1\n"), features: file("bx.csv", "1,2\nnan,3\n") }))).toMatch(
+      /finite feature values in .*bx\.csv but received NaN at position 2 \(row 1, column 0\)/,
+    );
     expect(await dataErrAsync(loadPlain({ edges: file("b6.csv", "0,1\n"), features: file("bx2.csv", "1\n2\n3\n"), numNodes: 2 }))).toMatch(/bx2\.csv at line 3: expected at most 2 data lines/);
-    expect(await dataErrAsync(loadPlain({ edges: file("b7.csv", "0,1\n"), labels: file("by.txt", "0\n-1\n") }))).toMatch(/non-negative integer class labels in .*by\.txt but received -1 at position 1/);
+    expect(await dataErrAsync(loadPlain({ edges: file("b7.csv", "0,1\n"), labels: file("by.txt", "0\n-1\n") }))).toMatch(
+      /non-negative integer class labels in .*by\.txt but received -1 at position 1/,
+    );
     expect(await dataErrAsync(loadPlain({ edges: file("b8.csv", "0,1\n"), labels: file("by2.csv", "0,1\n0,0\n") }))).toContain("node 0 appears again at data line 2");
     expect(await dataErrAsync(loadPlain({ edges: file("b9.csv", "0,1\n2,1\n"), labels: file("by3.csv", "0,1\n2,0\n") }))).toContain("node 1 has none");
     expect(await dataErrAsync(loadPlain({ edges: file("b10.csv", "0,1\n"), features: file("bx3.npy", npy("<f4", [2], [1, 2])) }))).toContain("Expected a 2-D array");

@@ -30,13 +30,24 @@ const havePython = spawnSync("/usr/bin/python3", ["-c", "import pickle"]).status
 const haveCora = fs.existsSync(path.join(coraDir, "ind.cora.x"));
 
 function rowsOf(f: CsrFeatures): [number, number][][] {
-  return Array.from({ length: f.rows }, (_, r) => Array.from({ length: f.indptr[r + 1]! - f.indptr[r]! }, (_, k) => [f.indices[f.indptr[r]! + k]!, f.data[f.indptr[r]! + k]!] as [number, number]).sort((a, b) => a[0] - b[0]));
+  return Array.from({ length: f.rows }, (_, r) =>
+    Array.from({ length: f.indptr[r + 1]! - f.indptr[r]! }, (_, k) => [f.indices[f.indptr[r]! + k]!, f.data[f.indptr[r]! + k]!] as [number, number]).sort((a, b) => a[0] - b[0]),
+  );
 }
 
 describe("Cora from the Planetoid files (golden, against Python's pickle + PyG's assembly)", () => {
   it.skipIf(!haveCora || !havePython)("features, labels, edges and the public split match node by node", async () => {
     const ref = JSON.parse(spawnSync("/usr/bin/python3", [path.join(__dirname, "../../fixtures/planetoid_reference.py"), coraDir, "cora"], { encoding: "utf8", maxBuffer: 1 << 28 }).stdout) as {
-      nodes: number; cols: number; classes: number; undirectedEdges: number; edges: [number, number][]; labels: number[]; features: [number, number][][]; train: number[]; val: number[]; test: number[];
+      nodes: number;
+      cols: number;
+      classes: number;
+      undirectedEdges: number;
+      edges: [number, number][];
+      labels: number[];
+      features: [number, number][][];
+      train: number[];
+      val: number[];
+      test: number[];
     };
     const g = await loadPlanetoid(coraDir, { featureFormat: "csr" });
     expect([g.numNodes, g.features.cols, g.numClasses]).toEqual([ref.nodes, ref.cols, ref.classes]);
@@ -80,9 +91,24 @@ function citeseerLike(): PlanetoidFixture {
     y: [oh(0), oh(1)],
     allx: [0, 1, 2, 3, 4, 5].map(feat),
     ally: [0, 1, 2, 0, 1, 2].map(oh),
-    tx: [[9, 0, 0], [6, 0, 0], [8, 0, 0]],
+    tx: [
+      [9, 0, 0],
+      [6, 0, 0],
+      [8, 0, 0],
+    ],
     ty: [oh(2), oh(1), oh(0)],
-    graph: new Map([[0, [1, 2, 2]], [1, [0]], [2, [0]], [3, [3, 4]], [4, [3]], [5, []], [6, [8]], [7, []], [8, [6, 9]], [9, [8]]]),
+    graph: new Map([
+      [0, [1, 2, 2]],
+      [1, [0]],
+      [2, [0]],
+      [3, [3, 4]],
+      [4, [3]],
+      [5, []],
+      [6, [8]],
+      [7, []],
+      [8, [6, 9]],
+      [9, [8]],
+    ]),
     testIndex: [9, 6, 8],
   };
 }
@@ -155,7 +181,13 @@ describe("Planetoid assembly on a synthetic CiteSeer-like fixture", () => {
 describe("readPickle: strict, never executes", () => {
   const file = "evil.pkl";
   it("reads what the Planetoid files hold", () => {
-    const v = readPickle(pickleArray([[1, 0], [0, 1]]), file);
+    const v = readPickle(
+      pickleArray([
+        [1, 0],
+        [0, 1],
+      ]),
+      file,
+    );
     expect(v).toMatchObject({ kind: "object", cls: "numpy.core.multiarray._reconstruct" });
   });
   it("refuses any other global (the classic os.system exploit) before calling anything", () => {
@@ -201,4 +233,3 @@ describe("mutated Planetoid files", () => {
     expect(failures).toBeGreaterThan(100); // the mutations do break files
   });
 });
-

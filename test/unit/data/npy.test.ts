@@ -5,7 +5,6 @@ import { npy } from "../../helpers/npz.js";
 
 const W = { file: "x.npy" };
 
-
 describe("parseNpy", () => {
   it("reads every numeric dtype with the values written", () => {
     const vals = [0, 1, 2, 3, 4, 5];

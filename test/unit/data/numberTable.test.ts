@@ -98,9 +98,9 @@ describe("readNumberTable", () => {
     await expect(readNumberTable(path.join(tmp, "text.csv.gz"), { type: "int32" })).rejects.toThrow(/does not start with the gzip magic bytes/);
     expect(() => parseNumberTable("1\n2\n3\n", { type: "int32", limitRows: 2 })).toThrow("at line 3: expected at most 2 data lines but there are more");
     // Blank lines hold no values but still count against the text allowed for 2 rows of 1 value.
-    fs.writeFileSync(path.join(tmp, "blank.csv"), "1\n" + "\n".repeat(4 << 20));
+    fs.writeFileSync(path.join(tmp, "blank.csv"), `1\n${"\n".repeat(4 << 20)}`);
     await expect(readNumberTable(path.join(tmp, "blank.csv"), { type: "int32", limitRows: 2 })).rejects.toThrow(/blank\.csv: more than \d+ bytes of text for at most 2 lines of 1 values/);
-    expect(() => parseNumberTable("0,".repeat(20) + "0\n", { type: "int32", maxCols: 10 })).toThrow("expected at most 10 values per line");
+    expect(() => parseNumberTable(`${"0,".repeat(20)}0\n`, { type: "int32", maxCols: 10 })).toThrow("expected at most 10 values per line");
     // A gzip stream without a row count may inflate to 16 MiB + 32x its size.
     fs.writeFileSync(path.join(tmp, "bomb.csv.gz"), zlib.gzipSync("0,1\n".repeat(8 << 20), { level: 9 }));
     await expect(readNumberTable(path.join(tmp, "bomb.csv.gz"), { type: "int32" })).rejects.toThrow(/bomb\.csv\.gz: more than \d+ bytes of text \(a corrupt file or a compression bomb\)/);

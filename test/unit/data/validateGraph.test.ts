@@ -45,14 +45,44 @@ describe("validateGraph", () => {
   });
 
   it("rejects unsorted rows, repeats, self-loops and asymmetry", () => {
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 4]); g.indices = Int32Array.from([1, 2, 0, 1]); })).toContain("row 1 has 0 after 2 at position 2");
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 4]); g.indices = Int32Array.from([1, 0, 0, 1]); })).toContain("sorted, unique");
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 5]); g.indices = Int32Array.from([1, 0, 2, 1, 3]); })).toContain("row 3 links to itself at position 4");
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 2, 3, 3]); g.indices = Int32Array.from([1, 0, 1]); })).toContain("edge 2 -> 1 at position 2 has no reverse");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 1, 3, 4, 4]);
+        g.indices = Int32Array.from([1, 2, 0, 1]);
+      }),
+    ).toContain("row 1 has 0 after 2 at position 2");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 1, 3, 4, 4]);
+        g.indices = Int32Array.from([1, 0, 0, 1]);
+      }),
+    ).toContain("sorted, unique");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 1, 3, 4, 5]);
+        g.indices = Int32Array.from([1, 0, 2, 1, 3]);
+      }),
+    ).toContain("row 3 links to itself at position 4");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 1, 2, 3, 3]);
+        g.indices = Int32Array.from([1, 0, 1]);
+      }),
+    ).toContain("edge 2 -> 1 at position 2 has no reverse");
     // Row 2 holds 0 and 1, row 0 holds nothing: found when row 1's reverse search passes column 0.
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 0, 1, 3, 3]); g.indices = Int32Array.from([2, 0, 1]); })).toContain("edge 2 -> 0 at position 1 has no reverse");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 0, 1, 3, 3]);
+        g.indices = Int32Array.from([2, 0, 1]);
+      }),
+    ).toContain("edge 2 -> 0 at position 1 has no reverse");
     // Row 3 holds 1 but row 1 never names 3: row 1's cursor is used up when row 3 looks.
-    expect(msg((g) => { g.indptr = Int32Array.from([0, 1, 3, 4, 5]); g.indices = Int32Array.from([1, 0, 2, 1, 1]); })).toContain("edge 3 -> 1 at position 4 has no reverse");
+    expect(
+      msg((g) => {
+        g.indptr = Int32Array.from([0, 1, 3, 4, 5]);
+        g.indices = Int32Array.from([1, 0, 2, 1, 1]);
+      }),
+    ).toContain("edge 3 -> 1 at position 4 has no reverse");
     const d = good();
     d.directed = true;
     d.indptr = Int32Array.from([0, 1, 1, 2, 2]);
@@ -64,7 +94,9 @@ describe("validateGraph", () => {
     expect(msg((g) => (g.features.data[5] = NaN))).toBe("Expected finite feature values in graph 'g' (g.npz) features but received NaN at position 5 (row 2, column 1)");
     expect(msg((g) => (g.features.rows = 3))).toContain("Expected 4 feature rows (one per node)");
     expect(msg((g) => (g.features = { kind: "dense", rows: 4, cols: 3, data: new Float32Array(8) }))).toContain("4 x 3 = 12 dense feature values");
-    expect(msg((g) => (g.features = { kind: "csr", rows: 4, cols: 2, indptr: Int32Array.from([0, 1, 1, 1, 1]), indices: Int32Array.from([2]), data: Float32Array.from([1]) }))).toContain("column ids in [0, 2)");
+    expect(msg((g) => (g.features = { kind: "csr", rows: 4, cols: 2, indptr: Int32Array.from([0, 1, 1, 1, 1]), indices: Int32Array.from([2]), data: Float32Array.from([1]) }))).toContain(
+      "column ids in [0, 2)",
+    );
   });
 
   it("rejects bad labels, weights and splits", () => {

@@ -11,7 +11,6 @@ const members = [
   { name: "empty.npy", data: new Uint8Array(0) },
 ];
 
-
 describe("crc32", () => {
   it("matches the check value of the standard and the JS fallback", () => {
     const d = new TextEncoder().encode("123456789");
@@ -72,7 +71,9 @@ describe("ZipArchive", () => {
 
   it("refuses duplicate member names and members larger than the caller allows or the ratio permits", () => {
     expect(dataErr(() => ZipArchive.fromBytes(zip([...members, members[0]!]), "t.npz"))).toContain("the member 'a.npy' appears twice");
-    expect(dataErr(() => ZipArchive.fromBytes(zip(members), "t.npz").read("b.npy", 999))).toContain("member 'b.npy' declares 1000 uncompressed bytes but the array shapes read so far allow at most 999");
+    expect(dataErr(() => ZipArchive.fromBytes(zip(members), "t.npz").read("b.npy", 999))).toContain(
+      "member 'b.npy' declares 1000 uncompressed bytes but the array shapes read so far allow at most 999",
+    );
     const bytes = Buffer.from(zip([{ name: "z.npy", data: new Uint8Array(1 << 20) }], { compress: true }));
     const cd = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     bytes.writeUInt32LE(100 << 20, cd + 24); // claim 100 MiB from about 1 KB

@@ -11,7 +11,7 @@ describe("Student's t", () => {
   it("matches tabulated two-sided 95 % quantiles", () => {
     // Values from any t table (scipy.stats.t.ppf(0.975, df)).
     expect(studentTQuantile(0.975, 1)).toBeCloseTo(12.706204736, 6);
-    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.302652730, 7);
+    expect(studentTQuantile(0.975, 2)).toBeCloseTo(4.30265273, 7);
     expect(studentTQuantile(0.975, 4)).toBeCloseTo(2.776445105, 7);
     expect(studentTQuantile(0.975, 30)).toBeCloseTo(2.042272456, 7);
     expect(studentTQuantile(0.025, 4)).toBeCloseTo(-2.776445105, 7);
@@ -33,7 +33,10 @@ describe("pairedDifference", () => {
 
   it("pairs, not pools: a shift shared by both settings does not widen the interval", () => {
     const base = [0.7, 0.8, 0.9];
-    const d = pairedDifference(base.map((b) => b + 0.01), base);
+    const d = pairedDifference(
+      base.map((b) => b + 0.01),
+      base,
+    );
     expect(d.sd).toBeCloseTo(0, 12);
     expect(d.ci95[0]).toBeCloseTo(0.01, 12);
   });
@@ -66,7 +69,10 @@ function fakeSweep(dir: string): void {
       if (alpha === 1 && seed === 2) continue;
       const a = acc[String(alpha)]![seed]!;
       const e = erank[String(alpha)]![seed]!;
-      fs.writeFileSync(path.join(tdir, "summary.json"), JSON.stringify({ type: "summary", probe: { mean: a, std: 0.01, splits: 20 }, effectiveRank: { representation: e, embedding: e / 2 }, epochs: 10, secondsPerEpoch: 0.1, runDir: tdir }));
+      fs.writeFileSync(
+        path.join(tdir, "summary.json"),
+        JSON.stringify({ type: "summary", probe: { mean: a, std: 0.01, splits: 20 }, effectiveRank: { representation: e, embedding: e / 2 }, epochs: 10, secondsPerEpoch: 0.1, runDir: tdir }),
+      );
     }
   }
   fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify({ version: 1, dir, created: "x", base: {}, grid: [{ key: "werank.alpha", values: [0, 0.1, 1] }], seeds: [0, 1, 2], trials }));

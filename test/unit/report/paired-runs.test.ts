@@ -13,7 +13,20 @@ function fakeRun(name: string, seed: number, acc: number | null, erank = 100): s
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify({ objective: { name: "bgrl" }, train: { seed, dataSeed: 0 } }));
   if (acc !== null) {
-    const summary = { status: "completed", dataset: "synthetic", label: name, epochs: 5, epochsRun: 5, secondsPerEpoch: 0.1, probe: { mean: acc, std: 0.01, splits: 20, protocol: "bgrl", solver: "ovr" }, effectiveRank: { representation: erank, embedding: erank / 2, target: null }, rankDifferential: null, meanPairwiseCosine: 0.5, warnings: [], device: "cpu" };
+    const summary = {
+      status: "completed",
+      dataset: "synthetic",
+      label: name,
+      epochs: 5,
+      epochsRun: 5,
+      secondsPerEpoch: 0.1,
+      probe: { mean: acc, std: 0.01, splits: 20, protocol: "bgrl", solver: "ovr" },
+      effectiveRank: { representation: erank, embedding: erank / 2, target: null },
+      rankDifferential: null,
+      meanPairwiseCosine: 0.5,
+      warnings: [],
+      device: "cpu",
+    };
     fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary));
   }
   return dir;
