@@ -17,7 +17,7 @@
 namespace wn::rng {
 
 /// Streams of one augmentation call (each draws from its own counter space).
-enum Stream : uint64_t { kEdges = 1, kFeatureColumns = 2, kFeatureEntries = 3 };
+enum Stream : uint64_t { kEdges = 1, kFeatureColumns = 2, kFeatureEntries = 3, kNeighbors = 4 };
 
 WN_HD uint64_t mix64(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -32,6 +32,17 @@ WN_HD uint64_t stream_key(uint64_t key, uint64_t stream) { return mix64(key ^ (s
 WN_HD double uniform(uint64_t skey, uint64_t index) {
   const uint64_t z = mix64(skey + (index + 1) * 0x9E3779B97F4A7C15ull);
   return static_cast<double>(z >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/// Uniform integer in [0, n) (n >= 1) for element `index` of a stream: the high 64 bits of z * n
+/// (Lemire's multiply-shift), integer arithmetic only, so host and device agree bit for bit.
+WN_HD uint64_t below(uint64_t skey, uint64_t index, uint64_t n) {
+  const uint64_t z = mix64(skey + (index + 1) * 0x9E3779B97F4A7C15ull);
+#if defined(__CUDA_ARCH__)
+  return __umul64hi(z, n);
+#else
+  return static_cast<uint64_t>((static_cast<unsigned __int128>(z) * n) >> 64);
+#endif
 }
 
 /// True when element `index` survives a drop with probability p.

@@ -2,6 +2,7 @@
 #include "cuda/graph_kernels.h"
 
 #include "cuda/counter_rng.h"
+#include "cuda/neighbor_draw.h"
 
 namespace wn::cuda {
 namespace {
@@ -152,6 +153,35 @@ __global__ void sparse_mask_kernel(const int32_t* __restrict__ indptr, const int
   }
 }
 
+// Neighbour sampling: a thread per frontier node (the draws of one node are a short sequential loop).
+__global__ void neighbor_count_kernel(const int32_t* __restrict__ indptr, const int64_t* __restrict__ frontier, int64_t n, int64_t fanout,
+                                      int64_t* __restrict__ counts) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    const int64_t v = frontier[i];
+    counts[i] = rng::sample_count(indptr[v + 1] - indptr[v], fanout);
+  }
+}
+
+__global__ void neighbor_fill_kernel(const int32_t* __restrict__ indptr, const int32_t* __restrict__ indices,
+                                     const int64_t* __restrict__ frontier, int64_t n, uint64_t hop_key, const int64_t* __restrict__ offsets,
+                                     int32_t* __restrict__ src, int64_t* __restrict__ pos) {
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    const int64_t v = frontier[i];
+    const int64_t start = indptr[v], deg = indptr[v + 1] - start;
+    int64_t* p = pos + offsets[i];
+    const int64_t k = offsets[i + 1] - offsets[i];
+    if (k == deg) {
+      for (int64_t j = 0; j < deg; ++j) p[j] = j;
+    } else {
+      rng::floyd_sample(rng::node_key(hop_key, static_cast<uint64_t>(v)), deg, k, p, rng::SeenScan{});
+    }
+    for (int64_t j = 0; j < k; ++j) {
+      p[j] += start;
+      src[offsets[i] + j] = indices[p[j]];
+    }
+  }
+}
+
 template <typename T>
 cudaError_t spmm_impl(const int32_t* indptr, const int32_t* indices, const T* values, const T* diag, const T* x, int64_t rows, int64_t f,
                       T* out, cudaStream_t stream) {
@@ -243,6 +273,20 @@ cudaError_t sparse_keep_mask(const int32_t* indptr, const int32_t* indices, int6
                              uint64_t entry_key, double p_entry, bool* mask, cudaStream_t stream) {
   if (rows == 0) return cudaGetLastError();
   sparse_mask_kernel<<<blocks_for(rows), kThreads, 0, stream>>>(indptr, indices, rows, cols, col_key, p_col, entry_key, p_entry, mask);
+  return cudaGetLastError();
+}
+
+cudaError_t neighbor_count(const int32_t* indptr, const int64_t* frontier, int64_t n, int64_t fanout, int64_t* counts,
+                           cudaStream_t stream) {
+  if (n == 0) return cudaGetLastError();
+  neighbor_count_kernel<<<blocks_for(n), kThreads, 0, stream>>>(indptr, frontier, n, fanout, counts);
+  return cudaGetLastError();
+}
+
+cudaError_t neighbor_fill(const int32_t* indptr, const int32_t* indices, const int64_t* frontier, int64_t n, uint64_t hop_key,
+                          const int64_t* offsets, int32_t* src, int64_t* pos, cudaStream_t stream) {
+  if (n == 0) return cudaGetLastError();
+  neighbor_fill_kernel<<<blocks_for(n), kThreads, 0, stream>>>(indptr, indices, frontier, n, hop_key, offsets, src, pos);
   return cudaGetLastError();
 }
 

@@ -1,7 +1,7 @@
 // CUDA kernels of the graph pipeline (native/graph): SpMM over CSR, GCN / mean normalization, edge
-// dropping with the transposed kept graph, feature masks. Plain CUDA C++ on raw pointers and a
-// stream, no LibTorch headers, so scripts/check-cuda.sh compiles them without a GPU; the torch-facing
-// glue is native/graph/cuda_glue.cc (built only with WN_WITH_CUDA).
+// dropping with the transposed kept graph, feature masks, neighbour sampling. Plain CUDA C++ on raw
+// pointers and a stream, no LibTorch headers, so scripts/check-cuda.sh compiles them without a GPU;
+// the torch-facing glue is native/graph/cuda_glue.cc (built only with WN_WITH_CUDA).
 //
 // Conventions: CSR with int32 indptr [rows + 1] and indices [nnz]; row = destination, column = source;
 // dense matrices are row-major and contiguous; a null `values` means all ones, a null `diag` means no
@@ -55,5 +55,14 @@ cudaError_t feature_keep_mask(int64_t mask_rows, int64_t cols, uint64_t col_key,
 /// The same decisions for the stored entries of a CSR feature matrix: mask [nnz].
 cudaError_t sparse_keep_mask(const int32_t* indptr, const int32_t* indices, int64_t rows, int64_t cols, uint64_t col_key, double p_col,
                              uint64_t entry_key, double p_entry, bool* mask, cudaStream_t stream);
+
+/// Neighbour sampling, one hop (the host drives the hops and relabels: native/graph/neighbor_sampler.cc).
+/// Pass 1: counts[i] = rng::sample_count(degree of frontier[i], fanout) (cuda/neighbor_draw.h).
+cudaError_t neighbor_count(const int32_t* indptr, const int64_t* frontier, int64_t n, int64_t fanout, int64_t* counts, cudaStream_t stream);
+/// Pass 2 (offsets = [0, cumsum(counts)]): the neighbours of frontier[i] at slots [offsets[i], offsets[i + 1]),
+/// all of them in CSR order or Floyd's draws keyed by rng::node_key(hop_key, frontier[i]), exactly as
+/// the CPU draws them: src = their global ids, pos = their positions in the CSR.
+cudaError_t neighbor_fill(const int32_t* indptr, const int32_t* indices, const int64_t* frontier, int64_t n, uint64_t hop_key,
+                          const int64_t* offsets, int32_t* src, int64_t* pos, cudaStream_t stream);
 
 }  // namespace wn::cuda

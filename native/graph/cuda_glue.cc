@@ -143,5 +143,34 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
   return mask;
 }
 
+HopDraws sample_hop(const SparseObj& s, const int64_t* frontier, int64_t n, int64_t fanout, uint64_t hop_key) {
+  HopDraws d;
+  d.offsets.assign(1, 0);
+  if (n == 0) return d;
+  c10::cuda::CUDAGuard guard(s.device());
+  const cudaStream_t st = stream_of(s.indptr);
+  const auto lopts = s.indptr.options().dtype(at::kLong);
+  // The frontier goes up, the draws come down: the host relabels them (neighbor_sampler.cc), so both
+  // devices share one relabelling; one synchronizing copy per pass.
+  const at::Tensor f = at::from_blob(const_cast<int64_t*>(frontier), {n}, at::kLong).to(s.device());
+  at::Tensor counts = at::empty({n}, lopts);
+  check(wn::cuda::neighbor_count(s.indptr.data_ptr<int32_t>(), f.data_ptr<int64_t>(), n, fanout, counts.data_ptr<int64_t>(), st),
+        "neighbor_count");
+  at::Tensor offsets = at::zeros({n + 1}, lopts);
+  offsets.slice(0, 1).copy_(at::cumsum(counts, 0));
+  const at::Tensor host_offsets = offsets.cpu();
+  d.offsets.assign(host_offsets.data_ptr<int64_t>(), host_offsets.data_ptr<int64_t>() + n + 1);
+  const int64_t total = d.offsets[n];
+  at::Tensor src = at::empty({total}, s.indices.options());
+  at::Tensor pos = at::empty({total}, lopts);
+  check(wn::cuda::neighbor_fill(s.indptr.data_ptr<int32_t>(), s.indices.data_ptr<int32_t>(), f.data_ptr<int64_t>(), n, hop_key,
+                                offsets.data_ptr<int64_t>(), src.data_ptr<int32_t>(), pos.data_ptr<int64_t>(), st),
+        "neighbor_fill");
+  const at::Tensor hs = src.cpu(), hp = pos.cpu();
+  d.src.assign(hs.data_ptr<int32_t>(), hs.data_ptr<int32_t>() + total);
+  d.pos.assign(hp.data_ptr<int64_t>(), hp.data_ptr<int64_t>() + total);
+  return d;
+}
+
 }  // namespace wn::graph::cuda
 #endif  // WN_WITH_CUDA

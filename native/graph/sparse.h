@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "common/object_table.h"
 
@@ -108,7 +109,18 @@ at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, doubl
 /// The same decisions for the stored entries of a CSR feature matrix: bool [nnz].
 at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);
 
-// Each backend implements the same set (csr_cpu.cc; cuda_glue.cc over native/cuda/graph_kernels.cu).
+/// One hop of neighbour sampling (native/graph/neighbor_sampler.cc) for frontier nodes f_0..f_{n-1}
+/// (global ids): node f_i gets rng::sample_count(deg, fanout) neighbours (cuda/neighbor_draw.h),
+/// drawn without replacement, at slots [offsets[i], offsets[i + 1]) of `src` (their global ids) and
+/// `pos` (their positions in the CSR). Host arrays whatever the graph's device.
+struct HopDraws {
+  std::vector<int64_t> offsets, pos;
+  std::vector<int32_t> src;
+};
+
+HopDraws sample_hop(const SparseObj& s, const int64_t* frontier, int64_t n, int64_t fanout, uint64_t hop_key);
+
+// Each backend implements the same set (csr_cpu.cc, neighbor_sampler.cc; cuda_glue.cc over native/cuda/*.cu).
 #define WN_GRAPH_BACKEND_API                                                                                                   \
   at::Tensor spmm(const at::Tensor& indptr, const at::Tensor& indices, const at::Tensor& values, const at::Tensor& diag,       \
                   const at::Tensor& x, int64_t rows);                                                                          \
@@ -119,7 +131,8 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
   Dropped drop_edges(const SparseObj& s, uint64_t edge_key, double p);                                                         \
   at::Tensor feature_mask(int64_t mask_rows, int64_t cols, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry, \
                           c10::Device device);                                                                                 \
-  at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);
+  at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint64_t entry_key, double p_entry);              \
+  HopDraws sample_hop(const SparseObj& s, const int64_t* frontier, int64_t n, int64_t fanout, uint64_t hop_key);
 
 namespace cpu {
 WN_GRAPH_BACKEND_API

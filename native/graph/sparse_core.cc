@@ -137,6 +137,10 @@ at::Tensor sparse_mask(const SparseObj& s, uint64_t col_key, double p_col, uint6
   WN_GRAPH_DISPATCH(s.device().is_cuda(), sparse_mask, s, col_key, p_col, entry_key, p_entry);
 }
 
+HopDraws sample_hop(const SparseObj& s, const int64_t* frontier, int64_t n, int64_t fanout, uint64_t hop_key) {
+  WN_GRAPH_DISPATCH(s.device().is_cuda(), sample_hop, s, frontier, n, fanout, hop_key);
+}
+
 namespace {
 Transposed transpose_generic(const SparseObj& s) { WN_GRAPH_DISPATCH(s.device().is_cuda(), transpose_generic, s); }
 Transposed transpose_kept(const SparseObj& src, const at::Tensor& kp, int64_t kept) {

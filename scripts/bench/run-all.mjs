@@ -22,6 +22,8 @@ const ALL = [
   ["probe", quick ? ["--splits", "1"] : []],
   ["data-load", quick ? ["--rounds", "2"] : []],
   ["bgrl-epoch", quick ? ["--epochs", "5"] : []],
+  // The full run adds the 2.4M-node synthetic graph (about 0.5 GB of CSR per process).
+  ["sampler", quick ? ["--seconds", "2"] : ["--large"]],
 ];
 const only = arg("--only")?.split(",");
 fs.mkdirSync(out, { recursive: true });

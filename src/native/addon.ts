@@ -223,6 +223,12 @@ export interface NativeAddon {
     pEntry: number,
     dtype: number,
   ): [GraphHandle, TensorHandle | GraphHandle, number];
+  /**
+   * Neighbour sampling (native/graph/neighbor_sampler.cc); the key is drawn from `generator` when it is
+   * not NO_GENERATOR, else it is keyHi * 2^32 + keyLo. hopNodes: the seeds, then the nodes first reached
+   * at each hop; hopEdges: the edges drawn at each hop.
+   */
+  graphSampleNeighbors(id: GraphHandle, seeds: Int32Array | H, fanouts: Int32Array, generator: GeneratorHandle, keyHi: number, keyLo: number): [GraphHandle, H, H, number, number, number[], number[]];
   /** Benchmark-only references with LibTorch's sparse COO ops (scripts/bench/graph-ops.mjs). */
   benchCooMatrix(id: GraphHandle, kind: number, dtype: number): H;
   benchEdgeIndex(id: GraphHandle): H;
