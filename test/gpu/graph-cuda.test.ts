@@ -2,7 +2,7 @@
 // views (counter-based randomness: the same generator state gives the same view on both devices),
 // and CUDA memory back to baseline. Skipped, with the reason, without a GPU or the CUDA kernels.
 import { describe, expect, it } from "vitest";
-import { DeviceGraph, Generator, graphMemory, info, memory, randn, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { DeviceGraph, Generator, graphMemory, info, memory, randn, SparseFeatures, sampleNeighbors, tidy, type Tensor } from "../../src/index.js";
 import { hostGraph, randomCsrFeatures, randomGraph, type Csr } from "../native/graphFixtures.js";
 
 const rt = info();
@@ -99,5 +99,23 @@ describe.skipIf(reason !== "")(`graph kernels on CUDA vs CPU${reason ? ` (skippe
       for (const o of [v, vg, cpu, gpu, g1, g2]) o.dispose();
     }
     expect(graphMemory().objects).toBe(objects);
+  });
+
+  it("neighbour samples are identical on both devices for the same seed (draws on CUDA, relabelling on the host)", () => {
+    const c = randomGraph(4, 3000, 30000, { weighted: true, isolated: 10 });
+    const [cpu, gpu] = pair(c, "float32");
+    const seeds = Int32Array.from({ length: 500 }, (_, i) => (i * 13) % c.n);
+    for (const fanouts of [[15, 10], [-1], [100, 3]]) {
+      const a = sampleNeighbors(cpu, seeds, fanouts, { seed: 42 });
+      const b = sampleNeighbors(gpu, seeds, fanouts, { seed: 42 });
+      expect(b.nodes.device).toBe("cuda:0");
+      expect(Array.from(b.nodes.toTypedArray())).toEqual(Array.from(a.nodes.toTypedArray()));
+      expect(Array.from(b.edgeIds.toTypedArray())).toEqual(Array.from(a.edgeIds.toTypedArray()));
+      expect(b.graph.csr()).toEqual(a.graph.csr());
+      expect(b.numSampledEdges).toEqual(a.numSampledEdges);
+      for (const o of [a, b]) o.dispose();
+    }
+    cpu.dispose();
+    gpu.dispose();
   });
 });
