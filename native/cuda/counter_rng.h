@@ -16,7 +16,7 @@
 
 namespace wn::rng {
 
-/// Streams of one augmentation call (each draws from its own counter space).
+/// Streams, each with its own counter space: the three of an augmentation call, neighbour sampling.
 enum Stream : uint64_t { kEdges = 1, kFeatureColumns = 2, kFeatureEntries = 3, kNeighbors = 4 };
 
 WN_HD uint64_t mix64(uint64_t z) {
