@@ -2,7 +2,6 @@
  * `werank-native embed` (a checkpoint's embeddings as .npy) and `eval --protocol bgrl --json`, on a
  * tiny synthetic run trained by the CLI.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +10,6 @@ import { loadGraphForConfig, probeGraph, readConfigFile, resolveConfig, tensor }
 import { parseNpy } from "../../src/data/npy.js";
 import { ensureDist } from "../helpers/dist.js";
 import { runCli, writeTinyConfig } from "../helpers/tinyRun.js";
-
 
 let tmp: string;
 let run: string;

@@ -9,7 +9,7 @@
  * (checkpoints are ordered by the epoch recorded inside them), `--run-dir` refuses a non-empty
  * directory without --overwrite, and resuming a run without a complete checkpoint is ERR_CONFIG.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

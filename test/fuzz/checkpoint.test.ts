@@ -21,7 +21,6 @@ import { writeTinyConfig } from "../helpers/tinyRun.js";
 import { fuzzSuite, type Variant } from "./harness.js";
 import { flipBits, overwriteBytes, specialFiles, truncationOffsets } from "./inputs.js";
 
-
 let tmp: string;
 let run: string;
 let configFile: string;
