@@ -161,7 +161,7 @@ describe("sampleNeighbors: structure", () => {
     g.dispose();
   });
 
-  it("takes seeds as an Int32Array, a number array or an int32 / int64 tensor with the same result", () => {
+  it("takes seeds as an Int32Array (or a view of one), a number array or an int32 / int64 tensor with the same result", () => {
     const g = DeviceGraph.fromCsr(c.n, c.indptr, c.indices);
     const ref = sampleNeighbors(g, Int32Array.from(seeds), [4, 4], { seed: 6 });
     const r = host(ref);
@@ -174,7 +174,10 @@ describe("sampleNeighbors: structure", () => {
     }
     const a = sampleNeighbors(g, seeds, [4, 4], { seed: 6n });
     expect(host(a)).toEqual(r);
-    for (const s of [a, ref]) s.dispose();
+    // A view into a larger buffer (as a batch of a shuffled order is) reads from its own offset.
+    const view = sampleNeighbors(g, Int32Array.from([9, 9, ...seeds, 9]).subarray(2, 2 + seeds.length), [4, 4], { seed: 6 });
+    expect(host(view)).toEqual(r);
+    for (const s of [a, ref, view]) s.dispose();
     g.dispose();
   });
 });
