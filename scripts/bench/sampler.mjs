@@ -6,7 +6,8 @@
 // Target: ours >= 3x PyG's throughput.
 //
 //   node scripts/bench/sampler.mjs [--fanouts 15,10] [--batch 1024] [--seconds 5] [--threads 2]
-//                                  [--data-dir ../shared/data] [--large] [--json-out FILE]
+//                                  [--data-dir ../shared/data] [--large [--large-nodes N] [--large-edges M]]
+//                                  [--json-out FILE]
 //
 // Graphs: Coauthor CS (the project's loader); with --large also a synthetic graph of 2.4M nodes and
 // 62M directed edges (about 26 in-neighbours per node, half of them drawn towards hub nodes), about
@@ -127,7 +128,7 @@ const ref = pygPython();
 console.log(`sampler: fanouts [${fanouts}], batch ${batch}, ${threads} thread(s), ${seconds} s per side${ref.py ? `, PyG from ${ref.py}` : ""}`);
 if (!ref.py) console.log(`  PyG NeighborLoader: skipped: ${ref.reason}`);
 const graphs = [() => wn.loadDataset("coauthor-cs", { dataDir })];
-if (large) graphs.push(() => syntheticGraph(2_400_000, 62_000_000, 7));
+if (large) graphs.push(() => syntheticGraph(Number(opt("--large-nodes", 2_400_000)), Number(opt("--large-edges", 62_000_000)), 7));
 const results = [];
 for (const load of graphs) {
   const host = await load();
