@@ -104,6 +104,17 @@ describe("sampleNeighbors: structure", () => {
     g.dispose();
   });
 
+  it("returns the seeds alone when they have no neighbours (empty frontiers after hop 0)", () => {
+    const g = DeviceGraph.fromCsr(c.n, c.indptr, c.indices);
+    const s = sampleNeighbors(g, [2999, 2980], [5, 5, 5], { seed: 1 });
+    expect(ints(s.nodes)).toEqual([2999, 2980]);
+    expect([s.numNodes, s.numEdges]).toEqual([2, 0]);
+    expect(s.numSampledNodes).toEqual([2, 0, 0, 0]);
+    expect(Array.from(s.graph.csr().indptr)).toEqual([0, 0, 0]);
+    s.dispose();
+    g.dispose();
+  });
+
   it("takes every neighbour when the degree is at most the fanout or the fanout is -1", () => {
     const g = DeviceGraph.fromCsr(c.n, c.indptr, c.indices);
     const maxDeg = Math.max(...seeds.map((v) => c.indptr[v + 1]! - c.indptr[v]!));
