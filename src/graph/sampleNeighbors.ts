@@ -33,7 +33,7 @@
  * batch.dispose();
  * ```
  */
-import { ArgumentError, IndexError } from "../errors.js";
+import { ArgumentError, closest, IndexError } from "../errors.js";
 import { type GeneratorHandle, N, NO_GENERATOR, type TensorHandle } from "../native/addon.js";
 import type { Generator } from "../tensor/Generator.js";
 import { Tensor, th } from "../tensor/Tensor.js";
@@ -93,6 +93,7 @@ export class SampledSubgraph {
 }
 
 const INT32_MAX = 2147483647;
+const OPTION_KEYS = ["seed", "generator"];
 
 /** The seed as two unsigned 32-bit halves (any integer, reduced modulo 2^64). */
 function seedHalves(seed: number | bigint): [number, number] {
@@ -125,7 +126,13 @@ export function sampleNeighbors(graph: DeviceGraph, seeds: Int32Array | readonly
   fanouts.forEach((f, h) => {
     if (!Number.isInteger(f) || Math.abs(f) > INT32_MAX) throw new ArgumentError(`sampleNeighbors: expected each fanout to be a positive count or -1 (all neighbours) but fanout ${h} is ${String(f)}`);
   });
-  const { seed, generator } = options ?? {};
+  if (options === null || typeof options !== "object") throw new ArgumentError(`sampleNeighbors: expected an options object ({ seed } or { generator }) but received ${String(options)}`);
+  for (const k of Object.keys(options)) {
+    if (OPTION_KEYS.includes(k)) continue;
+    const guess = closest(k, OPTION_KEYS);
+    throw new ArgumentError(`sampleNeighbors: unknown option '${k}'${guess ? ` (did you mean '${guess}'?)` : ""}; valid options: ${OPTION_KEYS.join(", ")}`);
+  }
+  const { seed, generator } = options;
   if ((seed === undefined) === (generator === undefined)) throw new ArgumentError("sampleNeighbors: expected exactly one of options.seed and options.generator");
   const [hi, lo] = seed === undefined ? [0, 0] : seedHalves(seed);
   const gen: GeneratorHandle = generator === undefined ? NO_GENERATOR : generator._id;

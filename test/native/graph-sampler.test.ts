@@ -291,6 +291,7 @@ describe("sampleNeighbors: bad input", () => {
     for (const fanouts of [[0], [3, -2], [], [2.5]]) expect(code(() => sampleNeighbors(g, [0], fanouts, { seed: 1 }))).toBe("ERR_ARGUMENT");
     expect(code(() => sampleNeighbors(g, [0], [2], {}))).toBe("ERR_ARGUMENT");
     expect(code(() => sampleNeighbors(g, [0], [2], { seed: 0.5 }))).toBe("ERR_ARGUMENT");
+    expect(() => sampleNeighbors(g, [0], [2], { seed: 1, seeed: 2 } as never)).toThrow(/unknown option 'seeed' \(did you mean 'seed'\?\)/);
     const gen = new Generator(1);
     expect(code(() => sampleNeighbors(g, [0], [2], { seed: 1, generator: gen }))).toBe("ERR_ARGUMENT");
     gen.dispose();
