@@ -20,7 +20,8 @@
  * per batch (`generator` does). Seeds must be distinct node ids.
  *
  * Errors: ERR_INDEX for a seed outside [0, numNodes), ERR_ARGUMENT for no seeds, repeated seeds,
- * a fanout that is not a positive integer or -1, or neither `seed` nor `generator`.
+ * a fanout that is not a positive integer or -1, not exactly one of `seed` and `generator`, or an
+ * unknown option; ERR_DTYPE / ERR_SHAPE for a seed tensor that is not an integer vector.
  *
  * @example
  * ```ts
