@@ -20,8 +20,8 @@
  * per batch (`generator` does). Seeds must be distinct node ids.
  *
  * Errors: ERR_INDEX for a seed outside [0, numNodes), ERR_ARGUMENT for no seeds, repeated seeds,
- * a fanout that is not a positive integer or -1, not exactly one of `seed` and `generator`, or an
- * unknown option; ERR_DTYPE / ERR_SHAPE for a seed tensor that is not an integer vector.
+ * a fanout that is not a positive integer or -1, not exactly one of `seed` and `generator`, an
+ * unknown option, or `features: true` on a graph without features; ERR_DTYPE / ERR_SHAPE for a seed tensor that is not an integer vector.
  *
  * @example
  * ```ts
@@ -35,17 +35,28 @@
  * ```
  */
 import { ArgumentError, closest, IndexError } from "../errors.js";
-import { type GeneratorHandle, N, NO_GENERATOR, type TensorHandle } from "../native/addon.js";
+import { type GeneratorHandle, type GraphHandle, N, NO_GENERATOR, type TensorHandle } from "../native/addon.js";
+import { deviceCode } from "../tensor/device.js";
 import type { Generator } from "../tensor/Generator.js";
+import { tensor } from "../tensor/creation.js";
 import { Tensor, th } from "../tensor/Tensor.js";
 import { keep } from "../tensor/tidy.js";
 import { DeviceGraph } from "./DeviceGraph.js";
+import { isSparseRows, type NodeInput } from "./GraphOps.js";
+import { SparseFeatures } from "./SparseFeatures.js";
 
 export interface SampleNeighborsOptions {
   /** The 64-bit seed of the draws (a safe integer or a bigint): same seed, same sample. */
   seed?: number | bigint;
   /** Draws the seed from this generator instead (and advances it): a new sample per call. */
   generator?: Generator;
+  /**
+   * Also gather `graph.features` for the sampled nodes onto the subgraph (`batch.graph.features`,
+   * rows aligned with `nodes`), so `batch.graph.augment(...)` and the encoders run on it as on a full
+   * graph: dense features with one index_select on the device, sparse ones with
+   * {@link SparseFeatures.selectRows}. Default false.
+   */
+  features?: boolean;
 }
 
 /** The result of {@link sampleNeighbors}; owns its graph and tensors (dispose() frees them). */
@@ -94,7 +105,7 @@ export class SampledSubgraph {
 }
 
 const INT32_MAX = 2147483647;
-const OPTION_KEYS = ["seed", "generator"];
+const OPTION_KEYS = ["seed", "generator", "features"];
 
 /** The seed as two unsigned 32-bit halves (any integer, reduced modulo 2^64). */
 function seedHalves(seed: number | bigint): [number, number] {
@@ -118,7 +129,8 @@ function seedArg(seeds: Int32Array | readonly number[] | Tensor, numNodes: numbe
 
 /**
  * Samples the `fanouts.length`-hop neighbourhood of `seeds` in `graph` (see the module comment):
- * `fanouts[h]` in-neighbours per node at hop h, -1 for all of them. `options.seed` or
+ * `fanouts[h]` in-neighbours per node at hop h, -1 for all of them; no fanouts (zero hops) gives the
+ * seeds alone without edges (an MLP encoder's batch) and draws nothing. `options.seed` or
  * `options.generator` fixes the draws.
  */
 export function sampleNeighbors(graph: DeviceGraph, seeds: Int32Array | readonly number[] | Tensor, fanouts: readonly number[], options: SampleNeighborsOptions): SampledSubgraph {
@@ -134,11 +146,59 @@ export function sampleNeighbors(graph: DeviceGraph, seeds: Int32Array | readonly
     throw new ArgumentError(`sampleNeighbors: unknown option '${k}'${guess ? ` (did you mean '${guess}'?)` : ""}; valid options: ${OPTION_KEYS.join(", ")}`);
   }
   const { seed, generator } = options;
+  if (options.features !== undefined && typeof options.features !== "boolean") throw new ArgumentError(`sampleNeighbors: expected options.features to be true or false but received ${String(options.features)}`);
+  if (options.features === true && graph.features === undefined) throw new ArgumentError("sampleNeighbors: options.features is true but the graph has no features (build it with DeviceGraph.fromGraph from a graph that has them)");
   if ((seed === undefined) === (generator === undefined)) throw new ArgumentError("sampleNeighbors: expected exactly one of options.seed and options.generator");
   const [hi, lo] = seed === undefined ? [0, 0] : seedHalves(seed);
+  if (fanouts.length === 0) return seedsAlone(graph, seeds, options.features === true);
   const gen: GeneratorHandle = generator === undefined ? NO_GENERATOR : generator._id;
   const [gid, nodes, edgeIds, numNodes, numEdges, hopNodes, hopEdges] = N.graphSampleNeighbors(graph._id, seedArg(seeds, graph.numNodes), Int32Array.from(fanouts), gen, hi, lo);
   // The sizes come back with the ids: building the result needs no further native call.
-  const sub = new DeviceGraph(gid, numNodes, numEdges, graph.device, graph.dtype, undefined);
-  return new SampledSubgraph(sub, keep(new Tensor(nodes)), keep(new Tensor(edgeIds)), hopNodes, hopEdges);
+  const ids = keep(new Tensor(nodes));
+  let features: NodeInput | undefined;
+  try {
+    features = options.features === true ? gatherFeatures(graph, ids) : undefined;
+  } catch (e) {
+    ids.dispose();
+    N.sparseDispose(gid);
+    N.dispose(edgeIds);
+    throw e;
+  }
+  const sub = new DeviceGraph(gid, numNodes, numEdges, graph.device, graph.dtype, features);
+  return new SampledSubgraph(sub, ids, keep(new Tensor(edgeIds)), hopNodes, hopEdges);
+}
+
+/** Zero hops: the seeds without edges (what an MLP encoder's mini-batch needs); nothing is drawn. */
+function seedsAlone(graph: DeviceGraph, seeds: Int32Array | readonly number[] | Tensor, features: boolean): SampledSubgraph {
+  const arg = seedArg(seeds, graph.numNodes);
+  const ids = arg instanceof Int32Array ? arg : Int32Array.from((seeds as Tensor).toTypedArray() as ArrayLike<number | bigint>, Number);
+  if (ids.length === 0) throw new ArgumentError("sampleNeighbors: expected at least one seed");
+  const seen = new Uint8Array(graph.numNodes);
+  ids.forEach((v, k) => {
+    if (!(v >= 0 && v < graph.numNodes)) throw new IndexError(`sampleNeighbors: seed ${k} is node ${v} but the graph has nodes 0..${graph.numNodes - 1}`);
+    if (seen[v]) throw new ArgumentError(`sampleNeighbors: seed ${k} repeats node ${v}; seeds must be distinct`);
+    seen[v] = 1;
+  });
+  const k = ids.length;
+  const nodes = keep(tensor(BigInt64Array.from(ids, (v) => BigInt(v)), { device: graph.device }));
+  const edgeIds = keep(tensor(new BigInt64Array(0), { device: graph.device }));
+  let gid: GraphHandle | undefined;
+  try {
+    gid = N.sparseFromCsr(k, k, new Int32Array(k + 1), new Int32Array(0), null, deviceCode(graph.device), true);
+    const sub = new DeviceGraph(gid, k, 0, graph.device, graph.dtype, features ? gatherFeatures(graph, nodes) : undefined);
+    return new SampledSubgraph(sub, nodes, edgeIds, [k], []);
+  } catch (e) {
+    if (gid !== undefined) N.sparseDispose(gid);
+    nodes.dispose();
+    edgeIds.dispose();
+    throw e;
+  }
+}
+
+/** The rows `nodes` of the graph's features (see SampleNeighborsOptions.features). */
+function gatherFeatures(graph: DeviceGraph, nodes: Tensor): NodeInput {
+  const f = graph.features!;
+  if (f instanceof SparseFeatures) return f.selectRows(nodes.toTypedArray() as BigInt64Array);
+  if (isSparseRows(f)) throw new ArgumentError("sampleNeighbors: options.features needs dense features or SparseFeatures");
+  return keep(f.indexSelect(0, nodes));
 }

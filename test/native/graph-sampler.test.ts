@@ -3,7 +3,7 @@
 // discovery order, edge ids, weights), the message direction through a product, determinism (seed,
 // threads), uniformity of the draws on a star, and each bad input's error code.
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceGraph, Generator, info, randn, sampleNeighbors, setNumThreads, tensor, tidy, WerankError, type SampledSubgraph } from "../../src/index.js";
+import { ArgumentError, DeviceGraph, Generator, IndexError, info, randn, sampleNeighbors, setNumThreads, tensor, tidy, WerankError, type SampledSubgraph } from "../../src/index.js";
 import { csrFromPairs, expectNoLeaks, maxAbsDiff, randomGraph, type Csr } from "./graphFixtures.js";
 
 expectNoLeaks();
@@ -112,6 +112,24 @@ describe("sampleNeighbors: structure", () => {
     expect(s.numSampledNodes).toEqual([2, 0, 0, 0]);
     expect(Array.from(s.graph.csr().indptr)).toEqual([0, 0, 0]);
     s.dispose();
+    g.dispose();
+  });
+
+  it("zero hops (no fanouts) give the seeds alone without edges, draw nothing, and check the seeds", () => {
+    const g = DeviceGraph.fromCsr(c.n, c.indptr, c.indices);
+    const gen = new Generator(4);
+    const state = gen.getState();
+    const s = sampleNeighbors(g, [17, 3, 250], [], { generator: gen });
+    expect(ints(s.nodes)).toEqual([17, 3, 250]);
+    expect([s.numSeeds, s.numNodes, s.numEdges]).toEqual([3, 3, 0]);
+    expect(s.numSampledNodes).toEqual([3]);
+    expect(Array.from(s.graph.csr().indptr)).toEqual([0, 0, 0, 0]);
+    expect(Array.from(gen.getState())).toEqual(Array.from(state));
+    s.dispose();
+    gen.dispose();
+    expect(() => sampleNeighbors(g, [3, 3], [], { seed: 1 })).toThrow(/repeats node 3/);
+    expect(() => sampleNeighbors(g, [c.n], [], { seed: 1 })).toThrow(IndexError);
+    expect(() => sampleNeighbors(g, [], [], { seed: 1 })).toThrow(ArgumentError);
     g.dispose();
   });
 
@@ -288,7 +306,7 @@ describe("sampleNeighbors: bad input", () => {
     expect(code(() => ok([0, 1.5]))).toBe("ERR_ARGUMENT");
     // A repeated seed fails after the first ones were numbered: the next call must not see them.
     expect(code(() => ok([0, 1, 2, 1]))).toBe("ERR_ARGUMENT");
-    for (const fanouts of [[0], [3, -2], [], [2.5]]) expect(code(() => sampleNeighbors(g, [0], fanouts, { seed: 1 }))).toBe("ERR_ARGUMENT");
+    for (const fanouts of [[0], [3, -2], [2.5]]) expect(code(() => sampleNeighbors(g, [0], fanouts, { seed: 1 }))).toBe("ERR_ARGUMENT");
     expect(code(() => sampleNeighbors(g, [0], [2], {}))).toBe("ERR_ARGUMENT");
     expect(code(() => sampleNeighbors(g, [0], [2], { seed: 0.5 }))).toBe("ERR_ARGUMENT");
     expect(() => sampleNeighbors(g, [0], [2], { seed: 1, seeed: 2 } as never)).toThrow(/unknown option 'seeed' \(did you mean 'seed'\?\)/);
