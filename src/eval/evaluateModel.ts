@@ -17,16 +17,35 @@ import type { Config } from "../experiment/config.js";
 import type { DeviceGraph } from "../graph/DeviceGraph.js";
 import type { Graph } from "../graph/Graph.js";
 import { collapseReport, type CollapseReport, type CollapseReportOptions } from "../metrics/collapseReport.js";
-import type { Objective, View } from "../ssl/Objective.js";
+import { GraphEncoder } from "../nn/GraphEncoder.js";
+import { layerwiseInference } from "../nn/layerwiseInference.js";
+import { encodeView, type Objective, type View } from "../ssl/Objective.js";
 import { noGrad } from "../tensor/autograd.js";
 import { keep, tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { ProbeResult } from "./linearProbe.js";
 import { probeGraph } from "./probeSplits.js";
 
-/** Full-graph outputs in evaluation mode: representation, embedding and target branch (if any). */
-export function modelOutputs<T>(objective: Objective, dg: DeviceGraph, fn: (o: { representation: Tensor; embedding: Tensor; target: Tensor | undefined }) => T): T {
-  const view: View = { x: dg.features!, graph: dg };
+/** How a model's full-graph outputs are computed. */
+export interface InferenceOptions {
+  /**
+   * Nodes per chunk of layer-wise inference (src/nn/layerwiseInference.ts); 0 or absent: one forward
+   * over the whole graph. Layer-wise, the heads and the objective see only the diagnostic rows.
+   */
+  chunkSize?: number;
+}
+
+/**
+ * Full-graph outputs in evaluation mode: representation, embedding and target branch (if any); with
+ * a chunk size and `rows`, the encoders run layer-wise over the whole graph and the rest on `rows` only.
+ */
+export function modelOutputs<T>(
+  objective: Objective,
+  dg: DeviceGraph,
+  fn: (o: { representation: Tensor; embedding: Tensor; target: Tensor | undefined }) => T,
+  inference: InferenceOptions & { rows?: Tensor | undefined } = {},
+): T {
+  const view: View = inference.chunkSize ? { x: dg.features!, graph: dg, chunkSize: inference.chunkSize, ...(inference.rows ? { rows: inference.rows } : {}) } : { x: dg.features!, graph: dg };
   objective.train(false);
   try {
     return tidy(() =>
@@ -40,15 +59,23 @@ export function modelOutputs<T>(objective: Objective, dg: DeviceGraph, fn: (o: {
   }
 }
 
-/** Frozen online-encoder representations of every node [N, D] (kept: dispose it). */
-export function embedModel(objective: Objective, dg: DeviceGraph): Tensor {
-  return modelOutputs(objective, dg, ({ representation }) => keep(representation.detach()));
+/** Frozen online-encoder representations of every node [N, D] (kept: dispose it); layer-wise with a chunk size. */
+export function embedModel(objective: Objective, dg: DeviceGraph, inference: InferenceOptions = {}): Tensor {
+  const chunkSize = inference.chunkSize;
+  if (!chunkSize) return modelOutputs(objective, dg, ({ representation }) => keep(representation.detach()));
+  // The encoder alone: the heads and the loss (GRACE's is N x N) are not needed for representations.
+  objective.train(false);
+  try {
+    return keep(tidy(() => noGrad(() => layerwiseInference(objective.encoder, dg, { chunkSize }))));
+  } finally {
+    objective.train(true);
+  }
 }
 
 /** Linear probe of the frozen representations under `config.eval` (keys of `override` replace it). */
-export function evaluateModel(objective: Objective, dg: DeviceGraph, graph: Graph, config: Config, override: Partial<Config["eval"]> = {}): ProbeResult {
+export function evaluateModel(objective: Objective, dg: DeviceGraph, graph: Graph, config: Config, override: Partial<Config["eval"]> = {}, inference: InferenceOptions = {}): ProbeResult {
   const e = { ...config.eval, ...override };
-  const emb = embedModel(objective, dg);
+  const emb = embedModel(objective, dg, inference);
   try {
     return probeGraph(emb, graph, {
       protocol: e.protocol,
@@ -73,7 +100,9 @@ export interface DiagnoseModelOptions {
 }
 
 /** Collapse diagnostics of a model: spectra of its (non-target) weights, both branches' outputs, RDM, alignment. */
-export function diagnoseModel(objective: Objective, dg: DeviceGraph, o: DiagnoseModelOptions): CollapseReport {
+export function diagnoseModel(objective: Objective, dg: DeviceGraph, o: DiagnoseModelOptions, inference: InferenceOptions = {}): CollapseReport {
+  // Layer-wise, the outputs come restricted to the rows already (modelOutputs).
+  const layerwise = (inference.chunkSize ?? 0) > 0;
   const modules = objective.modules();
   const weights = Object.entries(modules)
     .filter(([role]) => role !== "target")
@@ -83,19 +112,25 @@ export function diagnoseModel(objective: Objective, dg: DeviceGraph, o: Diagnose
         .filter(([, t]) => t.ndim === 2)
         .map(([n, t]) => [`${role}.${n}`, t] as [string, Tensor]),
     );
-  return modelOutputs(objective, dg, ({ representation, embedding, target }) => {
-    const sub = (t: Tensor): Tensor => (o.rows ? t.indexSelect(0, o.rows) : t);
+  const rowsView = { x: dg.features!, graph: dg, chunkSize: inference.chunkSize ?? 0, ...(o.rows ? { rows: o.rows } : {}) };
+  const outputs = ({ representation, embedding, target }: { representation: Tensor; embedding: Tensor; target: Tensor | undefined }): CollapseReport => {
+    const sub = (t: Tensor): Tensor => (o.rows && !layerwise ? t.indexSelect(0, o.rows) : t);
     // The EMA target encoder's representation (BGRL, RDM) for the rank differential, when there is one.
     const targetEncoder = modules.target as unknown as { forward?: (x: unknown, g: unknown) => Tensor } | undefined;
-    const targetRepr = targetEncoder?.forward ? targetEncoder.forward(dg.features!, dg) : undefined;
+    const targetRepr = !targetEncoder?.forward
+      ? undefined
+      : layerwise && targetEncoder instanceof GraphEncoder
+        ? encodeView(targetEncoder, rowsView)
+        : (o.rows ? (t: Tensor) => t.indexSelect(0, o.rows!) : (t: Tensor) => t)(targetEncoder.forward(dg.features!, dg));
     return collapseReport(
       {
         epoch: o.epoch,
-        representations: { online: sub(representation), ...(targetRepr ? { target: sub(targetRepr) } : {}) },
+        representations: { online: sub(representation), ...(targetRepr ? { target: targetRepr } : {}) },
         embeddings: { online: sub(embedding), ...(target ? { target: sub(target) } : {}) },
         weights,
       },
       { alignment: "auto", werank: o.werank },
     );
-  });
+  };
+  return modelOutputs(objective, dg, outputs, { ...inference, rows: o.rows });
 }

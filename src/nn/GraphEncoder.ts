@@ -140,22 +140,32 @@ export class GraphEncoder extends Module {
   /** Node representations [N, representationDim]; `graph` is ignored by an MLP encoder. */
   forward(x: NodeInput, graph: GraphOps): Tensor {
     let h: Tensor | undefined;
-    const n = this.convs.length;
-    for (let i = 0; i < n; i++) {
-      const conv = this.convs.at(i);
+    for (let i = 0; i < this.convs.length; i++) {
       const input = h ?? x;
-      h = conv instanceof Linear ? conv.forward(input) : conv.forward(input, graph);
+      h = this.conv(i, input, graph);
       if (input !== x) freeIntermediate(input as Tensor, h);
-      const { norm, act } = this.post[i]!;
-      if (norm instanceof BatchNorm1d && act instanceof PReLU) {
-        h = stage(h, norm.forwardPrelu(h, act)); // BGRL's layer: one fused op
-      } else {
-        if (norm) h = stage(h, norm.forward(h));
-        h = stage(h, act.forward(h));
-      }
-      if (this.drop && i < n - 1) h = stage(h, this.drop.forward(h));
+      h = this.activate(i, h);
     }
     return h!;
+  }
+
+  /** Layer i's message passing (or Linear) alone: [N, in] -> [N, layers[i]]. */
+  conv(i: number, input: NodeInput, graph: GraphOps): Tensor {
+    const conv = this.convs.at(i);
+    return conv instanceof Linear ? conv.forward(input) : conv.forward(input, graph);
+  }
+
+  /** What follows layer i's conv: norm, activation, and dropout between layers (frees its input unless returned). */
+  activate(i: number, h: Tensor): Tensor {
+    const { norm, act } = this.post[i]!;
+    if (norm instanceof BatchNorm1d && act instanceof PReLU) {
+      h = stage(h, norm.forwardPrelu(h, act)); // BGRL's layer: one fused op
+    } else {
+      if (norm) h = stage(h, norm.forward(h));
+      h = stage(h, act.forward(h));
+    }
+    if (this.drop && i < this.convs.length - 1) h = stage(h, this.drop.forward(h));
+    return h;
   }
 
   /** Call once per training step before the first forward: applies weight standardization when enabled. */

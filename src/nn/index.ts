@@ -14,3 +14,4 @@ export { Activation, makeActivation, ACTIVATIONS, type ActivationName } from "./
 export { makeNorm, NORMS, type NormName, type NormOptions } from "./makeNorm.js";
 export { MLP, type MLPOptions } from "./MLP.js";
 export { GraphEncoder, buildEncoder, resolveEncoderSpec, ENCODER_TYPES, type EncoderSpec, type EncoderType, type ResolvedEncoderSpec } from "./GraphEncoder.js";
+export { layerwiseInference, type LayerwiseInferenceOptions } from "./layerwiseInference.js";

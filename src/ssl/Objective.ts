@@ -17,7 +17,9 @@
  * Representations for evaluation come from `obj.encoder` in eval mode.
  */
 import { ArgumentError, ConfigError } from "../errors.js";
+import { DeviceGraph } from "../graph/DeviceGraph.js";
 import type { GraphOps, NodeInput } from "../graph/GraphOps.js";
+import { layerwiseInference } from "../nn/layerwiseInference.js";
 import { type EncoderSpec, GraphEncoder } from "../nn/GraphEncoder.js";
 import { MLP } from "../nn/MLP.js";
 import type { Module } from "../nn/Module.js";
@@ -29,6 +31,30 @@ import type { Tensor } from "../tensor/Tensor.js";
 export interface View {
   x: NodeInput;
   graph: GraphOps;
+  /**
+   * The rows the loss is computed on (default all): a count k keeps rows 0..k-1 of the encoder
+   * outputs (the seeds of a neighbour-sampled subgraph, which come first), an int64 index tensor
+   * those rows. Heads, the loss and the regularizers then see only these rows.
+   */
+  rows?: number | Tensor;
+  /**
+   * Evaluation only (no autograd, eval mode): encode layer by layer in chunks of this many nodes
+   * ({@link layerwiseInference}) instead of one forward; `graph` must be a DeviceGraph, whose own
+   * features are the input.
+   */
+  chunkSize?: number;
+}
+
+/** The encoder output of a view (layer-wise when the view has a chunkSize), restricted to the view's {@link View.rows}. */
+export function encodeView(encoder: GraphEncoder, view: View): Tensor {
+  let h: Tensor;
+  if (view.chunkSize) {
+    if (!(view.graph instanceof DeviceGraph)) throw new ArgumentError("objective.forward: a view with a chunkSize (layer-wise inference) needs a DeviceGraph");
+    h = layerwiseInference(encoder, view.graph, { chunkSize: view.chunkSize });
+  } else h = encoder.forward(view.x, view.graph);
+  const r = view.rows;
+  if (r === undefined) return h;
+  return typeof r === "number" ? h.narrow(0, 0, r) : h.indexSelect(0, r);
 }
 
 export interface ObjectiveOutputs {
@@ -130,7 +156,7 @@ export abstract class BaseObjective implements Objective {
   protected encodeBoth(views: readonly [View, View]): [Tensor, Tensor] {
     checkViews(views);
     this.encoder.startStep();
-    return [this.encoder.forward(views[0].x, views[0].graph), this.encoder.forward(views[1].x, views[1].graph)];
+    return [encodeView(this.encoder, views[0]), encodeView(this.encoder, views[1])];
   }
 }
 
@@ -138,5 +164,10 @@ export abstract class BaseObjective implements Objective {
 export function checkViews(views: readonly [View, View]): void {
   if (!Array.isArray(views) || views.length !== 2 || views.some((v) => v === null || typeof v !== "object" || v.x === undefined || v.graph === undefined)) {
     throw new ArgumentError("objective.forward: expected two views [{ x, graph }, { x, graph }]");
+  }
+  for (const { rows, graph } of views) {
+    if (typeof rows === "number" && !(Number.isInteger(rows) && rows >= 1 && rows <= graph.numNodes)) {
+      throw new ArgumentError(`objective.forward: expected view.rows to be a row count in [1, ${graph.numNodes}] but received ${rows}`);
+    }
   }
 }

@@ -35,7 +35,7 @@ import { noGrad } from "../tensor/autograd.js";
 import { cat, cosineSimilarity } from "../tensor/functional.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { emaUpdate } from "../nn/ema.js";
-import { BaseObjective, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
+import { BaseObjective, encodeView, type ObjectiveOptions, type ObjectiveResult, type View } from "./Objective.js";
 
 export interface BGRLOptions extends ObjectiveOptions {
   /** Predictor hidden width (default 512, BGRL's `predictor_hidden_size`). */
@@ -114,5 +114,5 @@ export class BGRL extends BaseObjective {
 /** Target outputs of both views, without autograd (also standardizes the target's weights when enabled). */
 export function targetForward(target: GraphEncoder, views: readonly [View, View]): [Tensor, Tensor] {
   target.startStep();
-  return noGrad(() => [target.forward(views[0].x, views[0].graph), target.forward(views[1].x, views[1].graph)] as [Tensor, Tensor]);
+  return noGrad(() => [encodeView(target, views[0]), encodeView(target, views[1])] as [Tensor, Tensor]);
 }
