@@ -146,8 +146,10 @@ export function sampleNeighbors(graph: DeviceGraph, seeds: Int32Array | readonly
     throw new ArgumentError(`sampleNeighbors: unknown option '${k}'${guess ? ` (did you mean '${guess}'?)` : ""}; valid options: ${OPTION_KEYS.join(", ")}`);
   }
   const { seed, generator } = options;
-  if (options.features !== undefined && typeof options.features !== "boolean") throw new ArgumentError(`sampleNeighbors: expected options.features to be true or false but received ${String(options.features)}`);
-  if (options.features === true && graph.features === undefined) throw new ArgumentError("sampleNeighbors: options.features is true but the graph has no features (build it with DeviceGraph.fromGraph from a graph that has them)");
+  if (options.features !== undefined && typeof options.features !== "boolean")
+    throw new ArgumentError(`sampleNeighbors: expected options.features to be true or false but received ${String(options.features)}`);
+  if (options.features === true && graph.features === undefined)
+    throw new ArgumentError("sampleNeighbors: options.features is true but the graph has no features (build it with DeviceGraph.fromGraph from a graph that has them)");
   if ((seed === undefined) === (generator === undefined)) throw new ArgumentError("sampleNeighbors: expected exactly one of options.seed and options.generator");
   const [hi, lo] = seed === undefined ? [0, 0] : seedHalves(seed);
   if (fanouts.length === 0) return seedsAlone(graph, seeds, options.features === true);
@@ -180,7 +182,12 @@ function seedsAlone(graph: DeviceGraph, seeds: Int32Array | readonly number[] | 
     seen[v] = 1;
   });
   const k = ids.length;
-  const nodes = keep(tensor(BigInt64Array.from(ids, (v) => BigInt(v)), { device: graph.device }));
+  const nodes = keep(
+    tensor(
+      BigInt64Array.from(ids, (v) => BigInt(v)),
+      { device: graph.device },
+    ),
+  );
   const edgeIds = keep(tensor(new BigInt64Array(0), { device: graph.device }));
   let gid: GraphHandle | undefined;
   try {

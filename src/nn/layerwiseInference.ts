@@ -71,7 +71,15 @@ export function layerwiseInference(encoder: GraphEncoder, graph: DeviceGraph, op
   const n = graph.numNodes;
   const { dtype, type } = encoder.spec;
   // Full-graph D^-1/2 [N, 1] (self-loops included), for GCN layers only.
-  const dinv = type === "gcn" ? tidy(() => graph.sum(ones([n, 1], { dtype, device: graph.device })).add(1).rsqrt()) : undefined;
+  const dinv =
+    type === "gcn"
+      ? tidy(() =>
+          graph
+            .sum(ones([n, 1], { dtype, device: graph.device }))
+            .add(1)
+            .rsqrt(),
+        )
+      : undefined;
   let h: Tensor | undefined;
   try {
     for (let l = 0; l < encoder.convs.length; l++) {
