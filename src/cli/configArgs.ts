@@ -19,6 +19,8 @@ const SHORT_FLAG_HELP: Record<string, { arg: string; help?: string }> = {
   out: { arg: "DIR" },
   name: { arg: "NAME" },
   lr: { arg: "LR" },
+  "batch-size": { arg: "N", help: "train.batchSize: seed nodes per step of neighbour-sampled mini-batch\ntraining (0 = full batch, the default); needs --fanouts" },
+  fanouts: { arg: "F1,F2", help: "train.fanouts: neighbours sampled per encoder layer (-1 = all),\ne.g. 15,10 for a 2-layer encoder" },
 };
 
 const GROUP = "Configuration";

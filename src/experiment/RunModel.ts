@@ -14,7 +14,7 @@
  * model.dispose();
  * ```
  */
-import { diagnoseModel, embedModel, evaluateModel } from "../eval/evaluateModel.js";
+import { diagnoseModel, embedModel, evaluateModel, type InferenceOptions } from "../eval/evaluateModel.js";
 import type { ProbeResult } from "../eval/linearProbe.js";
 import { DeviceGraph } from "../graph/DeviceGraph.js";
 import type { Graph } from "../graph/Graph.js";
@@ -30,7 +30,7 @@ import { restoreTrainingCheckpoint } from "../train/checkpoint/trainingCheckpoin
 import type { LossRegularizers } from "../train/composeLoss.js";
 import { buildObjective } from "./buildObjective.js";
 import { buildRegularizers } from "./buildRegularizers.js";
-import type { Config } from "./config.js";
+import { type Config, DEFAULT_INFERENCE_CHUNK } from "./config.js";
 
 export class RunModel {
   readonly device: Device;
@@ -82,14 +82,20 @@ export class RunModel {
     return this.regularizers.werank;
   }
 
+  /** How full-graph outputs are computed: layer-wise in chunks for mini-batch training or eval.chunkSize (see that key). */
+  get inference(): InferenceOptions {
+    const { eval: e, train } = this.config;
+    return { chunkSize: e.chunkSize > 0 ? e.chunkSize : train.batchSize > 0 ? DEFAULT_INFERENCE_CHUNK : 0 };
+  }
+
   /** Frozen online-encoder representations of every node [N, D] (kept: dispose it). */
   embed(): Tensor {
-    return embedModel(this.objective, this.deviceGraph);
+    return embedModel(this.objective, this.deviceGraph, this.inference);
   }
 
   /** Linear probe of the frozen representations under the configured protocol (keys of `override` replace it). */
   evaluate(override: Partial<Config["eval"]> = {}): ProbeResult {
-    return evaluateModel(this.objective, this.deviceGraph, this.graph, this.config, override);
+    return evaluateModel(this.objective, this.deviceGraph, this.graph, this.config, override, this.inference);
   }
 
   /** Collapse diagnostics at `epoch` (default {@link epoch}): spectra, ranks, RDM, alignment, WERank terms as trained. */
@@ -97,7 +103,7 @@ export class RunModel {
     const w = this.werank;
     const alphas = w ? Object.fromEntries(w.names.map((n, i) => [n, w.alphas[i]!])) : {};
     const { gram, squared } = this.config.werank;
-    return diagnoseModel(this.objective, this.deviceGraph, { epoch, rows: this.#diagRows, werank: { gram, squared, alphas } });
+    return diagnoseModel(this.objective, this.deviceGraph, { epoch, rows: this.#diagRows, werank: { gram, squared, alphas } }, this.inference);
   }
 
   /** Frees the modules, the device graph and the diagnostic rows. Idempotent. */

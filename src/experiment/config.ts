@@ -267,6 +267,12 @@ export const emaSchema = z.strictObject({
   schedule: z.enum(["cosine", "constant"]).default("cosine"),
 });
 
+/** A neighbour count: positive, or -1 for all neighbours. */
+const fanout = z
+  .number()
+  .int()
+  .refine((f) => f === -1 || f > 0, { message: "expected a positive count or -1 (all neighbours)" });
+
 export const trainSchema = z.strictObject({
   epochs: posInt.default(150),
   /** Model seed (initialization); the data seed drives augmentations and splits. */
@@ -289,6 +295,20 @@ export const trainSchema = z.strictObject({
   spectraEvery: nonNegInt.default(10),
   /** Checkpoint every N epochs (0 = only at the end and on SIGINT). */
   checkpointEvery: nonNegInt.default(0),
+  /**
+   * Seed nodes per step of neighbour-sampled mini-batch training (0 = full batch: one step per epoch
+   * on the whole graph). An epoch is one pass over all nodes in a shuffled order: ceil(N / batchSize)
+   * steps. See docs/scale.md, "Mini-batch training".
+   */
+  batchSize: nonNegInt.default(0),
+  /**
+   * Neighbours sampled per message-passing layer in mini-batch training, e.g. [15, 10] (-1 = all of
+   * them); one count per encoder layer (none for an MLP encoder). Required when batchSize > 0.
+   */
+  fanouts: z
+    .preprocess((v) => (typeof v === "number" ? [v] : v), z.array(fanout))
+    .nullable()
+    .default(null),
 });
 
 export const evalSchema = z.strictObject({
@@ -312,7 +332,16 @@ export const evalSchema = z.strictObject({
   maxIter: posInt.default(500),
   /** l2-normalize embeddings before the probe (BGRL's protocol). */
   normalize: z.boolean().default(true),
+  /**
+   * Embeddings for the probe and diagnostics layer by layer in chunks of this many nodes
+   * (src/nn/layerwiseInference.ts; the same values as one forward over the whole graph). 0: one
+   * forward for full-batch training, chunks of 4096 nodes for mini-batch training (train.batchSize > 0).
+   */
+  chunkSize: nonNegInt.default(0),
 });
+
+/** The layer-wise inference chunk of eval.chunkSize = 0 in mini-batch training. */
+export const DEFAULT_INFERENCE_CHUNK = 4096;
 
 export const outputSchema = z.strictObject({
   /** Parent folder of run directories. */
@@ -357,6 +386,27 @@ export const configSchema = z.strictObject({
   output: outputSchema.prefault({}),
   slurm: slurmSchema.prefault({}),
 });
+
+/**
+ * What is wrong with a config's mini-batch settings (train.batchSize, train.fanouts), or undefined:
+ * fanouts must give one count per message-passing layer of the encoder (an MLP encoder has none) and
+ * are required when batchSize > 0. A cross-key rule, so it is checked here rather than in one key's schema.
+ */
+export function miniBatchProblem(c: Pick<Config, "train" | "encoder">): string | undefined {
+  const { batchSize, fanouts } = c.train;
+  const layers = c.encoder.type === "mlp" ? 0 : c.encoder.layers.length;
+  const example = layers === 0 ? "--fanouts '[]'" : `--fanouts ${Array(layers).fill(10).join(",")}`;
+  if (fanouts === null) {
+    if (batchSize === 0) return undefined;
+    return `train.fanouts must be set when train.batchSize > 0: one neighbour count per message-passing layer of the encoder (${layers}), e.g. ${example} (-1 = all neighbours)`;
+  }
+  if (fanouts.length === layers) return undefined;
+  const what =
+    c.encoder.type === "mlp"
+      ? "an mlp encoder has no message-passing layers"
+      : `the ${c.encoder.type} encoder has ${layers} message-passing layers (encoder.layers = [${c.encoder.layers.join(", ")}])`;
+  return `train.fanouts has ${fanouts.length} entries ([${fanouts.join(", ")}]) but ${what}: give one neighbour count per layer, e.g. ${example} (-1 = all neighbours)`;
+}
 
 /** A fully resolved configuration (every default filled in). */
 export type Config = z.infer<typeof configSchema>;

@@ -15,7 +15,7 @@ import type { z } from "zod";
 import { canonicalDatasetName, datasetRegistry } from "../data/datasetRegistry.js";
 import { ConfigError, closest, unknownName } from "../errors.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import { type Config, type ConfigInput, configSchema, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
+import { type Config, type ConfigInput, configSchema, miniBatchProblem, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
 import { deepMerge, FORBIDDEN_KEYS, getPath, parseAssignment, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
 
@@ -33,6 +33,8 @@ export const SHORT_FLAGS: Record<string, string> = {
   out: "output.dir",
   name: "output.name",
   lr: "optim.lr",
+  "batch-size": "train.batchSize",
+  fanouts: "train.fanouts",
 };
 
 export interface ConfigSources {
@@ -251,6 +253,8 @@ export function resolveConfig(sources: ConfigSources = {}): Config {
   const r = configSchema.safeParse(raw);
   if (!r.success) throw configError(r.error.issues, raw, flagOf);
   r.data.dataset.name = checkDatasetName(r.data.dataset.name, flagOf["dataset.name"]);
+  const miniBatch = miniBatchProblem(r.data);
+  if (miniBatch) throw new ConfigError(miniBatch);
   return r.data;
 }
 

@@ -62,6 +62,10 @@ export interface TrainSummary {
   regularizers: RegularizerDescription;
   epochs: number;
   epochsRun: number;
+  /** train.batchSize: seed nodes per mini-batch step (0: full batch); absent in summaries written before mini-batch training. */
+  batchSize: number;
+  /** train.fanouts: neighbours sampled per layer in mini-batch steps (null: full batch). */
+  fanouts: number[] | null;
   finalLoss: number;
   secondsPerEpoch: number;
   seconds: number;

@@ -15,10 +15,10 @@
  * ```
  */
 import { setImmediate as nextTick } from "node:timers/promises";
-import { ArgumentError, DisposedError, WerankError } from "../errors.js";
+import { ArgumentError, ConfigError, DisposedError, WerankError } from "../errors.js";
 import type { ProbeResult } from "../eval/linearProbe.js";
 import { buildOptimizer } from "../experiment/buildOptimizer.js";
-import type { Config } from "../experiment/config.js";
+import { type Config, miniBatchProblem } from "../experiment/config.js";
 import type { RunDir } from "../experiment/RunDir.js";
 import { RunModel } from "../experiment/RunModel.js";
 import type { TrainEvent, TrainSummary } from "../experiment/runEvents.js";
@@ -26,11 +26,14 @@ import type { Graph } from "../graph/Graph.js";
 import type { CollapseReport } from "../metrics/collapseReport.js";
 import type { WERank } from "../regularizers/werank.js";
 import type { Objective } from "../ssl/Objective.js";
+import { resolveDevice } from "../runtime.js";
 import type { Device } from "../tensor/device.js";
 import { Generator } from "../tensor/Generator.js";
+import { tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from "./checkpoint/trainingCheckpoint.js";
 import type { Optimizer } from "./optim/index.js";
+import { checkFullBatchMemory } from "./memoryEstimate.js";
 import { RunMonitor } from "./RunMonitor.js";
 import { RunRecorder } from "./RunRecorder.js";
 import { trainingSchedule, type TrainingSchedule } from "./trainingSchedule.js";
@@ -70,6 +73,10 @@ export class Trainer {
   constructor(o: TrainerOptions) {
     const c = (this.config = o.config);
     ({ graph: this.graph, runDir: this.runDir } = o);
+    const miniBatch = miniBatchProblem(c);
+    if (miniBatch) throw new ConfigError(miniBatch);
+    // Before anything is allocated: a full-batch run that cannot fit is refused with the way out.
+    checkFullBatchMemory(c, o.graph, resolveDevice(c.train.device));
     this.model = new RunModel(c, o.graph);
     ({ device: this.device, objective: this.objective, werank: this.werank } = this.model);
     this.#gen = new Generator(c.train.dataSeed);
@@ -78,7 +85,7 @@ export class Trainer {
       this.optimizer = optimizer = buildOptimizer(c, this.objective.trainableParameters());
       const { augment, optim, train } = c;
       const parts = { objective: this.objective, optimizer: this.optimizer, regularizers: this.model.regularizers, graph: this.model.deviceGraph, generator: this.#gen };
-      this.#step = makeTrainStep({ ...parts, augment, clipGradNorm: optim.clipGradNorm, matmulPrecision: train.matmulPrecision });
+      this.#step = makeTrainStep({ ...parts, augment, clipGradNorm: optim.clipGradNorm, matmulPrecision: train.matmulPrecision, ...(train.fanouts ? { fanouts: train.fanouts } : {}) });
       this.#schedule = trainingSchedule(c);
       this.#monitor = new RunMonitor(c, o.runDir ? new RunRecorder(o.runDir) : undefined);
       if (o.resumeFrom) {
@@ -108,12 +115,52 @@ export class Trainer {
     this.#stop = true;
   }
 
-  /** One step of the current epoch (src/train/trainStep.ts); the loss is read (a host sync) when `read`, else NaN. */
+  /**
+   * Trains the current epoch (src/train/trainStep.ts): one full-batch step, or ceil(N / batchSize)
+   * mini-batch steps (train.batchSize > 0). The loss and its terms are read (a host sync per step)
+   * when `read`, else NaN; for mini-batch epochs they are the means over the epoch's steps. lr and
+   * momentum are the epoch's first step's.
+   */
   step(read = true): StepResult & { lr: number; momentum: number } {
-    const [lr, momentum] = [this.#schedule.lr.at(this.#epoch), this.#schedule.momentum.at(this.#epoch)];
-    const out = this.#step({ lr, momentum }, read);
+    const steps = this.#epochSteps(read);
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * The current epoch's steps, pausing (yield) after each one so fit() can let the event loop run.
+   *
+   * Mini-batch: the seeds are the epoch's random permutation of the nodes (drawn from the run's
+   * generator at the start of the epoch, so a resumed run draws the same one), batchSize at a time.
+   * The schedules stay defined per epoch, as the presets' warm-up and cosine decay are, and are read
+   * at the fractional epoch e + k / steps at step k: warm-up ends and the decay reaches 0 at the same
+   * epochs as in full batch, while every optimizer step gets its own lr and EMA momentum (as BGRL's
+   * step-based schedule does for its large graphs). With one step per epoch this is at(e): full batch
+   * is unchanged.
+   */
+  *#epochSteps(read: boolean): Iterator<void, StepResult & { lr: number; momentum: number }, undefined> {
+    const e = this.#epoch;
+    const { lr: lrs, momentum: ms } = this.#schedule;
+    const [lr, momentum] = [lrs.at(e), ms.at(e)];
+    const batchSize = this.config.train.batchSize;
+    if (batchSize <= 0) {
+      const out = this.#step({ lr, momentum }, read);
+      this.#epoch += 1;
+      return { ...out, lr, momentum };
+    }
+    const n = this.graph.numNodes;
+    const order = tidy(() => this.#gen.randperm(n, { dtype: "int32" }).toTypedArray()) as Int32Array;
+    const steps = Math.ceil(n / batchSize);
+    let loss = 0;
+    const terms: Record<string, number> = {};
+    for (let k = 0; k < steps; k++) {
+      const t = e + k / steps;
+      const r = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, order.subarray(k * batchSize, Math.min(n, (k + 1) * batchSize)));
+      loss += r.loss / steps;
+      for (const [name, v] of Object.entries(r.terms)) terms[name] = (terms[name] ?? 0) + v / steps;
+      if (k + 1 < steps) yield;
+    }
     this.#epoch += 1;
-    return { ...out, lr, momentum };
+    return { loss: read ? loss : NaN, terms, lr, momentum };
   }
 
   /** Frozen online-encoder representations of every node [N, D] (kept: dispose it). */
@@ -156,7 +203,15 @@ export class Trainer {
       while (this.#epoch < total && !this.#stop) {
         const t0 = performance.now();
         const read = (this.#epoch + 1) % train.logEvery === 0 || this.#epoch + 1 === total;
-        const r = this.step(read);
+        // Between the steps of a mini-batch epoch the event loop runs (progress, SIGINT, I/O); a stop
+        // request takes effect at the end of the epoch, where checkpoints resume.
+        const steps = this.#epochSteps(read);
+        let next = steps.next();
+        while (!next.done) {
+          await nextTick();
+          next = steps.next();
+        }
+        const r = next.value;
         const seconds = (performance.now() - t0) / 1000;
         m.stepSeconds.push(seconds);
         const e = this.#epoch; // 1-based count of finished epochs

@@ -14,7 +14,9 @@
  * ```
  */
 import type { Config } from "../experiment/config.js";
+import { ArgumentError } from "../errors.js";
 import type { DeviceGraph } from "../graph/DeviceGraph.js";
+import { sampleNeighbors } from "../graph/sampleNeighbors.js";
 import { setMatmulPrecision, type MatmulPrecision } from "../runtime.js";
 import type { Objective, View } from "../ssl/Objective.js";
 import type { Generator } from "../tensor/Generator.js";
@@ -36,6 +38,8 @@ export interface TrainStepParts {
   clipGradNorm?: number;
   /** Matmul precision during the step (restored after it). */
   matmulPrecision?: MatmulPrecision;
+  /** Neighbours per layer for mini-batch steps (-1 = all; see the `seeds` argument of {@link TrainStep}). */
+  fanouts?: readonly number[];
 }
 
 /** The hyper-parameters of one step (from the schedules). */
@@ -50,7 +54,14 @@ export interface StepResult {
   terms: Record<string, number>;
 }
 
-export type TrainStep = (hyper: StepHyper, read: boolean) => StepResult;
+/**
+ * One step. Without `seeds`: full batch, both views of the whole graph. With `seeds` (distinct node
+ * ids): a mini-batch step; the subgraph around the seeds is sampled once ({@link sampleNeighbors} with
+ * the parts' fanouts, its seed drawn from the generator), both views are drawn from it as from the
+ * whole graph (edge drop with GCN renormalization of the sampled graph, feature masking), and the
+ * objective and regularizers see the seeds' rows only (the subgraph's first rows).
+ */
+export type TrainStep = (hyper: StepHyper, read: boolean, seeds?: Int32Array) => StepResult;
 
 /** Two augmented views of `dg` (the caller disposes the two DeviceGraphs). */
 export function augmentViews(dg: DeviceGraph, a: Config["augment"], gen: Generator): [View, View, DeviceGraph, DeviceGraph] {
@@ -68,9 +79,18 @@ export function augmentViews(dg: DeviceGraph, a: Config["augment"], gen: Generat
 /** The step of these parts; see the module comment. */
 export function makeTrainStep(p: TrainStepParts): TrainStep {
   const clip = p.clipGradNorm ?? 0;
-  return ({ lr, momentum }, read) => {
+  return ({ lr, momentum }, read, seeds) => {
     p.optimizer.lr = lr;
-    const [va, vb, g1, g2] = augmentViews(p.graph, p.augment, p.generator);
+    if (seeds !== undefined && p.fanouts === undefined) throw new ArgumentError("train step: mini-batch seeds were given but the step has no fanouts (TrainStepParts.fanouts)");
+    const batch = seeds === undefined ? undefined : sampleNeighbors(p.graph, seeds, p.fanouts!, { generator: p.generator, features: true });
+    let va: View, vb: View, g1: DeviceGraph, g2: DeviceGraph;
+    try {
+      [va, vb, g1, g2] = augmentViews(batch?.graph ?? p.graph, p.augment, p.generator);
+    } catch (e) {
+      batch?.dispose();
+      throw e;
+    }
+    if (batch) va.rows = vb.rows = batch.numSeeds;
     let out: StepResult;
     const precision = p.matmulPrecision === undefined ? undefined : setMatmulPrecision(p.matmulPrecision);
     try {
@@ -87,6 +107,7 @@ export function makeTrainStep(p: TrainStepParts): TrainStep {
       if (precision !== undefined) setMatmulPrecision(precision);
       g1.dispose();
       g2.dispose();
+      batch?.dispose();
     }
     p.objective.afterStep?.(momentum);
     return out;

@@ -52,6 +52,8 @@ export function makeTrainSummary(i: TrainSummaryInputs): TrainSummary {
     regularizers: describeRegularizers(c, i.werankNames),
     epochs: c.train.epochs,
     epochsRun: i.epochsRun,
+    batchSize: c.train.batchSize,
+    fanouts: c.train.fanouts,
     finalLoss: i.lastLoss,
     secondsPerEpoch: steady.length ? steady.reduce((a, b) => a + b, 0) / steady.length : NaN,
     seconds: i.seconds,

@@ -125,6 +125,8 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
       evalEvery: 0,
       spectraEvery: 10,
       checkpointEvery: 0,
+      batchSize: 0,
+      fanouts: null,
     });
     expect(cfg.optim).toEqual({ name: "adamw", lr: 5e-3, weightDecay: 1e-5, momentum: 0.9, schedule: "warmup-cosine", warmupEpochs: 10, clipGradNorm: 0 });
     expect(cfg.ema).toEqual({ momentum: 0.99, schedule: "cosine" });
@@ -296,13 +298,16 @@ describe("resolveConfig: defaults < preset < files < overrides < short flags < -
       out: "elsewhere",
       name: "my-run",
       lr: 0.01,
+      "batch-size": 64,
+      fanouts: [15, 10],
     };
     expect(Object.keys(SHORT_FLAGS).sort()).toEqual(Object.keys(samples).sort());
     expect(SHORT_FLAGS.epochs).toBe("train.epochs");
     expect(SHORT_FLAGS.werank).toBe("werank.alpha");
     expect(SHORT_FLAGS.lr).toBe("optim.lr");
     for (const [flag, value] of Object.entries(samples)) {
-      const cfg = resolveConfig({ flags: { [flag]: value } });
+      // --batch-size needs --fanouts (one per encoder layer).
+      const cfg = resolveConfig({ flags: { [flag]: value, ...(flag === "batch-size" ? { fanouts: [15, 10] } : {}) } });
       expect(getPath(cfg, SHORT_FLAGS[flag]!.split(".")), `--${flag}`).toEqual(value);
     }
     const all = resolveConfig({ flags: samples });

@@ -1,0 +1,206 @@
+/**
+ * Neighbour-sampled mini-batch training (train.batchSize, train.fanouts; issue 17): an epoch is
+ * ceil(N / batchSize) steps over the run generator's permutation of the nodes, each step samples its
+ * subgraph once and trains on the seeds' rows, with the schedules read at the fractional epoch; runs
+ * train, are deterministic and resume; one batch covering the graph with every neighbour equals full
+ * batch; every objective trains; bad settings are ConfigErrors; a full-batch run that cannot fit is
+ * refused before it allocates.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  buildOptimizer,
+  type Config,
+  ConfigError,
+  Generator,
+  type Graph,
+  loadGraphForConfig,
+  makeTrainStep,
+  memory,
+  OBJECTIVE_NAMES,
+  OutOfMemoryError,
+  RunDir,
+  RunModel,
+  resolveConfig,
+  type TrainEvent,
+  Trainer,
+} from "../../src/index.js";
+import { embedModel } from "../../src/eval/evaluateModel.js";
+import { trainingSchedule } from "../../src/train/trainingSchedule.js";
+import { SMALL_TRAIN } from "../helpers/configs.js";
+
+const MINI = { batchSize: 64, fanouts: [5, 5] };
+const config = (train: Record<string, unknown> = MINI, extra: Record<string, unknown> = {}): Config =>
+  resolveConfig({ overrides: { ...SMALL_TRAIN, ...extra, train: { ...SMALL_TRAIN.train, ...train } } as never });
+
+let graph: Graph;
+let tmp: string;
+beforeAll(async () => {
+  graph = await loadGraphForConfig(config());
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-minibatch-"));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The epoch losses of `epochs` epochs of a fresh Trainer (disposed). */
+function epochLosses(cfg: Config, epochs: number): number[] {
+  const t = new Trainer({ config: cfg, graph });
+  try {
+    return Array.from({ length: epochs }, () => t.step(true).loss);
+  } finally {
+    t.dispose();
+  }
+}
+
+async function fitEvents(t: Trainer, stopAt?: number): Promise<TrainEvent[]> {
+  const evs: TrainEvent[] = [];
+  const it = t.fit();
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    evs.push(r.value);
+    if (r.value.type === "epoch" && r.value.epoch === stopAt) t.requestStop();
+  }
+  return evs;
+}
+const losses = (evs: TrainEvent[]): number[] => evs.filter((e) => e.type === "epoch").map((e) => (e as { loss: number }).loss);
+
+describe("mini-batch training", () => {
+  it("trains: finite losses that decrease over a few epochs (BGRL, batch 64 of 300 nodes, fanouts 5,5)", () => {
+    const l = epochLosses(config(MINI, { train: { ...SMALL_TRAIN.train, epochs: 8 } }), 8);
+    expect(l.every(Number.isFinite)).toBe(true);
+    expect(l.at(-1)!).toBeLessThan(0.7 * l[0]!);
+  });
+
+  it("is deterministic: two runs with the same seeds give identical losses, another data seed different ones", () => {
+    const a = epochLosses(config(), 3);
+    expect(epochLosses(config(), 3)).toEqual(a);
+    expect(epochLosses(config({ ...MINI, dataSeed: 5 }), 3)).not.toEqual(a);
+  });
+
+  it("an epoch is ceil(N / batchSize) steps over the generator's node permutation, lr and momentum at the fractional epoch, loss the steps' mean", () => {
+    const cfg = config({ batchSize: 128, fanouts: [5, 5] }); // 300 nodes: 3 steps, the last of 44 seeds
+    const trainer = new Trainer({ config: cfg, graph });
+    const model = new RunModel(cfg, graph);
+    const optimizer = buildOptimizer(cfg, model.objective.trainableParameters());
+    const generator = new Generator(cfg.train.dataSeed);
+    const step = makeTrainStep({ objective: model.objective, optimizer, regularizers: model.regularizers, graph: model.deviceGraph, generator, augment: cfg.augment, fanouts: [5, 5] });
+    const schedule = trainingSchedule(cfg);
+    try {
+      for (let e = 0; e < 3; e++) {
+        const order = generator.randperm(graph.numNodes, { dtype: "int32" });
+        const seeds = order.toTypedArray() as Int32Array;
+        order.dispose();
+        const hand = [0, 1, 2].map((k) => step({ lr: schedule.lr.at(e + k / 3), momentum: schedule.momentum.at(e + k / 3) }, true, seeds.subarray(128 * k, Math.min(300, 128 * (k + 1)))).loss);
+        const r = trainer.step(true);
+        expect(r.loss).toBe(hand.reduce((s, x) => s + x / 3, 0));
+        expect(r.lr).toBe(schedule.lr.at(e));
+      }
+      const flat = (m: RunModel) => m.objective.encoder.parameters().flatMap((p) => [...(p.toTypedArray() as Float32Array)]);
+      expect(flat(model)).toEqual(flat(trainer.model));
+    } finally {
+      trainer.dispose();
+      optimizer.dispose();
+      model.dispose();
+      generator.dispose();
+    }
+  });
+
+  it("one batch covering every node with every neighbour (fanouts -1) equals full batch when the views are not augmented", () => {
+    // The sampled subgraph is then the whole graph with its nodes permuted, and no view drops anything,
+    // so the steps compute the same losses (only the seed order and the generator's draws differ).
+    const noAug = { augment: { dropEdge: [0, 0], dropFeature: [0, 0] } };
+    const full = epochLosses(config({}, noAug), 4);
+    const mini = epochLosses(config({ batchSize: 1000, fanouts: [-1, -1] }, noAug), 4);
+    mini.forEach((l, e) => expect(Math.abs(l - full[e]!)).toBeLessThan(1e-5));
+  });
+
+  it("resuming an interrupted mini-batch run gives the losses of an uninterrupted one", async () => {
+    const cfg = config({ ...MINI, epochs: 6 });
+    const full = new Trainer({ config: cfg, graph, runDir: new RunDir(path.join(tmp, "full")) });
+    const a = losses(await fitEvents(full));
+    full.dispose();
+    const dir = path.join(tmp, "interrupted");
+    const first = new Trainer({ config: cfg, graph, runDir: new RunDir(dir) });
+    const before = losses(await fitEvents(first, 2));
+    expect(first.summary?.status).toBe("interrupted");
+    first.dispose();
+    const second = new Trainer({ config: cfg, graph, runDir: new RunDir(dir), resumeFrom: path.join(dir, "checkpoints", "interrupt") });
+    expect(second.epoch).toBe(2);
+    const after = losses(await fitEvents(second));
+    expect(second.summary?.batchSize).toBe(64);
+    expect(second.summary?.fanouts).toEqual([5, 5]);
+    second.dispose();
+    expect([...before, ...after]).toEqual(a);
+  });
+
+  for (const name of OBJECTIVE_NAMES) {
+    it(`${name}: one mini-batch epoch trains (finite loss), and the probe and diagnostics run layer-wise over the whole graph`, () => {
+      const objective = name === "bgrl" ? { predictorHidden: 32 } : { name };
+      const t = new Trainer({ config: config({ ...MINI, epochs: 1 }, { objective }), graph });
+      try {
+        expect(Number.isFinite(t.step(true).loss)).toBe(true);
+        expect(t.model.inference.chunkSize).toBeGreaterThan(0);
+        const emb = t.embed();
+        expect(emb.shape).toEqual([graph.numNodes, 16]);
+        emb.dispose();
+        expect(t.diagnostics().representations.online.effectiveRank).toBeGreaterThan(1);
+      } finally {
+        t.dispose();
+      }
+    });
+  }
+
+  it("the layer-wise probe embedding equals the full-graph one", () => {
+    const t = new Trainer({ config: config({ ...MINI, epochs: 2 }), graph });
+    try {
+      t.step(false);
+      const lw = t.embed();
+      const full = embedModel(t.objective, t.model.deviceGraph); // one forward over the whole graph
+      expect(lw.sub(full).abs().max().item()).toBeLessThan(1e-5);
+      lw.dispose();
+      full.dispose();
+    } finally {
+      t.dispose();
+    }
+  });
+
+  it("bad batchSize / fanouts are ConfigErrors naming the rule", () => {
+    expect(() => config({ batchSize: 64 })).toThrow(/train.fanouts must be set when train.batchSize > 0.*--fanouts 10,10/);
+    expect(() => config({ batchSize: 64, fanouts: [5] })).toThrow(/train.fanouts has 1 entries .* 2 message-passing layers/);
+    expect(() => config({ batchSize: 64, fanouts: [5, 5, 5] })).toThrow(ConfigError);
+    expect(() => config({ batchSize: 64, fanouts: [5, 0] })).toThrow(ConfigError);
+    expect(() => config({ batchSize: 64, fanouts: [5, -2] })).toThrow(ConfigError);
+    expect(() => config({ batchSize: -1 })).toThrow(ConfigError);
+    expect(() => config({ batchSize: 2.5, fanouts: [5, 5] })).toThrow(ConfigError);
+    expect(() => config({ batchSize: 64, fanouts: [5] }, { encoder: { type: "mlp", layers: [16] } })).toThrow(/mlp encoder has no message-passing layers/);
+    expect(config({ batchSize: 64, fanouts: [] }, { encoder: { type: "mlp", layers: [16] } }).train.fanouts).toEqual([]);
+    // A Config built without resolveConfig is checked by the Trainer.
+    const cfg = config();
+    cfg.train.fanouts = [3];
+    expect(() => new Trainer({ config: cfg, graph })).toThrow(ConfigError);
+  });
+
+  it("an MLP encoder trains in mini-batches of seeds alone (fanouts [])", () => {
+    const l = epochLosses(config({ batchSize: 64, fanouts: [] }, { encoder: { type: "mlp", layers: [32, 16] } }), 2);
+    expect(l.every(Number.isFinite)).toBe(true);
+  });
+
+  it("a full-batch run larger than the available memory is refused before it allocates, with the mini-batch flags; mini-batch runs are not", () => {
+    const before = memory().tensors;
+    process.env.WERANK_MEMORY_AVAILABLE = "1M";
+    try {
+      let err: unknown;
+      try {
+        new Trainer({ config: config({}), graph }).dispose();
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(OutOfMemoryError);
+      expect((err as Error).message).toMatch(/needs about .* GiB .* but 0\.0 GiB is available .*WERANK_MEMORY_AVAILABLE.*Possible solutions: --batch-size 4096 --fanouts 10,10/);
+      expect(memory().tensors).toBe(before);
+      new Trainer({ config: config(), graph }).dispose();
+    } finally {
+      delete process.env.WERANK_MEMORY_AVAILABLE;
+    }
+  });
+});
