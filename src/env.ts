@@ -8,6 +8,9 @@
  * - `WERANK_ADDON`       explicit path to a built `werank_native.node`
  * - `WERANK_HOST_CACHE_MB` freed large CPU tensor blocks kept for reuse (default 2048; 0 keeps none;
  *                        see native/tensor/host_allocator.cc)
+ * - `WERANK_MEMORY_AVAILABLE` bytes (or with a K/M/G/T suffix, powers of 1024) the full-batch memory check
+ *                        compares its estimate with, instead of the free memory it reads (see
+ *                        src/train/memoryEstimate.ts); also how to enable the check on CUDA
  * - `WERANK_TEST_KILL_AT` tests only: `<stage>[@<checkpoint name>]` makes the process SIGKILL itself at
  *                        that stage of writing a checkpoint (see checkpointKillPoint)
  * - `OMP_WAIT_POLICY`    defaults to PASSIVE before LibTorch loads (see applyThreadingDefaults in
@@ -52,6 +55,15 @@ export function readEnv(env: Record<string, string | undefined> = process.env): 
 function hostCacheMb(v: string | undefined): number {
   const n = v ? Number(v) : NaN;
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_HOST_CACHE_MB;
+}
+
+/** WERANK_MEMORY_AVAILABLE in bytes (undefined when unset); ConfigError for anything but a size such as 12G. */
+export function memoryAvailableOverride(env: Record<string, string | undefined> = process.env): number | undefined {
+  const v = env.WERANK_MEMORY_AVAILABLE;
+  if (v === undefined || v === "") return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$/i.exec(v);
+  if (!m) throw new ConfigError(`WERANK_MEMORY_AVAILABLE=${JSON.stringify(v)}: expected a size in bytes, optionally with a K, M, G or T suffix (e.g. 16G)`);
+  return Math.floor(Number(m[1]) * 1024 ** " KMGT".indexOf(m[2]!.toUpperCase() || " "));
 }
 
 /**

@@ -52,6 +52,7 @@ export * from "./metrics/index.js";
 export * from "./train/optim/index.js";
 export { EMA, emaUpdate, type EMABuffers } from "./nn/ema.js";
 export { clipGradNorm, type ClipGradNormOptions } from "./train/clip.js";
+export { estimateFullBatchMemory, fullBatchMemoryInput, checkFullBatchMemory, availableMemory, type FullBatchMemoryInput, type MemoryEstimate } from "./train/memoryEstimate.js";
 export { makeTrainStep, type TrainStep, type TrainStepParts, type StepHyper, type StepResult } from "./train/trainStep.js";
 export { WarmupCosineSchedule, MomentumCosineSchedule, ConstantSchedule, type Schedule } from "./train/schedules.js";
 export {

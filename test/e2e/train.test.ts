@@ -107,6 +107,33 @@ describe("werank-native train", () => {
     expect(bad.stderr).toMatch(/highest.*high.*medium/);
   });
 
+  it("--batch-size 64 --fanouts 5,5 trains in neighbour-sampled mini-batches and records them; bad fanouts exit 2; a full-batch run too large is refused", () => {
+    const dir = path.join(tmp, "mini-batch");
+    const r = cli(["train", "--config", cfg, "--run-dir", dir, "--json", "--batch-size", "64", "--fanouts", "5,5", "--epochs", "3"]);
+    expect(r.code, r.stderr).toBe(0);
+    const epochs = jsonLines(r.stdout).filter((l) => l.type === "epoch");
+    expect(epochs.map((l) => l.epoch)).toEqual([1, 2, 3]);
+    expect(epochs.every((l) => Number.isFinite(l.loss))).toBe(true);
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")) as { batchSize: number; fanouts: number[]; status: string; probe: { mean: number } };
+    expect(summary).toMatchObject({ status: "completed", batchSize: 64, fanouts: [5, 5] });
+    expect(summary.probe.mean).toBeGreaterThan(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")).train).toMatchObject({ batchSize: 64, fanouts: [5, 5] });
+    const out = path.join(tmp, "mini-batch-bad");
+    const bad = cli(["train", "--config", cfg, "--out", out, "--batch-size", "64", "--fanouts", "5"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/train.fanouts has 1 entries .*2 message-passing layers/);
+    expect(fs.existsSync(out)).toBe(false);
+    // A full-batch run that does not fit the memory available is refused before the run directory exists.
+    const oom = cli(["train", "--config", cfg, "--out", out], { WERANK_MEMORY_AVAILABLE: "1K" });
+    expect(oom.code).toBe(1);
+    expect(oom.stderr).toMatch(/ERR_OUT_OF_MEMORY: Full-batch training of 240 nodes .* needs about .* Possible solutions: --batch-size 4096 --fanouts 10,10/);
+    expect(fs.existsSync(out)).toBe(false);
+    expect(cli(["train", "--config", cfg, "--run-dir", path.join(tmp, "mini-fits"), "--epochs", "1", "--batch-size", "64", "--fanouts", "5,5"], { WERANK_MEMORY_AVAILABLE: "1K" }).code).toBe(0);
+    const help = cli(["train", "--help"]).stdout;
+    expect(help).toMatch(/--batch-size N +train.batchSize/);
+    expect(help).toMatch(/--fanouts F1,F2 +train.fanouts/);
+  });
+
   it("usage errors exit 2 with a did-you-mean and write nothing", () => {
     const out = path.join(tmp, "nothing");
     for (const args of [

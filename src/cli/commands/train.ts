@@ -8,6 +8,7 @@ import { readConfigFile } from "../../experiment/resolveConfig.js";
 import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
+import { checkFullBatchMemory } from "../../train/memoryEstimate.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, resolveDevice, type MatmulPrecision } from "../../runtime.js";
 import { referenceBlasWarning } from "../../blasInfo.js";
@@ -106,6 +107,8 @@ Examples:
     const device = resolveDevice(config.train.device);
     if (device !== "cpu") zeros([1], { device }).dispose();
     const graph = await loadGraphForConfig(config);
+    // The Trainer checks this too; here it comes before the run directory exists.
+    checkFullBatchMemory(config, graph, device);
     let runDir: RunDir;
     if (resumeDir) runDir = new RunDir(resumeDir);
     else {
