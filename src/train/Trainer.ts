@@ -1,6 +1,7 @@
 /**
- * The full-batch training loop (DESIGN D2, D3, D8): drives the training step (src/train/trainStep.ts) of
- * a config's model (src/experiment/RunModel.ts) epoch by epoch on the lr / EMA schedules, and emits
+ * The training loop (DESIGN D2, D3, D8): drives the training step (src/train/trainStep.ts) of a config's
+ * model (src/experiment/RunModel.ts) epoch by epoch on the lr / EMA schedules, full batch (one step per
+ * epoch) or in neighbour-sampled mini-batches (train.batchSize > 0; docs/scale.md), and emits
  * events: diagnostics, probes, warnings (src/train/RunMonitor.ts), resumable checkpoints
  * (src/train/checkpoint/trainingCheckpoint.ts), a summary; src/train/RunRecorder.ts writes them. Steps
  * are synchronous; the loop yields between them (SIGINT, progress and I/O stay responsive).
@@ -130,7 +131,9 @@ export class Trainer {
    * The current epoch's steps, pausing (yield) after each one so fit() can let the event loop run.
    *
    * Mini-batch: the seeds are the epoch's random permutation of the nodes (drawn from the run's
-   * generator at the start of the epoch, so a resumed run draws the same one), batchSize at a time.
+   * generator at the start of the epoch, so a resumed run draws the same one), cut into
+   * ceil(N / batchSize) consecutive batches of near-equal size (at most batchSize; equal sizes rather
+   * than a short last batch, which could hold a single node and break BatchNorm or VICReg's variance).
    * The schedules stay defined per epoch, as the presets' warm-up and cosine decay are, and are read
    * at the fractional epoch e + k / steps at step k: warm-up ends and the decay reaches 0 at the same
    * epochs as in full batch, while every optimizer step gets its own lr and EMA momentum (as BGRL's
@@ -154,7 +157,8 @@ export class Trainer {
     const terms: Record<string, number> = {};
     for (let k = 0; k < steps; k++) {
       const t = e + k / steps;
-      const r = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, order.subarray(k * batchSize, Math.min(n, (k + 1) * batchSize)));
+      const seeds = order.subarray(Math.floor((k * n) / steps), Math.floor(((k + 1) * n) / steps));
+      const r = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, seeds);
       loss += r.loss / steps;
       for (const [name, v] of Object.entries(r.terms)) terms[name] = (terms[name] ?? 0) + v / steps;
       if (k + 1 < steps) yield;

@@ -5,7 +5,8 @@
  * so the full-batch loop ({@link Trainer}) and any other loop drive the same step.
  *
  * Synchronous, inside one tidy() scope, with a bounded number of native calls; the loss is read back
- * to the host (a device sync) only when asked.
+ * to the host (a device sync) only when asked. Called with a batch of seed nodes, the same step trains
+ * on their sampled subgraph (see {@link TrainStep}): the mini-batch loop drives it once per batch.
  *
  * @example
  * ```ts
