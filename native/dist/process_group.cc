@@ -241,7 +241,7 @@ WN_EXPORT(pgCreate) {
     if (!prefix.empty()) g->store = c10::make_intrusive<c10d::PrefixStore>(prefix, g->store);
     // An explicit join within joinTimeoutMs: 1.13's TCPStore server stops waiting for the workers at its
     // timeout without an error, and gloo would then wait for the missing ranks for the collective timeout.
-    g->store->set(joined_key(rank), {1});
+    g->store->set(joined_key(rank), std::vector<uint8_t>{1});  // typed: 2.x adds a std::string overload
     std::vector<std::string> keys;
     for (int32_t r = 0; r < size; ++r) keys.push_back(joined_key(r));
     try {
