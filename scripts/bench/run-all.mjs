@@ -22,6 +22,7 @@ const ALL = [
   ["probe", quick ? ["--splits", "1"] : []],
   ["data-load", quick ? ["--rounds", "2"] : []],
   ["bgrl-epoch", quick ? ["--epochs", "5"] : []],
+  ["allreduce", quick ? ["--iters", "3", "--rounds", "2"] : []],
 ];
 const only = arg("--only")?.split(",");
 fs.mkdirSync(out, { recursive: true });
