@@ -100,10 +100,11 @@ void wait(const c10::intrusive_ptr<c10d::Work>& w, const Group& g) { w->wait(g.t
 
 /// Consecutive tensors of one dtype and device, flattened into one contiguous buffer of at most
 /// `cap` bytes (a larger tensor gets a bucket of its own). Every rank passes the same list, so every
-/// rank cuts the same buckets.
+/// rank cuts the same buckets. A bucket of one contiguous tensor is that tensor's memory (no copy).
 struct Bucket {
   size_t begin, end;
   at::Tensor flat;
+  at::Tensor own;  // defined for a bucket of one tensor reduced in its own memory
 };
 
 std::vector<Bucket> make_buckets(const std::vector<at::Tensor>& ts, int64_t cap) {
@@ -117,10 +118,14 @@ std::vector<Bucket> make_buckets(const std::vector<at::Tensor>& ts, int64_t cap)
       bytes += static_cast<int64_t>(ts[j].nbytes());
       ++j;
     }
-    std::vector<at::Tensor> flat;
-    flat.reserve(j - i);
-    for (size_t k = i; k < j; ++k) flat.push_back(ts[k].reshape({-1}));
-    out.push_back({i, j, at::cat(flat)});
+    if (j == i + 1 && ts[i].is_contiguous()) {
+      out.push_back({i, j, ts[i].view({-1}), ts[i]});
+    } else {
+      std::vector<at::Tensor> flat;
+      flat.reserve(j - i);
+      for (size_t k = i; k < j; ++k) flat.push_back(ts[k].reshape({-1}));
+      out.push_back({i, j, at::cat(flat), at::Tensor()});
+    }
     i = j;
   }
   return out;
@@ -144,6 +149,11 @@ void run_buckets(Group& g, const char* fn, std::vector<Bucket>& buckets, Launch&
 void unflatten(std::vector<at::Tensor>& ts, std::vector<Bucket>& buckets, double scale) {
   for (Bucket& b : buckets) {
     if (scale != 1) b.flat.mul_(scale);
+    if (b.own.defined()) {
+      // The backend wrote into the tensor's memory behind autograd's back: mark it modified.
+      torch::autograd::impl::bump_version(b.own);
+      continue;
+    }
     int64_t off = 0;
     for (size_t k = b.begin; k < b.end; ++k) {
       const int64_t n = ts[k].numel();

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DistError, freePort, launchRanks, type LaunchResult, ProcessGroup, tensor, tidy } from "../../src/index.js";
 import { ensureDist } from "../helpers/dist.js";
 import { expectError } from "../helpers/native.js";
+import { callsOf } from "./native-calls.js";
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "dist", "collectiveRank.mjs");
 const support = ProcessGroup.support();
@@ -54,12 +55,15 @@ describe.skipIf(!support.c10d)("ProcessGroupGloo over c10d (2 ranks)", () => {
   it("allReduceMean: the mean of every tensor (float32 and float64, several shapes) in tiny buckets; broadcast; scalars; barrier", async () => {
     const { r, out } = await ranks(["collectives"], 20_000);
     expect(r.ok, `${r.message}\n${r.ranks.map((e) => e.stderr).join("\n")}`).toBe(true);
-    const bases = [[1, 2, 3, 4, 5, 6], [1, 2], Array.from({ length: 40 }, (_, i) => i / 8), [0.5, -1.5, 2.25], [7]];
-    const shapes = [[2, 3], [2], [40], [3], []];
-    const dtypes = ["float32", "float32", "float32", "float64", "float64"];
+    // f: [3, 4] of i - 3 transposed to [4, 3]: element (i, j) is base[j * 4 + i].
+    const fBase = Array.from({ length: 12 }, (_, k) => Math.floor(k / 3) + (k % 3) * 4 - 3);
+    const bases = [[1, 2, 3, 4, 5, 6], [1, 2], Array.from({ length: 40 }, (_, i) => i / 8), fBase, [0.5, -1.5, 2.25], [7]];
+    const shapes = [[2, 3], [2], [40], [4, 3], [3], []];
+    const dtypes = ["float32", "float32", "float32", "float32", "float64", "float64"];
     for (const o of out) {
-      // 32-byte buckets: {a [2,3] f32 + e [2] f32 = 32 B}, {c: 160 B alone}, {b [3] f64 + d [] f64 = 32 B}.
-      expect(o.buckets).toBe(3);
+      // 32-byte buckets: {a [2,3] f32 + e [2] f32 = 32 B}, {c: 160 B alone, in place}, {f: 48 B non-contiguous},
+      // {b [3] f64 + d [] f64 = 32 B}.
+      expect(o.buckets).toBe(4);
       expect(o.defaultBuckets).toBe(1);
       const mean = o.mean as { shape: number[]; dtype: string; values: number[] }[];
       mean.forEach((m, k) => {
@@ -141,6 +145,16 @@ describe.skipIf(!support.c10d)("ProcessGroup in one process", () => {
         const a = tensor([1.5, -2]);
         expect(pg.allReduceMean([a])).toBe(1);
         expect(Array.from(a.toTypedArray())).toEqual([1.5, -2]);
+        // The whole list is one native call, whatever the number of tensors and buckets.
+        const many = Array.from({ length: 12 }, (_, i) => tensor([i, i + 0.5]));
+        expect(callsOf(() => expect(pg.allReduceMean(many, { bucketBytes: 16 })).toBe(6))).toBe(1);
+        expect(callsOf(() => pg.broadcast(many, 0))).toBe(1);
+        // A tensor reduced in its own memory is marked modified: autograd refuses a stale saved value.
+        const w = tensor([1, 2], { requiresGrad: true });
+        const x = tensor([3, 4]);
+        const y = w.mul(x).sum();
+        pg.allReduceMean([x]);
+        expectError(() => y.backward(), "ERR_AUTOGRAD", "modified by an inplace operation");
         expect(pg.allReduceScalars([2, 3], "mean")).toEqual([2, 3]);
         expectError(() => pg.allReduceMean([tensor([1, 2], { dtype: "int64" })]), "ERR_DTYPE", "floating-point", "int64");
         expectError(() => pg.allReduceMean([a], { bucketBytes: 0 }), "ERR_ARGUMENT", "bucketBytes");
