@@ -21,7 +21,7 @@ import { readRegularTextFile } from "../util/regularFile.js";
 import { checkCollectedSummary } from "../report/runData.js";
 import { MAX_RUN_FILE_BYTES } from "./RunDir.js";
 import { parseValue } from "./overrides.js";
-import { pairedDifference, type PairedDifference } from "../metrics/pairedDifference.js";
+import { formatCi95, formatSigned, pairedDifference, type PairedDifference } from "../metrics/pairedDifference.js";
 import { SHORT_FLAGS } from "./resolveConfig.js";
 import { loadSweep, type SweepPlan } from "./sweep.js";
 
@@ -181,10 +181,6 @@ function pairGroups(
 
 const none = (): PairedDifference => ({ mean: NaN, sd: NaN, ci95: [NaN, NaN], n: 0 });
 
-/** Signed, fixed digits, scaled (accuracy differences in points). */
-const signed = (x: number, scale: number, digits: number): string => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x * scale).toFixed(digits)}` : "–");
-const ciText = (d: PairedDifference, scale: number, digits: number): string => (Number.isFinite(d.ci95[0]) ? `[${signed(d.ci95[0], scale, digits)}, ${signed(d.ci95[1], scale, digits)}]` : "–");
-
 /**
  * Aggregates the trials of a sweep directory and writes results.{md,csv,json} into it.
  * (`collectSweep(dir, false)` is the older form of `{ write: false }`.)
@@ -297,11 +293,11 @@ function pairedMarkdown(rows: readonly CollectedRow[], keys: readonly string[], 
         ...keys.map((k) => JSON.stringify(r.params[k])),
         r.label,
         String(p.accuracy.n),
-        signed(p.accuracy.mean, 100, 2),
-        ciText(p.accuracy, 100, 2),
-        signed(p.erankRepresentation.mean, 1, 1),
-        ciText(p.erankRepresentation, 1, 1),
-        signed(p.erankEmbedding.mean, 1, 1),
+        formatSigned(p.accuracy.mean, 100, 2),
+        formatCi95(p.accuracy, 100, 2),
+        formatSigned(p.erankRepresentation.mean, 1, 1),
+        formatCi95(p.erankRepresentation, 1, 1),
+        formatSigned(p.erankEmbedding.mean, 1, 1),
       ];
     });
   const unpaired = rows.flatMap((r) => (r.paired?.unpaired ?? []).map((u) => `${keys.map((k) => `${k}=${JSON.stringify(r.params[k])}`).join(" ")} seed ${u.seed}: ${u.reason}`));

@@ -113,3 +113,13 @@ export function pairedDifference(treated: readonly number[], baseline: readonly 
   const half = studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
   return { mean, sd, ci95: [mean - half, mean + half], n };
 }
+
+/** `x · scale` with an explicit sign (+ or −) and `digits` decimals; "–" when not finite. */
+export function formatSigned(x: number, scale: number, digits: number): string {
+  return Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x * scale).toFixed(digits)}` : "–";
+}
+
+/** The 95 % interval of `d` as "[lo, hi]" (signed, scaled); `missing` when there is none (n < 2). */
+export function formatCi95(d: PairedDifference, scale: number, digits: number, missing = "–"): string {
+  return Number.isFinite(d.ci95[0]) ? `[${formatSigned(d.ci95[0], scale, digits)}, ${formatSigned(d.ci95[1], scale, digits)}]` : missing;
+}

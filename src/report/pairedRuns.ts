@@ -11,7 +11,7 @@
  * p.accuracy.ci95;   // [lo, hi], fractions
  * ```
  */
-import { pairedDifference, type PairedDifference } from "../metrics/pairedDifference.js";
+import { formatCi95, formatSigned, pairedDifference, type PairedDifference } from "../metrics/pairedDifference.js";
 import type { RunData } from "./runData.js";
 
 export interface PairedRuns {
@@ -69,18 +69,16 @@ export function pairRuns(treated: readonly RunData[], baseline: readonly RunData
   };
 }
 
-const signed = (x: number, scale: number, digits: number): string => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x * scale).toFixed(digits)}` : "–");
-const ci = (d: PairedDifference, scale: number, digits: number): string =>
-  Number.isFinite(d.ci95[0]) ? `[${signed(d.ci95[0], scale, digits)}, ${signed(d.ci95[1], scale, digits)}]` : "– (fewer than 2 pairs)";
+const ci = (d: PairedDifference, scale: number, digits: number): string => formatCi95(d, scale, digits, "– (fewer than 2 pairs)");
 
 /** The paired comparison as terminal text. */
 export function formatPairedRuns(p: PairedRuns): string {
   return [
     `Paired by seed (same train.seed and train.dataSeed), treated − baseline, ${p.accuracy.n} pair(s);`,
     "95 % CI: Student's t over the pairs, n − 1 degrees of freedom:",
-    `  accuracy (points)            ${signed(p.accuracy.mean, 100, 2)}  ${ci(p.accuracy, 100, 2)}`,
-    `  effective rank, representation ${signed(p.erankRepresentation.mean, 1, 1)}  ${ci(p.erankRepresentation, 1, 1)}`,
-    `  effective rank, embedding      ${signed(p.erankEmbedding.mean, 1, 1)}  ${ci(p.erankEmbedding, 1, 1)}`,
+    `  accuracy (points)            ${formatSigned(p.accuracy.mean, 100, 2)}  ${ci(p.accuracy, 100, 2)}`,
+    `  effective rank, representation ${formatSigned(p.erankRepresentation.mean, 1, 1)}  ${ci(p.erankRepresentation, 1, 1)}`,
+    `  effective rank, embedding      ${formatSigned(p.erankEmbedding.mean, 1, 1)}  ${ci(p.erankEmbedding, 1, 1)}`,
     ...(p.unpaired.length ? [`  left out (${p.unpaired.length}): ${p.unpaired.map((u) => `${u.dir} (seed ${u.seed}: ${u.reason})`).join("; ")}`] : []),
   ].join("\n");
 }

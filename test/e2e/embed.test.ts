@@ -2,42 +2,31 @@
  * `werank-native embed` (a checkpoint's embeddings as .npy) and `eval --protocol bgrl --json`, on a
  * tiny synthetic run trained by the CLI.
  */
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadGraphForConfig, probeGraph, readConfigFile, resolveConfig, tensor } from "../../src/index.js";
 import { parseNpy } from "../../src/data/npy.js";
-import { CLI, ensureDist } from "../helpers/dist.js";
-
-const TINY = `
-dataset:
-  synthetic: { nodes: 240, classes: 3, features: 16, avgDegree: 6 }
-encoder: { layers: [16, 8] }
-objective: { predictorHidden: 16 }
-optim: { lr: 0.005, warmupEpochs: 1 }
-train: { epochs: 4, spectraEvery: 0, checkpointEvery: 2 }
-eval: { splits: 2 }
-output: { report: false }
-`;
+import { ensureDist } from "../helpers/dist.js";
+import { runCli, writeTinyConfig } from "../helpers/tinyRun.js";
 
 let tmp: string;
 let run: string;
 beforeAll(() => {
   ensureDist();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-e2e-embed-"));
-  fs.writeFileSync(path.join(tmp, "tiny.yaml"), TINY);
+  const cfg = writeTinyConfig(tmp, { nodes: 240, features: 16, hidden: 8, epochs: 4, checkpointEvery: 2, splits: 2 });
   run = path.join(tmp, "run");
-  const r = cli(["train", "--config", path.join(tmp, "tiny.yaml"), "--run-dir", run, "--json"]);
+  const r = cli(["train", "--config", cfg, "--run-dir", run, "--json"]);
   expect(r.code, r.stderr).toBe(0);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout: 120_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): { code: number; stdout: string; stderr: string } => {
+  const r = runCli(args);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
 
 function readNpy(file: string): { header: string; shape: number[]; data: Float32Array } {
   const bytes = fs.readFileSync(file);

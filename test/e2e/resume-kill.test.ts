@@ -9,24 +9,14 @@
  * (checkpoints are ordered by the epoch recorded inside them), `--run-dir` refuses a non-empty
  * directory without --overwrite, and resuming a run without a complete checkpoint is ERR_CONFIG.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, ensureDist } from "../helpers/dist.js";
+import { runCli, writeTinyConfig } from "../helpers/tinyRun.js";
 
-const TINY = `
-dataset:
-  synthetic: { nodes: 200, classes: 3, features: 12, avgDegree: 5 }
-encoder: { layers: [12, 8] }
-objective: { predictorHidden: 12 }
-optim: { lr: 0.005, warmupEpochs: 2 }
-train: { epochs: 6, spectraEvery: 2, checkpointEvery: 2 }
-eval: { splits: 2 }
-werank: { alpha: 0.01 }
-output: { report: false }
-`;
 const STAGES = ["tensors-written", "tensors-renamed", "sidecar-written", "sidecar-renamed"] as const;
 
 let tmp: string;
@@ -34,15 +24,11 @@ let cfg: string;
 beforeAll(() => {
   ensureDist();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-e2e-resume-kill-"));
-  cfg = path.join(tmp, "tiny.yaml");
-  fs.writeFileSync(cfg, TINY);
+  cfg = writeTinyConfig(tmp, { nodes: 200, features: 12, hidden: 8, epochs: 6, warmupEpochs: 2, spectraEvery: 2, checkpointEvery: 2, splits: 2, extra: "werank: { alpha: 0.01 }" });
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-function cli(args: string[], env: Record<string, string> = {}): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1", ...env }, timeout: 120_000 });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = runCli;
 
 const records = (file: string): Record<string, unknown>[] =>
   fs.existsSync(file)

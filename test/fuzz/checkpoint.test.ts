@@ -17,19 +17,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRng } from "../../src/data/rng.js";
 import { CLI, ensureDist } from "../helpers/dist.js";
+import { writeTinyConfig } from "../helpers/tinyRun.js";
 import { fuzzSuite, type Variant } from "./harness.js";
 import { flipBits, overwriteBytes, specialFiles, truncationOffsets } from "./inputs.js";
-
-const TINY = `
-dataset:
-  synthetic: { nodes: 120, classes: 3, features: 8, avgDegree: 4 }
-encoder: { layers: [8, 6] }
-objective: { predictorHidden: 8 }
-optim: { lr: 0.005, warmupEpochs: 1 }
-train: { epochs: 4, spectraEvery: 0, checkpointEvery: 2 }
-eval: { splits: 1 }
-output: { report: false }
-`;
 
 let tmp: string;
 let run: string;
@@ -39,8 +29,7 @@ let sidecar: Record<string, unknown>;
 beforeAll(() => {
   ensureDist();
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "werank-fuzz-ck-"));
-  const cfg = path.join(tmp, "tiny.yaml");
-  fs.writeFileSync(cfg, TINY);
+  const cfg = writeTinyConfig(tmp, { nodes: 120, features: 8, hidden: 6, epochs: 4, checkpointEvery: 2, splits: 1 });
   run = path.join(tmp, "run");
   execFileSync(process.execPath, [CLI, "train", "--config", cfg, "--run-dir", run, "--json"], { env: { ...process.env, WERANK_NUM_THREADS: "1" }, stdio: "ignore" });
   configFile = path.join(run, "config.json");
