@@ -13,6 +13,11 @@
 #include "common/binding.h"
 #include "common/object_table.h"
 
+// NCCL needs the CUDA build too (CMake with nvcc: WN_WITH_CUDA brings the CUDA include directories).
+#if defined(WN_WITH_C10D) && defined(WN_WITH_NCCL) && defined(WN_WITH_CUDA)
+#define WN_DIST_NCCL 1
+#endif
+
 #ifdef WN_WITH_C10D
 #ifndef USE_C10D_GLOO
 #define USE_C10D_GLOO 1  // ProcessGroupGloo.hpp is empty without it (LibTorch's own build defines it)
@@ -20,7 +25,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
-#ifdef WN_WITH_NCCL
+#ifdef WN_DIST_NCCL
 #ifndef USE_C10D_NCCL
 #define USE_C10D_NCCL 1
 #endif
@@ -195,7 +200,7 @@ WN_EXPORT(distInfo) {
   o.Set("c10d", false);
   o.Set("gloo", false);
 #endif
-#ifdef WN_WITH_NCCL
+#ifdef WN_DIST_NCCL
   o.Set("nccl", true);
 #else
   o.Set("nccl", false);
@@ -227,10 +232,11 @@ WN_EXPORT(pgCreate) {
   const std::string prefix = arg_present(info, 9) ? arg_str(info, 9) : std::string();
   WN_CHECK(backend == "gloo" || backend == "nccl", "ERR_ARGUMENT", "processGroup: expected backend 'gloo' or 'nccl' but received '",
            backend, "'");
-#ifndef WN_WITH_NCCL
+#ifndef WN_DIST_NCCL
   WN_CHECK(backend != "nccl", "ERR_NATIVE_MISSING",
            "processGroup: backend 'nccl' needs a CUDA LibTorch with NCCL, but this addon was built without it. Possible solutions: use "
-           "backend 'gloo', or rebuild against PyTorch's CUDA LibTorch (see README: GPU build) with nccl.h found (NCCL_INCLUDE_DIR)");
+           "backend 'gloo', or rebuild with CMake and nvcc against PyTorch's CUDA LibTorch (see README: GPU build) with nccl.h found "
+           "(NCCL_INCLUDE_DIR)");
 #endif
   auto g = std::make_shared<Group>();
   g->rank = rank;
@@ -278,7 +284,7 @@ WN_EXPORT(pgCreate) {
         opts->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
       g->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(g->store, rank, size, opts);
     } else {
-#ifdef WN_WITH_NCCL
+#ifdef WN_DIST_NCCL
       auto opts = c10d::ProcessGroupNCCL::Options::create();
       opts->timeout = g->timeout;
       g->pg = c10::make_intrusive<c10d::ProcessGroupNCCL>(g->store, rank, size, opts);
