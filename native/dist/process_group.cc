@@ -103,6 +103,55 @@ auto collective(Group& g, const char* fn, F&& f) {
 /// with the clearer message.
 void wait(const c10::intrusive_ptr<c10d::Work>& w, const Group& g) { w->wait(g.timeout + std::chrono::milliseconds(5000)); }
 
+/// What a call is, for check_same_call: the collective, and FNV-1a over everything that shapes its
+/// messages (dtypes, shapes, bucket size, root, op), kept to 62 bits so that its negation is exact.
+enum Call : int64_t { kMean = 1, kBroadcast = 2, kScalars = 3, kBarrier = 4 };
+struct Signature {
+  int64_t call, count = 0;
+  uint64_t h = 1469598103934665603ull;
+  void add(int64_t v) {
+    for (int b = 0; b < 8; ++b) h = (h ^ ((static_cast<uint64_t>(v) >> (8 * b)) & 0xff)) * 1099511628211ull;
+  }
+  void add(const std::vector<at::Tensor>& ts) {
+    count = static_cast<int64_t>(ts.size());
+    for (const at::Tensor& t : ts) {
+      add(static_cast<int64_t>(t.scalar_type()));
+      add(t.dim());
+      for (int64_t d : t.sizes()) add(d);
+    }
+  }
+  int64_t hash() const { return static_cast<int64_t>(h & ((uint64_t{1} << 62) - 1)); }
+};
+
+/// Every rank must make the same call with the same tensor list: otherwise gloo's background thread
+/// throws on the size mismatch and the process aborts (measured on 1.13: gloo::EnforceNotMet,
+/// "op.preamble.length <= op.nbytes"). So each call starts with one tiny all-reduce of
+/// [call, count, hash, -call, -count, -hash] under MAX, which gives the maximum and the minimum of each
+/// over the ranks: equal on every rank iff every rank made the same call. A mismatch is ERR_DIST on
+/// every rank and leaves the group usable. It is also the barrier.
+void check_same_call(Group& g, const char* fn, const Signature& s) {
+  const int64_t sig[3] = {s.call, s.count, s.hash()};
+  at::Tensor t = at::empty({6}, at::TensorOptions().dtype(at::kLong));
+  int64_t* p = t.data_ptr<int64_t>();
+  for (int i = 0; i < 3; ++i) p[i] = sig[i], p[3 + i] = -sig[i];
+  if (g.backend == "nccl") t = t.to(g.device);
+  c10d::AllreduceOptions opts;
+  opts.reduceOp = c10d::ReduceOp::MAX;
+  collective(g, fn, [&] {
+    std::vector<at::Tensor> one{t};
+    wait(g.pg->allreduce(one, opts), g);
+  });
+  t = t.cpu();
+  p = t.data_ptr<int64_t>();
+  if (p[0] == -p[3] && p[1] == -p[4] && p[2] == -p[5]) return;
+  fail("ERR_DIST", fn, " on rank ", g.rank, " of ", g.size, ": the ranks did not make the same call (",
+       p[0] != -p[3]   ? "different collectives at the same point"
+       : p[1] != -p[4] ? cat("between ", -p[4], " and ", p[1], " ", s.call == kScalars ? "values" : "tensors")
+                       : "different dtypes, shapes, bucketBytes or root",
+       "). Every rank must call the same collectives with the same lists (shapes and dtypes) in the same order; nothing was "
+       "exchanged and the group is still usable");
+}
+
 /// Consecutive tensors of one dtype and device, flattened into one contiguous buffer of at most
 /// `cap` bytes (a larger tensor gets a bucket of its own). Every rank passes the same list, so every
 /// rank cuts the same buckets. A bucket of one contiguous tensor is that tensor's memory (no copy).
@@ -331,6 +380,10 @@ WN_EXPORT(pgAllReduceMean) {
   for (size_t k = 0; k < ts.size(); ++k)
     WN_CHECK(at::isFloatingType(ts[k].scalar_type()), "ERR_DTYPE", fn, ": expected floating-point tensors (a mean) but tensor ", k,
              " has dtype ", dtype_name(ts[k].scalar_type()), "; use broadcast() for integer buffers");
+  Signature sig{kMean};
+  sig.add(ts);
+  sig.add(cap);
+  check_same_call(g, fn, sig);
   at::NoGradGuard no_grad;
   std::vector<Bucket> buckets = make_buckets(ts, cap);
   run_buckets(g, fn, buckets, [&](std::vector<at::Tensor>& one) { return g.pg->allreduce(one); });
@@ -351,6 +404,11 @@ WN_EXPORT(pgBroadcast) {
   const int32_t root = arg_int(info, 2);
   WN_CHECK(root >= 0 && root < g.size, "ERR_ARGUMENT", fn, ": expected 0 <= root < worldSize = ", g.size, " but received ", root);
   const int64_t cap = bucket_cap(info, 3, fn);
+  Signature sig{kBroadcast};
+  sig.add(ts);
+  sig.add(cap);
+  sig.add(root);
+  check_same_call(g, fn, sig);
   at::NoGradGuard no_grad;
   std::vector<Bucket> buckets = make_buckets(ts, cap);
   c10d::BroadcastOptions opts;
@@ -382,6 +440,9 @@ WN_EXPORT(pgAllReduceScalars) {
   else
     fail("ERR_ARGUMENT", fn, ": expected op 'sum', 'mean', 'max' or 'min' but received '", op, "'");
   const int64_t n = static_cast<int64_t>(in.ElementLength());
+  Signature sig{kScalars, n};
+  for (char c : op) sig.add(c);
+  check_same_call(g, fn, sig);
   at::Tensor t = at::empty({n}, at::TensorOptions().dtype(at::kDouble));
   std::copy(in.Data(), in.Data() + n, t.data_ptr<double>());
   if (g.backend == "nccl") t = t.to(g.device);
@@ -405,6 +466,8 @@ WN_EXPORT(pgBarrier) {
   fail("ERR_NATIVE_MISSING", kNoC10d);
 #else
   Group& g = get(info, 0, "barrier");
+  // The call check is an all-reduce every rank must reach; c10d's barrier then also drains the backend's queue.
+  check_same_call(g, "barrier", Signature{kBarrier});
   collective(g, "barrier", [&] { wait(g.pg->barrier(), g); });
   return info.Env().Undefined();
 #endif

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Gradient all-reduce across 2 local ranks over c10d's ProcessGroupGloo (src/dist/ProcessGroup.ts):
 // the BGRL-sized parameter list of optim.mjs (15 tensors, ~0.79 M float32 values) and 200 small
-// tensors, each reduced (a) in ONE allReduceMean call (flat buckets, one collective per bucket) and
-// (b) one call, hence one collective, per tensor; plus one 25 MiB tensor (one full DDP bucket).
+// tensors, each reduced (a) in ONE allReduceMean call (the call check, then one collective per flat
+// bucket) and (b) one call per tensor (a call check and a collective each); plus one 25 MiB tensor
+// (one full DDP bucket).
 // Interleaved rounds, median per round of `--iters` calls; rank 0 prints and writes the JSON.
 //
 //   node scripts/bench/allreduce.mjs [--iters 10] [--rounds 3] [--threads 1] [--json-out FILE]

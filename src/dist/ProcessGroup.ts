@@ -6,7 +6,9 @@
  *
  * Collectives take a whole list of tensors in ONE native call and flatten it into buckets of at most
  * `bucketBytes` (25 MiB by default, as DDP's `bucket_cap_mb`): one all-reduce per bucket, not per
- * tensor. Every rank must call the same collectives, with the same tensor shapes, in the same order.
+ * tensor. Every rank must call the same collectives, with the same tensor shapes, in the same order:
+ * each call first checks that (one tiny all-reduce) and throws `ERR_DIST` on every rank otherwise,
+ * where gloo itself would abort the process.
  *
  * Failure is never a hang: a peer that dies closes its sockets and the others' next (or current)
  * collective throws a {@link DistError} (`ERR_DIST`) at once; a peer that stops calling collectives

@@ -106,6 +106,19 @@ describe.skipIf(!support.c10d)("ProcessGroupGloo over c10d (2 ranks)", () => {
     }
   }, 30_000);
 
+  it("ranks that pass different lists or call different collectives get ERR_DIST on every rank (gloo would abort), and the group still works", async () => {
+    const { r, out } = await ranks(["mismatch"], 20_000);
+    expect(r.ok, `${r.message}\n${r.ranks.map((e) => e.stderr).join("\n")}`).toBe(true);
+    for (const o of out) {
+      expect(o.sizes).toMatchObject({ code: "ERR_DIST" });
+      expect((o.sizes as { message: string }).message).toContain("the ranks did not make the same call (different dtypes, shapes, bucketBytes or root)");
+      expect((o.calls as { message: string }).message).toContain("(different collectives at the same point)");
+      expect((o.scalars as { message: string }).message).toContain("(between 1 and 2 values)");
+      expect((o.sizes as { message: string }).message).toContain("the group is still usable");
+      expect(o.after).toEqual([1]);
+    }
+  }, 30_000);
+
   for (const victim of [1, 0]) {
     it(`a rank killed with SIGKILL (rank ${victim}${victim === 0 ? ", the store's server" : ""}) makes the survivor throw ERR_DIST within the timeout; later calls fail at once`, async () => {
       const timeoutMs = 8000;
