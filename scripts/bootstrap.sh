@@ -7,7 +7,8 @@
 #                                        clang-format for npm run lint) when it can be installed
 #
 # Needs node >= 20, npm, cmake and g++. LibTorch comes from TORCH_DIR/LIBTORCH, python3's torch,
-# or Debian's libtorch-dev, which this script installs with apt-get when it is missing.
+# or Debian's libtorch-dev, which this script installs with apt-get when it is missing (and
+# libgloo-dev, the gloo headers c10d needs for the data-parallel ranks).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -15,7 +16,7 @@ FOR_TESTS=0
 for a in "$@"; do
   case "$a" in
     --test) FOR_TESTS=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "bootstrap: unknown option $a (valid: --test)" >&2; exit 2 ;;
   esac
 done
@@ -65,6 +66,12 @@ else
   fi
   node scripts/torch-config.cjs --check >/dev/null 2>&1 || die "libtorch-dev was installed but LibTorch is still not found. Possible solutions: set TORCH_DIR=/path/to/libtorch"
   log "$(node scripts/torch-config.cjs --check)"
+fi
+
+# ---- gloo's headers: c10d's ProcessGroupGloo.hpp includes them and Debian ships them apart ----------
+# Without them the addon builds without data-parallel ranks (ProcessGroup raises ERR_NATIVE_MISSING).
+if node scripts/torch-config.cjs --gloo-missing; then
+  apt_install libgloo-dev || log "libgloo-dev could not be installed: data-parallel ranks (ProcessGroup) will be unavailable"
 fi
 
 # ---- what the tests use (before the BLAS check: their packages may bring another BLAS) -----------

@@ -9,6 +9,7 @@
 //   node scripts/torch-config.cjs --cmake FILE    writes set(...) lines for CMake
 //   node scripts/torch-config.cjs --gyp KEY       one gyp list: include|libs|ldflags|defines|sources
 //   node scripts/torch-config.cjs --check         exit 0 when found, else 1 with "Possible solutions:"
+//   node scripts/torch-config.cjs --gloo-missing  exit 0 when only gloo's headers keep c10d out (bootstrap installs them)
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -85,19 +86,55 @@ function detectAbi(libDir, cmakeDir) {
   return m ? Number(m[1]) : 1;
 }
 
+/** The first directory of `dirs` holding `rel`, or null. */
+function findInclude(dirs, rel) {
+  return dirs.find((d) => d && exists(path.join(d, rel))) || null;
+}
+
+const SYSTEM_INCLUDES = ["/usr/include", "/usr/local/include"];
+
+/** Data-parallel ranks (native/dist/) over LibTorch's own c10d: its ProcessGroupGloo.hpp includes
+ *  gloo's headers, which LibTorch packages do not always ship (Debian: libgloo-dev). ProcessGroupNCCL
+ *  needs a CUDA LibTorch and nccl.h. Without the headers the addon builds and the dist functions
+ *  throw ERR_NATIVE_MISSING naming what to install (`missing`). */
+function describeDist(includeRoot, cuda) {
+  const c10d = path.join(includeRoot, "torch/csrc/distributed/c10d");
+  if (!exists(path.join(c10d, "ProcessGroupGloo.hpp")) || !exists(path.join(c10d, "TCPStore.hpp")))
+    return { c10d: false, nccl: false, includeDirs: [], missing: "this LibTorch ships no c10d headers (torch/csrc/distributed/c10d)" };
+  // GLOO_INCLUDE_DIR, when set, is the only place looked at (as TORCH_DIR: no silent fallback).
+  const explicit = process.env.GLOO_INCLUDE_DIR;
+  const glooDir = findInclude(explicit ? [explicit] : [includeRoot, ...SYSTEM_INCLUDES], "gloo/config.h");
+  if (!glooDir) {
+    const where = explicit ? `GLOO_INCLUDE_DIR=${explicit} has no gloo/config.h` : "gloo's headers (gloo/config.h) are not installed";
+    return { c10d: false, nccl: false, includeDirs: [], missing: where };
+  }
+  const includeDirs = glooDir === includeRoot || SYSTEM_INCLUDES.includes(glooDir) ? [] : [glooDir];
+  let nccl = false;
+  if (cuda && exists(path.join(c10d, "ProcessGroupNCCL.hpp"))) {
+    const ncclDir = findInclude([process.env.NCCL_INCLUDE_DIR, includeRoot, ...SYSTEM_INCLUDES], "nccl.h");
+    if (ncclDir) {
+      nccl = true;
+      if (ncclDir !== includeRoot && !SYSTEM_INCLUDES.includes(ncclDir)) includeDirs.push(ncclDir);
+    }
+  }
+  return { c10d: true, nccl, includeDirs, missing: null };
+}
+
 function describe(cmakeDir, includeRoot, libDir, source) {
   const cuda = exists(path.join(libDir, "libtorch_cuda.so"));
   const libs = ["torch", "torch_cpu", "c10"];
   if (cuda) libs.push("torch_cuda", "c10_cuda");
+  const dist = describeDist(includeRoot, cuda);
   return {
     source,
     cmakeDir,
-    includeDirs: [includeRoot, path.join(includeRoot, "torch/csrc/api/include")],
+    includeDirs: [includeRoot, path.join(includeRoot, "torch/csrc/api/include"), ...dist.includeDirs],
     libDir,
     libs,
     cuda,
     cxx11Abi: detectAbi(libDir, cmakeDir),
     version: readVersion(includeRoot),
+    dist: { c10d: dist.c10d, nccl: dist.nccl, missing: dist.missing },
   };
 }
 
@@ -180,9 +217,16 @@ function main(argv) {
     return 1;
   }
   const defines = [`_GLIBCXX_USE_CXX11_ABI=${t.cxx11Abi}`, `WN_TORCH_MAJOR=${t.version.major}`, `WN_TORCH_MINOR=${t.version.minor}`, "NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"];
+  if (t.dist.c10d) defines.push("WN_WITH_C10D=1");
+  if (t.dist.nccl) defines.push("WN_WITH_NCCL=1");
   switch (mode) {
+    case "--gloo-missing":
+      return !t.dist.c10d && t.dist.missing.startsWith("gloo's headers") ? 0 : 1;
     case "--check":
-      process.stdout.write(`LibTorch ${t.version.major}.${t.version.minor}.${t.version.patch}${t.cuda ? " (CUDA)" : " (CPU)"} from ${t.source}\n`);
+      process.stdout.write(
+        `LibTorch ${t.version.major}.${t.version.minor}.${t.version.patch}${t.cuda ? " (CUDA)" : " (CPU)"} from ${t.source}; ` +
+          `data-parallel ranks: ${t.dist.c10d ? `c10d ${t.dist.nccl ? "gloo, nccl" : "gloo"}` : `off (${t.dist.missing})`}\n`,
+      );
       return 0;
     case "--json":
       process.stdout.write(`${JSON.stringify({ ...t, defines, sources: sources() }, null, 2)}\n`);
@@ -223,7 +267,7 @@ function main(argv) {
       return 0;
     }
     default:
-      process.stderr.write(`usage: torch-config.cjs --json | --check | --cmake [FILE] | --gyp KEY | --sources [cuda]\n`);
+      process.stderr.write(`usage: torch-config.cjs --json | --check | --gloo-missing | --cmake [FILE] | --gyp KEY | --sources [cuda]\n`);
       return 2;
   }
 }

@@ -29,6 +29,7 @@ export type ErrorCode =
   | "ERR_OUT_OF_MEMORY"
   | "ERR_IO"
   | "ERR_INTERRUPTED"
+  | "ERR_DIST"
   | "ERR_INTERNAL";
 
 /** Base class of every error werank-native throws on purpose. */
@@ -114,6 +115,13 @@ export class OutOfMemoryError extends WerankError {
   }
 }
 
+/** A data-parallel collective or rendezvous failed: a peer rank died, hung past the timeout, or never joined. */
+export class DistError extends WerankError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_DIST", message, options);
+  }
+}
+
 const byCode: Partial<Record<ErrorCode, new (message: string) => WerankError>> = {
   ERR_SHAPE: ShapeError,
   ERR_DTYPE: DTypeError,
@@ -127,6 +135,7 @@ const byCode: Partial<Record<ErrorCode, new (message: string) => WerankError>> =
   ERR_LINALG: LinalgError,
   ERR_NATIVE_MISSING: NativeMissingError,
   ERR_OUT_OF_MEMORY: OutOfMemoryError,
+  ERR_DIST: DistError,
 };
 
 /** Builds the WerankError subclass for a code (used by the native addon to raise errors). */

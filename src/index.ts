@@ -32,6 +32,7 @@ export {
   LinalgError,
   NativeMissingError,
   OutOfMemoryError,
+  DistError,
   type ErrorCode,
 } from "./errors.js";
 export type { NativeInfo, NativeMemory } from "./native/addon.js";
@@ -80,3 +81,4 @@ export * from "./experiment/index.js";
 export { Trainer, type TrainEvent, type EpochEvent, type EvalEvent, type SpectraEvent, type CheckpointEvent, type WarningEvent, type TrainSummary, type TrainerOptions } from "./train/Trainer.js";
 export * from "./report/index.js";
 export * from "./toy/index.js";
+export * from "./dist/index.js";

@@ -12,6 +12,8 @@ const char* kind_name(HandleKind k) {
       return "generator";
     case HandleKind::Optimizer:
       return "optimizer";
+    case HandleKind::ProcessGroup:
+      return "process group";
     case HandleKind::Free:
       break;
   }

@@ -1,4 +1,4 @@
-// Every native object JS holds (tensors, graphs and sparse matrices, generators, optimizers) lives in
+// Every native object JS holds (tensors, graphs and sparse matrices, generators, optimizers, process groups) lives in
 // ONE slot table; JS holds plain integer handles (DESIGN D3: about 1.7 us per op + dispose, against
 // about 4.1 us for one Napi::ObjectWrap per result). A handle is (generation << 20) | slot, so a stale
 // handle to a reused slot is caught as ERR_DISPOSED; each slot carries the kind of what it holds, so a
@@ -18,8 +18,8 @@
 namespace wn {
 
 /// What a slot holds; the same names as the branded handle types of src/native/addon.ts.
-enum class HandleKind : uint8_t { Free = 0, Tensor, Sparse, Generator, Optimizer };
-constexpr size_t kKinds = 5;
+enum class HandleKind : uint8_t { Free = 0, Tensor, Sparse, Generator, Optimizer, ProcessGroup };
+constexpr size_t kKinds = 6;
 const char* kind_name(HandleKind k);
 
 class Handles {

@@ -24,6 +24,7 @@ const ALL = [
   ["bgrl-epoch", quick ? ["--epochs", "5"] : []],
   // The full run adds the 2.4M-node synthetic graph (about 0.5 GB of CSR per process).
   ["sampler", quick ? ["--seconds", "2"] : ["--large"]],
+  ["allreduce", quick ? ["--iters", "3", "--rounds", "2"] : []],
 ];
 const only = arg("--only")?.split(",");
 fs.mkdirSync(out, { recursive: true });

@@ -20,8 +20,10 @@ export type TensorHandle = number & { readonly __brand: "TensorHandle" };
 export type GraphHandle = number & { readonly __brand: "GraphHandle" };
 export type GeneratorHandle = number & { readonly __brand: "GeneratorHandle" };
 export type OptimizerHandle = number & { readonly __brand: "OptimizerHandle" };
+/** A c10d process group and its TCPStore (native/dist/process_group.cc). */
+export type ProcessGroupHandle = number & { readonly __brand: "ProcessGroupHandle" };
 /** Any native handle. */
-export type NativeHandle = TensorHandle | GraphHandle | GeneratorHandle | OptimizerHandle;
+export type NativeHandle = TensorHandle | GraphHandle | GeneratorHandle | OptimizerHandle | ProcessGroupHandle;
 /** Short name of {@link TensorHandle} for the many tensor signatures below. */
 export type H = TensorHandle;
 /** "No tensor" for optional tensor arguments and results (a gradient that does not exist). */
@@ -193,6 +195,26 @@ export interface NativeAddon {
   emaUpdate(targets: Int32Array, onlines: Int32Array, momentum: number, bufferTargets?: Int32Array, bufferOnlines?: Int32Array): void;
   clipGradNorm(params: Int32Array, maxNorm: number, normType: number, errorIfNonfinite: boolean): number;
   werank(weights: Int32Array, alphas: Float64Array, squared: boolean, gram: number): [H, H];
+  // dist (native/dist/process_group.cc): c10d process groups; collectives take whole tensor lists.
+  distInfo(): { c10d: boolean; gloo: boolean; nccl: boolean };
+  pgCreate(
+    rank: number,
+    worldSize: number,
+    masterAddr: string,
+    masterPort: number,
+    timeoutMs: number,
+    backend: string,
+    device: number,
+    joinTimeoutMs: number,
+    storeServer: boolean,
+    storePrefix: string,
+  ): ProcessGroupHandle;
+  pgInfo(id: ProcessGroupHandle): { rank: number; worldSize: number; backend: string; timeoutMs: number; failed: string };
+  pgAllReduceMean(id: ProcessGroupHandle, tensors: Int32Array, bucketBytes?: number): number;
+  pgBroadcast(id: ProcessGroupHandle, tensors: Int32Array, root: number, bucketBytes?: number): number;
+  pgAllReduceScalars(id: ProcessGroupHandle, values: Float64Array, op: string): Float64Array;
+  pgBarrier(id: ProcessGroupHandle): void;
+  pgDestroy(id: ProcessGroupHandle): void;
   // graph (native/graph, native/tensor/generator.cc): graphs and sparse features are GraphHandles,
   // generators GeneratorHandles; product kinds 0 raw, 1 gcn, 2 mean.
   generatorNew(seed: number): GeneratorHandle;

@@ -13,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const SRC = path.join(ROOT, "src");
 
 /** Every part: a folder of src/ (prefix "name/") or a top-level file (prefix "name.ts"). */
-const ABOVE_TENSOR = ["graph/", "data/", "nn/", "ssl/", "regularizers/", "metrics/", "eval/", "train/", "experiment/", "report/", "toy/", "cli/"];
+const ABOVE_TENSOR = ["graph/", "data/", "nn/", "ssl/", "regularizers/", "metrics/", "eval/", "train/", "experiment/", "report/", "toy/", "cli/", "dist/"];
 
 interface Rule {
   /** Importers: paths relative to src/ starting with one of these. */
@@ -58,6 +58,11 @@ const RULES: Rule[] = [
   { from: ["train/"], to: ["report/", "toy/", "cli/"], why: "training writes a run directory; reports read it afterwards" },
   { from: ["experiment/"], to: ["toy/", "cli/"], why: "the CLI sits on the experiment flow, never under it" },
   { from: ["toy/"], to: ["cli/"], why: "the CLI sits on the toy experiments, never under them" },
+  {
+    from: ["dist/"],
+    to: ABOVE_TENSOR.filter((p) => p !== "dist/"),
+    why: "data-parallel ranks are tensors, processes and c10d; the training loop uses them, never the reverse",
+  },
 ];
 
 /** Known violations (none since the Trainer split, h16a): an entry here is "from -> to". */

@@ -104,7 +104,7 @@ describe("discovery through TORCH_DIR / LIBTORCH", () => {
   it("--check prints a one-line summary", () => {
     const r = run(["--check"], { TORCH_DIR: pipCuda });
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`LibTorch 2.4.0 (CUDA) from TORCH_DIR=${pipCuda}\n`);
+    expect(r.stdout).toBe(`LibTorch 2.4.0 (CUDA) from TORCH_DIR=${pipCuda}; data-parallel ranks: off (this LibTorch ships no c10d headers (torch/csrc/distributed/c10d))\n`);
   });
   it("an unusable TORCH_DIR exits 1 with the reason and Possible solutions (no fallback to another LibTorch)", () => {
     for (const dir of [path.join(tmp, "nothing-here"), path.join(tmp, "deb")]) {
@@ -125,6 +125,66 @@ describe("discovery through TORCH_DIR / LIBTORCH", () => {
     const r = run(["--json"], { TORCH_DIR: broken });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("Possible solutions:");
+  });
+});
+
+describe("data-parallel ranks: c10d and gloo headers", () => {
+  /** A LibTorch with c10d's headers, and gloo's (and nccl.h) where asked. */
+  function distTorch(name: string, o: { gloo: boolean; cuda?: boolean; nccl?: boolean }): string {
+    const root = path.join(tmp, name, "torch");
+    const include = path.join(root, "include");
+    fakeTorch({ cmakeDir: path.join(root, "share/cmake/Torch"), includeRoot: include, libDir: path.join(root, "lib"), version: [2, 4, 0], cuda: o.cuda });
+    for (const f of ["ProcessGroupGloo.hpp", "TCPStore.hpp", "ProcessGroupNCCL.hpp"]) touch(path.join(include, "torch/csrc/distributed/c10d", f));
+    if (o.gloo) touch(path.join(include, "gloo/config.h"));
+    if (o.nccl) touch(path.join(include, "nccl.h"));
+    return root;
+  }
+  it("c10d and gloo headers found: WN_WITH_C10D=1 defined, one line in --check", () => {
+    const t = distTorch("dist-gloo", { gloo: true });
+    const j = JSON.parse(run(["--json"], { TORCH_DIR: t }).stdout);
+    expect(j.dist).toEqual({ c10d: true, nccl: false, missing: null });
+    expect(j.defines).toContain("WN_WITH_C10D=1");
+    expect(j.defines).not.toContain("WN_WITH_NCCL=1");
+    expect(run(["--check"], { TORCH_DIR: t }).stdout).toBe(`LibTorch 2.4.0 (CPU) from TORCH_DIR=${t}; data-parallel ranks: c10d gloo\n`);
+    expect(run(["--gloo-missing"], { TORCH_DIR: t }).code).toBe(1);
+  });
+  it("gloo's headers missing: no define, the reason, and --gloo-missing exits 0 (bootstrap installs libgloo-dev)", () => {
+    const t = distTorch("dist-nogloo", { gloo: false });
+    const nowhere = path.join(tmp, "no-gloo-here");
+    const r = run(["--json"], { TORCH_DIR: t, GLOO_INCLUDE_DIR: nowhere });
+    const j = JSON.parse(r.stdout);
+    expect(j.dist.c10d).toBe(false);
+    expect(j.dist.missing).toBe(`GLOO_INCLUDE_DIR=${nowhere} has no gloo/config.h`);
+    expect(j.defines.some((d: string) => d.startsWith("WN_WITH_C10D"))).toBe(false);
+    // An explicit GLOO_INCLUDE_DIR is not what apt-get fixes; the plain "not installed" is.
+    expect(run(["--gloo-missing"], { TORCH_DIR: t, GLOO_INCLUDE_DIR: nowhere }).code).toBe(1);
+    const fromSystem = JSON.parse(run(["--json"], { TORCH_DIR: t }).stdout).dist;
+    if (!fs.existsSync("/usr/include/gloo/config.h") && !fs.existsSync("/usr/local/include/gloo/config.h")) {
+      expect(fromSystem.missing).toBe("gloo's headers (gloo/config.h) are not installed");
+      expect(run(["--gloo-missing"], { TORCH_DIR: t }).code).toBe(0);
+    } else {
+      expect(fromSystem.c10d).toBe(true); // found in the system include dir, which needs no -I
+      expect(JSON.parse(run(["--json"], { TORCH_DIR: t }).stdout).includeDirs).toHaveLength(2);
+    }
+  });
+  it("GLOO_INCLUDE_DIR elsewhere is added to the include dirs", () => {
+    const t = distTorch("dist-glooenv", { gloo: false });
+    const gloo = path.join(tmp, "gloo-prefix", "include");
+    touch(path.join(gloo, "gloo/config.h"));
+    const j = JSON.parse(run(["--json"], { TORCH_DIR: t, GLOO_INCLUDE_DIR: gloo }).stdout);
+    expect(j.dist.c10d).toBe(true);
+    expect(j.includeDirs).toEqual([path.join(t, "include"), path.join(t, "include/torch/csrc/api/include"), gloo]);
+  });
+  it("ProcessGroupNCCL only with a CUDA LibTorch and nccl.h", () => {
+    const cuda = distTorch("dist-nccl", { gloo: true, cuda: true, nccl: true });
+    expect(JSON.parse(run(["--json"], { TORCH_DIR: cuda }).stdout).defines).toEqual(expect.arrayContaining(["WN_WITH_C10D=1", "WN_WITH_NCCL=1"]));
+    expect(run(["--check"], { TORCH_DIR: cuda }).stdout).toContain("data-parallel ranks: c10d gloo, nccl");
+    const cpu = distTorch("dist-cpu-nccl", { gloo: true, nccl: true });
+    expect(JSON.parse(run(["--json"], { TORCH_DIR: cpu }).stdout).dist.nccl).toBe(false);
+  });
+  it("a LibTorch without c10d's headers says so", () => {
+    const j = JSON.parse(run(["--json"], { TORCH_DIR: pip }).stdout);
+    expect(j.dist).toEqual({ c10d: false, nccl: false, missing: "this LibTorch ships no c10d headers (torch/csrc/distributed/c10d)" });
   });
 });
 
