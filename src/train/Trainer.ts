@@ -32,6 +32,7 @@ import type { Device } from "../tensor/device.js";
 import { Generator } from "../tensor/Generator.js";
 import { tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
+import type { EpochProgress } from "./checkpoint/runCheckpoints.js";
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from "./checkpoint/trainingCheckpoint.js";
 import type { Optimizer } from "./optim/index.js";
 import { checkFullBatchMemory } from "./memoryEstimate.js";
@@ -66,6 +67,8 @@ export class Trainer {
   #schedule: TrainingSchedule;
   #monitor: RunMonitor;
   #epoch = 0;
+  /** The steps taken of an unfinished mini-batch epoch (undefined at an epoch boundary). */
+  #partial: EpochProgress | undefined;
   #stop = false;
   #summary: TrainSummary | undefined;
   #disposed = false;
@@ -92,6 +95,8 @@ export class Trainer {
       if (o.resumeFrom) {
         const side = restoreTrainingCheckpoint(o.resumeFrom, parts, { epochs: train.epochs, runDir: o.runDir?.dir });
         ({ epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss } = side);
+        // JSON writes an unread (NaN) loss as null.
+        if (side.batch) this.#partial = { ...side.batch, loss: side.batch.loss ?? NaN };
       }
     } catch (e) {
       optimizer?.dispose();
@@ -151,20 +156,41 @@ export class Trainer {
       return { ...out, lr, momentum };
     }
     const n = this.graph.numNodes;
-    const order = tidy(() => this.#gen.randperm(n, { dtype: "int32" }).toTypedArray()) as Int32Array;
     const steps = Math.ceil(n / batchSize);
-    let loss = 0;
-    const terms: Record<string, number> = {};
-    for (let k = 0; k < steps; k++) {
+    // An epoch interrupted after some steps (fit() stopped, or resumed from such a checkpoint) goes on where it stopped.
+    const p: EpochProgress = this.#partial ?? { step: 0, epochGenerator: Buffer.from(this.#gen.getState()).toString("base64"), loss: 0, terms: {} };
+    const order = this.#epochOrder(p);
+    for (let k = p.step; k < steps; k++) {
       const t = e + k / steps;
       const seeds = order.subarray(Math.floor((k * n) / steps), Math.floor(((k + 1) * n) / steps));
       const r = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, seeds);
-      loss += r.loss / steps;
-      for (const [name, v] of Object.entries(r.terms)) terms[name] = (terms[name] ?? 0) + v / steps;
-      if (k + 1 < steps) yield;
+      p.loss = (p.loss ?? NaN) + r.loss / steps;
+      for (const [name, v] of Object.entries(r.terms)) p.terms[name] = (p.terms[name] ?? 0) + v / steps;
+      p.step = k + 1;
+      if (k + 1 < steps) {
+        this.#partial = p;
+        yield;
+      }
     }
+    this.#partial = undefined;
     this.#epoch += 1;
-    return { loss: read ? loss : NaN, terms, lr, momentum };
+    return { loss: read ? (p.loss ?? NaN) : NaN, terms: p.terms, lr, momentum };
+  }
+
+  /**
+   * The epoch's node permutation: drawn from the generator at the epoch's start, or, in an epoch
+   * that already took steps, drawn again from the generator's state at its start (then restored).
+   */
+  #epochOrder(p: EpochProgress): Int32Array {
+    const draw = (): Int32Array => tidy(() => this.#gen.randperm(this.graph.numNodes, { dtype: "int32" }).toTypedArray()) as Int32Array;
+    if (p.step === 0) return draw();
+    const now = this.#gen.getState();
+    this.#gen.setState(new Uint8Array(Buffer.from(p.epochGenerator, "base64")));
+    try {
+      return draw();
+    } finally {
+      this.#gen.setState(now);
+    }
   }
 
   /** Frozen online-encoder representations of every node [N, D] (kept: dispose it). */
@@ -185,7 +211,7 @@ export class Trainer {
   /** Writes a checkpoint (model, optimizer, generator state, epoch) under runDir/checkpoints/. */
   saveCheckpoint(name: string): string {
     if (!this.runDir) throw new ArgumentError("saveCheckpoint: the trainer has no run directory");
-    const progress = { epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss, config: this.config };
+    const progress = { epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss, config: this.config, batch: this.#partial };
     return saveTrainingCheckpoint(this.runDir.path("checkpoints", name), { objective: this.objective, optimizer: this.optimizer, generator: this.#gen }, progress);
   }
 
@@ -208,13 +234,14 @@ export class Trainer {
         const t0 = performance.now();
         const read = (this.#epoch + 1) % train.logEvery === 0 || this.#epoch + 1 === total;
         // Between the steps of a mini-batch epoch the event loop runs (progress, SIGINT, I/O); a stop
-        // request takes effect at the end of the epoch, where checkpoints resume.
+        // request ends the epoch there, and the interrupt checkpoint records how far it got.
         const steps = this.#epochSteps(read);
         let next = steps.next();
-        while (!next.done) {
+        while (!next.done && !this.#stop) {
           await nextTick();
-          next = steps.next();
+          if (!this.#stop) next = steps.next();
         }
+        if (!next.done) break;
         const r = next.value;
         const seconds = (performance.now() - t0) / 1000;
         m.stepSeconds.push(seconds);

@@ -2,7 +2,7 @@
  * Neighbour-sampled mini-batch training (train.batchSize, train.fanouts; issue 17): an epoch is
  * ceil(N / batchSize) steps over the run generator's permutation of the nodes, each step samples its
  * subgraph once and trains on the seeds' rows, with the schedules read at the fractional epoch; runs
- * train, are deterministic and resume; one batch covering the graph with every neighbour equals full
+ * train, are deterministic and resume (also from a stop inside an epoch); one batch covering the graph with every neighbour equals full
  * batch; every objective trains; bad settings are ConfigErrors; a full-batch run that cannot fit is
  * refused before it allocates.
  */
@@ -131,6 +131,39 @@ describe("mini-batch training", () => {
     expect(second.summary?.fanouts).toEqual([5, 5]);
     second.dispose();
     expect([...before, ...after]).toEqual(a);
+  });
+
+  it("a stop inside a mini-batch epoch checkpoints how far the epoch got; resuming finishes it as an uninterrupted run would", async () => {
+    const cfg = config({ ...MINI, epochs: 4 }); // 5 steps per epoch
+    const full = new Trainer({ config: cfg, graph });
+    const a = losses(await fitEvents(full));
+    full.dispose();
+    const dir = path.join(tmp, "mid-epoch");
+    const first = new Trainer({ config: cfg, graph, runDir: new RunDir(dir) });
+    const evs: TrainEvent[] = [];
+    const it = first.fit();
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      evs.push(r.value);
+      // Two event-loop turns later the loop is inside epoch 3, between its steps (it yields after each).
+      if (r.value.type === "epoch" && r.value.epoch === 2) setImmediate(() => setImmediate(() => first.requestStop()));
+    }
+    expect(first.summary).toMatchObject({ status: "interrupted", epochsRun: 2 });
+    first.dispose();
+    const side = (JSON.parse(fs.readFileSync(path.join(dir, "checkpoints", "interrupt.json"), "utf8")) as { data: { epoch: number; batch?: { step: number } } }).data;
+    expect(side.epoch).toBe(2);
+    expect(side.batch?.step).toBeGreaterThan(0);
+    expect(side.batch!.step).toBeLessThan(5);
+    const second = new Trainer({ config: cfg, graph, runDir: new RunDir(dir), resumeFrom: path.join(dir, "checkpoints", "interrupt") });
+    const after = losses(await fitEvents(second));
+    second.dispose();
+    expect([...losses(evs), ...after]).toEqual(a);
+    // A malformed record of the unfinished epoch is refused, not resumed from.
+    const ck = path.join(dir, "checkpoints");
+    const doc = JSON.parse(fs.readFileSync(path.join(ck, "interrupt.json"), "utf8")) as { data: { batch: { step: number } } };
+    doc.data.batch.step = -1;
+    fs.copyFileSync(path.join(ck, "interrupt.safetensors"), path.join(ck, "bad.safetensors"));
+    fs.writeFileSync(path.join(ck, "bad.json"), JSON.stringify(doc));
+    expect(() => new Trainer({ config: cfg, graph, resumeFrom: path.join(ck, "bad") })).toThrow(/"batch" must be/);
   });
 
   for (const name of OBJECTIVE_NAMES) {

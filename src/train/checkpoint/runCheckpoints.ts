@@ -75,6 +75,19 @@ export interface TrainerState {
   generator: string;
   stepSeconds: number[];
   lastLoss: number;
+  /** Where a mini-batch epoch was interrupted (absent at an epoch boundary). */
+  batch?: EpochProgress | undefined;
+}
+
+/** The steps of an unfinished mini-batch epoch: enough to finish it exactly as an uninterrupted run. */
+export interface EpochProgress {
+  /** Steps of the epoch already taken. */
+  step: number;
+  /** The generator's state (base64) when the epoch began: its node permutation is drawn again from it. */
+  epochGenerator: string;
+  /** Sums of the taken steps' loss / steps and terms / steps (null: not read). */
+  loss: number | null;
+  terms: Record<string, number>;
 }
 
 /**
@@ -93,7 +106,23 @@ export function parseTrainerState(data: Record<string, unknown>, file: string, e
   }
   // NaN is written as null by JSON.
   if (lastLoss !== undefined && lastLoss !== null && typeof lastLoss !== "number") throw bad("lastLoss", "a number or null");
-  return { epoch, optimizer: optimizer as Record<string, unknown>, generator, stepSeconds: steps as number[], lastLoss: typeof lastLoss === "number" ? lastLoss : NaN };
+  const state: TrainerState = { epoch, optimizer: optimizer as Record<string, unknown>, generator, stepSeconds: steps as number[], lastLoss: typeof lastLoss === "number" ? lastLoss : NaN };
+  const b = data.batch as Partial<EpochProgress> | undefined;
+  if (b === undefined) return state;
+  const valid =
+    b !== null &&
+    typeof b === "object" &&
+    Number.isSafeInteger(b.step) &&
+    b.step! > 0 &&
+    epoch < epochs &&
+    typeof b.epochGenerator === "string" &&
+    /^[A-Za-z0-9+/]+=*$/.test(b.epochGenerator) &&
+    (b.loss === null || typeof b.loss === "number") &&
+    b.terms !== null &&
+    typeof b.terms === "object" &&
+    Object.values(b.terms).every((v) => typeof v === "number");
+  if (!valid) throw bad("batch", `{ step > 0, epochGenerator (base64), loss, terms } of an epoch before ${epochs}`);
+  return { ...state, batch: b as EpochProgress };
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Generator } from "../../tensor/Generator.js";
 import type { Tensor } from "../../tensor/Tensor.js";
 import type { Optimizer } from "../optim/Optimizer.js";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.js";
-import { checkCheckpointTensors, parseTrainerState, prepareRunForResume, type TrainerState } from "./runCheckpoints.js";
+import { checkCheckpointTensors, type EpochProgress, parseTrainerState, prepareRunForResume, type TrainerState } from "./runCheckpoints.js";
 
 /** What a checkpoint holds tensors or state of. */
 export interface TrainingParts {
@@ -33,6 +33,8 @@ export interface TrainingProgress {
   stepSeconds: number[];
   lastLoss: number;
   config: { objective: { name: string } } & Record<string, unknown>;
+  /** Where a mini-batch epoch was interrupted (absent at an epoch boundary). */
+  batch?: EpochProgress | undefined;
 }
 
 function modelTensors(objective: Objective): [string, Tensor][] {
@@ -53,6 +55,7 @@ export function saveTrainingCheckpoint(base: string, parts: Required<TrainingPar
       stepSeconds: progress.stepSeconds,
       lastLoss: progress.lastLoss,
       config: progress.config,
+      ...(progress.batch ? { batch: progress.batch } : {}),
     },
     metadata: { format: "werank-native checkpoint", epoch: String(progress.epoch), objective: progress.config.objective.name },
   });
