@@ -53,12 +53,13 @@ function epochLosses(cfg: Config, epochs: number): number[] {
   }
 }
 
-async function fitEvents(t: Trainer, stopAt?: number): Promise<TrainEvent[]> {
+/** The events of fit(); after epoch `stopAt`'s event, `stop` (default: requestStop at once) is called. */
+async function fitEvents(t: Trainer, stopAt?: number, stop = () => t.requestStop()): Promise<TrainEvent[]> {
   const evs: TrainEvent[] = [];
   const it = t.fit();
   for (let r = await it.next(); !r.done; r = await it.next()) {
     evs.push(r.value);
-    if (r.value.type === "epoch" && r.value.epoch === stopAt) t.requestStop();
+    if (r.value.type === "epoch" && r.value.epoch === stopAt) stop();
   }
   return evs;
 }
@@ -140,13 +141,8 @@ describe("mini-batch training", () => {
     full.dispose();
     const dir = path.join(tmp, "mid-epoch");
     const first = new Trainer({ config: cfg, graph, runDir: new RunDir(dir) });
-    const evs: TrainEvent[] = [];
-    const it = first.fit();
-    for (let r = await it.next(); !r.done; r = await it.next()) {
-      evs.push(r.value);
-      // Two event-loop turns later the loop is inside epoch 3, between its steps (it yields after each).
-      if (r.value.type === "epoch" && r.value.epoch === 2) setImmediate(() => setImmediate(() => first.requestStop()));
-    }
+    // Two event-loop turns after epoch 2's event the loop is inside epoch 3, between its steps (it yields after each).
+    const evs = await fitEvents(first, 2, () => setImmediate(() => setImmediate(() => first.requestStop())));
     expect(first.summary).toMatchObject({ status: "interrupted", epochsRun: 2 });
     first.dispose();
     const side = (JSON.parse(fs.readFileSync(path.join(dir, "checkpoints", "interrupt.json"), "utf8")) as { data: { epoch: number; batch?: { step: number } } }).data;
