@@ -114,14 +114,13 @@ export function diagnoseModel(objective: Objective, dg: DeviceGraph, o: Diagnose
     );
   const rowsView = { x: dg.features!, graph: dg, chunkSize: inference.chunkSize ?? 0, ...(o.rows ? { rows: o.rows } : {}) };
   const outputs = ({ representation, embedding, target }: { representation: Tensor; embedding: Tensor; target: Tensor | undefined }): CollapseReport => {
-    const sub = (t: Tensor): Tensor => (o.rows && !layerwise ? t.indexSelect(0, o.rows) : t);
+    const atRows = (t: Tensor): Tensor => (o.rows ? t.indexSelect(0, o.rows) : t);
+    const sub = (t: Tensor): Tensor => (layerwise ? t : atRows(t));
     // The EMA target encoder's representation (BGRL, RDM) for the rank differential, when there is one.
     const targetEncoder = modules.target as unknown as { forward?: (x: unknown, g: unknown) => Tensor } | undefined;
-    const targetRepr = !targetEncoder?.forward
-      ? undefined
-      : layerwise && targetEncoder instanceof GraphEncoder
-        ? encodeView(targetEncoder, rowsView)
-        : (o.rows ? (t: Tensor) => t.indexSelect(0, o.rows!) : (t: Tensor) => t)(targetEncoder.forward(dg.features!, dg));
+    let targetRepr: Tensor | undefined;
+    if (layerwise && targetEncoder instanceof GraphEncoder) targetRepr = encodeView(targetEncoder, rowsView);
+    else if (targetEncoder?.forward) targetRepr = atRows(targetEncoder.forward(dg.features!, dg));
     return collapseReport(
       {
         epoch: o.epoch,

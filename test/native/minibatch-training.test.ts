@@ -193,6 +193,27 @@ describe("mini-batch training", () => {
     }
   });
 
+  it("layer-wise diagnostics on a graph above the diagnostic row count equal the full-graph ones (the heads on those rows only)", async () => {
+    // 5000 nodes > DIAGNOSTIC_ROWS (4096): the diagnostics use a fixed subset of rows.
+    const big = { dataset: { name: "synthetic", synthetic: { nodes: 5000, classes: 3, features: 8, avgDegree: 4, seed: 2 } }, encoder: { layers: [8, 4] }, objective: { predictorHidden: 8 } };
+    const full = config({}, big);
+    const g = await loadGraphForConfig(full);
+    const a = new RunModel(full, g);
+    const b = new RunModel(config({ batchSize: 512, fanouts: [3, 3] }, big), g);
+    try {
+      expect([a.inference.chunkSize, b.inference.chunkSize]).toEqual([0, 4096]);
+      const [da, db] = [a.diagnostics(), b.diagnostics()];
+      for (const [kind, branch] of [["representations", "online"], ["representations", "target"], ["embeddings", "online"], ["embeddings", "target"]] as const) {
+        const [x, y] = [da[kind][branch]!, db[kind][branch]!];
+        expect(y.rows, `${kind}.${branch}`).toBe(4096);
+        y.covarianceSpectrum.forEach((v, i) => expect(Math.abs(v - x.covarianceSpectrum[i]!), `${kind}.${branch}[${i}]`).toBeLessThan(1e-6 + 1e-4 * Math.abs(v)));
+      }
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it("bad batchSize / fanouts are ConfigErrors naming the rule", () => {
     expect(() => config({ batchSize: 64 })).toThrow(/train.fanouts must be set when train.batchSize > 0.*--fanouts 10,10/);
     expect(() => config({ batchSize: 64, fanouts: [5] })).toThrow(/train.fanouts has 1 entries .* 2 message-passing layers/);
