@@ -203,7 +203,12 @@ describe("mini-batch training", () => {
     try {
       expect([a.inference.chunkSize, b.inference.chunkSize]).toEqual([0, 4096]);
       const [da, db] = [a.diagnostics(), b.diagnostics()];
-      for (const [kind, branch] of [["representations", "online"], ["representations", "target"], ["embeddings", "online"], ["embeddings", "target"]] as const) {
+      for (const [kind, branch] of [
+        ["representations", "online"],
+        ["representations", "target"],
+        ["embeddings", "online"],
+        ["embeddings", "target"],
+      ] as const) {
         const [x, y] = [da[kind][branch]!, db[kind][branch]!];
         expect(y.rows, `${kind}.${branch}`).toBe(4096);
         y.covarianceSpectrum.forEach((v, i) => expect(Math.abs(v - x.covarianceSpectrum[i]!), `${kind}.${branch}[${i}]`).toBeLessThan(1e-6 + 1e-4 * Math.abs(v)));
