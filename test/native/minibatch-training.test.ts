@@ -242,6 +242,21 @@ describe("mini-batch training", () => {
     }
   });
 
+  it("sparse (CSR) features train in mini-batches: the batch's rows are gathered from them", async () => {
+    const cfg = config({ ...MINI, epochs: 2 }, { dataset: { ...SMALL_TRAIN.dataset, featureFormat: "sparse" } });
+    const sparse = await loadGraphForConfig(cfg);
+    expect(sparse.features.kind).toBe("csr");
+    const t = new Trainer({ config: cfg, graph: sparse });
+    try {
+      const dense = epochLosses(config({ ...MINI, epochs: 2 }), 2);
+      const l = [t.step(true).loss, t.step(true).loss];
+      // The same values stored sparse: the same training up to float summation order.
+      l.forEach((v, e) => expect(Math.abs(v - dense[e]!)).toBeLessThan(1e-4));
+    } finally {
+      t.dispose();
+    }
+  });
+
   it("an MLP encoder trains in mini-batches of seeds alone (fanouts [])", () => {
     const l = epochLosses(config({ batchSize: 64, fanouts: [] }, { encoder: { type: "mlp", layers: [32, 16] } }), 2);
     expect(l.every(Number.isFinite)).toBe(true);
