@@ -141,9 +141,9 @@ export class Trainer {
    * than a short last batch, which could hold a single node and break BatchNorm or VICReg's variance).
    * The schedules stay defined per epoch, as the presets' warm-up and cosine decay are, and are read
    * at the fractional epoch e + k / steps at step k: warm-up ends and the decay reaches 0 at the same
-   * epochs as in full batch, while every optimizer step gets its own lr and EMA momentum (as BGRL's
-   * step-based schedule does for its large graphs). With one step per epoch this is at(e): full batch
-   * is unchanged.
+   * epochs as in full batch, while every optimizer step gets its own lr and EMA momentum (a constant
+   * lr across an epoch's steps would make the first epoch of a warm-up from 0 train nothing). With one
+   * step per epoch this is at(e): full batch is unchanged.
    */
   *#epochSteps(read: boolean): Iterator<void, StepResult & { lr: number; momentum: number }, undefined> {
     const e = this.#epoch;
