@@ -24,12 +24,14 @@ import type { RunDir } from "../experiment/RunDir.js";
 import { RunModel } from "../experiment/RunModel.js";
 import type { TrainEvent, TrainSummary } from "../experiment/runEvents.js";
 import type { Graph } from "../graph/Graph.js";
+import type { ProcessGroup } from "../dist/ProcessGroup.js";
 import type { CollapseReport } from "../metrics/collapseReport.js";
 import type { WERank } from "../regularizers/werank.js";
 import type { Objective } from "../ssl/Objective.js";
 import { resolveDevice } from "../runtime.js";
 import type { Device } from "../tensor/device.js";
 import { Generator } from "../tensor/Generator.js";
+import { noGrad } from "../tensor/autograd.js";
 import { tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { EpochProgress } from "./checkpoint/runCheckpoints.js";
@@ -50,6 +52,14 @@ export interface TrainerOptions {
   runDir?: RunDir;
   /** Resume from this checkpoint (a path as written by the trainer, without extension). */
   resumeFrom?: string;
+  /**
+   * Data-parallel training over the ranks of this group (docs/scale.md "N ranks"; mini-batch only):
+   * every rank builds the same Trainer; rank 0's parameters and buffers are broadcast at the start,
+   * each rank trains on its slice of every global batch of `worldSize x train.batchSize` seeds, the
+   * gradients are averaged in one all-reduce per step, the logged loss is the ranks' mean and a stop
+   * request on any rank stops all of them after the same step. Give `runDir` on rank 0 only.
+   */
+  processGroup?: ProcessGroup;
 }
 
 export class Trainer {
@@ -73,12 +83,20 @@ export class Trainer {
   #summary: TrainSummary | undefined;
   #disposed = false;
   #fitting = false;
+  #pg: ProcessGroup | undefined;
 
   constructor(o: TrainerOptions) {
     const c = (this.config = o.config);
     ({ graph: this.graph, runDir: this.runDir } = o);
     const miniBatch = miniBatchProblem(c);
     if (miniBatch) throw new ConfigError(miniBatch);
+    const pg = o.processGroup !== undefined && o.processGroup.worldSize > 1 ? o.processGroup : undefined;
+    if (pg && c.train.batchSize <= 0) {
+      throw new ConfigError(
+        `Data-parallel ranks (${pg.worldSize}) need mini-batch training: with train.batchSize = 0 every rank would train on the same full batch. Set --batch-size and --fanouts (docs/scale.md)`,
+      );
+    }
+    this.#pg = pg;
     // Before anything is allocated: a full-batch run that cannot fit is refused with the way out.
     checkFullBatchMemory(c, o.graph, resolveDevice(c.train.device));
     this.model = new RunModel(c, o.graph);
@@ -89,7 +107,16 @@ export class Trainer {
       this.optimizer = optimizer = buildOptimizer(c, this.objective.trainableParameters());
       const { augment, optim, train } = c;
       const parts = { objective: this.objective, optimizer: this.optimizer, regularizers: this.model.regularizers, graph: this.model.deviceGraph, generator: this.#gen };
-      this.#step = makeTrainStep({ ...parts, augment, clipGradNorm: optim.clipGradNorm, matmulPrecision: train.matmulPrecision, ...(train.fanouts ? { fanouts: train.fanouts } : {}) });
+      // Data parallel: ONE all-reduce (bucketed) averages every gradient before clipping and the optimizer step.
+      const reduceGradients = pg ? (grads: Tensor[]): void => void pg.allReduceMean(grads) : undefined;
+      this.#step = makeTrainStep({
+        ...parts,
+        augment,
+        clipGradNorm: optim.clipGradNorm,
+        matmulPrecision: train.matmulPrecision,
+        ...(train.fanouts ? { fanouts: train.fanouts } : {}),
+        reduceGradients,
+      });
       this.#schedule = trainingSchedule(c);
       this.#monitor = new RunMonitor(c, o.runDir ? new RunRecorder(o.runDir) : undefined);
       if (o.resumeFrom) {
@@ -97,7 +124,16 @@ export class Trainer {
         ({ epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss } = side);
         // JSON writes an unread (NaN) loss as null.
         if (side.batch) this.#partial = { ...side.batch, loss: side.batch.loss ?? NaN };
+        const stoppedWith = side.batch?.ranks ?? 1;
+        if (side.batch && stoppedWith !== (pg?.worldSize ?? 1)) {
+          throw new ConfigError(
+            `${o.resumeFrom}: the run stopped in the middle of an epoch on ${stoppedWith} rank(s); resume it with the same number of ranks (--nproc ${stoppedWith}): a step's seeds depend on it`,
+          );
+        }
       }
+      // As DDP: every rank starts from rank 0's parameters and buffers (the EMA target and BatchNorm
+      // statistics included), whether freshly initialized or loaded from the checkpoint.
+      if (pg) tidy(() => noGrad(() => void pg.broadcast(modelTensors(this.objective), 0)));
     } catch (e) {
       optimizer?.dispose();
       this.model.dispose();
@@ -156,14 +192,18 @@ export class Trainer {
       return { ...out, lr, momentum };
     }
     const n = this.graph.numNodes;
-    const steps = Math.ceil(n / batchSize);
+    // With W ranks a step takes a global batch of up to W x batchSize seeds and rank r trains on its
+    // r-th slice: the ranks together see exactly the seeds one process with batch W x batchSize sees.
+    const [rank, world] = this.#pg ? [this.#pg.rank, this.#pg.worldSize] : [0, 1];
+    const steps = Math.ceil(n / (batchSize * world));
     // An epoch interrupted after some steps (fit() stopped, or resumed from such a checkpoint) goes on where it stopped.
-    const p: EpochProgress = this.#partial ?? { step: 0, epochGenerator: Buffer.from(this.#gen.getState()).toString("base64"), loss: 0, terms: {} };
+    const p: EpochProgress = this.#partial ?? { step: 0, epochGenerator: Buffer.from(this.#gen.getState()).toString("base64"), loss: 0, terms: {}, ...(world > 1 ? { ranks: world } : {}) };
     const order = this.#epochOrder(p);
     for (let k = p.step; k < steps; k++) {
       const t = e + k / steps;
-      const seeds = order.subarray(Math.floor((k * n) / steps), Math.floor(((k + 1) * n) / steps));
-      const r = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, seeds);
+      const [a, b] = [Math.floor((k * n) / steps), Math.floor(((k + 1) * n) / steps)];
+      const seeds = order.subarray(a + Math.floor((rank * (b - a)) / world), a + Math.floor(((rank + 1) * (b - a)) / world));
+      const r = this.#reduceLoss(this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, seeds), read);
       p.loss = (p.loss ?? NaN) + r.loss / steps;
       for (const [name, v] of Object.entries(r.terms)) p.terms[name] = (p.terms[name] ?? 0) + v / steps;
       p.step = k + 1;
@@ -175,6 +215,28 @@ export class Trainer {
     this.#partial = undefined;
     this.#epoch += 1;
     return { loss: read ? (p.loss ?? NaN) : NaN, terms: p.terms, lr, momentum };
+  }
+
+  /**
+   * The loss and terms as the ranks' mean (one collective; every rank calls it with the same `read`).
+   * The mean of the ranks' batch means equals the global batch's mean when the slices are equally
+   * large (global batches divisible by the world size); otherwise it weights the smaller slice's nodes
+   * a little more, as DDP does.
+   */
+  #reduceLoss(r: StepResult, read: boolean): StepResult {
+    if (!this.#pg || !read) return r;
+    const names = Object.keys(r.terms).sort();
+    const [loss, ...terms] = this.#pg.allReduceScalars([r.loss, ...names.map((k) => r.terms[k]!)], "mean");
+    return { loss: loss!, terms: Object.fromEntries(names.map((k, i) => [k, terms[i]!])) };
+  }
+
+  /**
+   * Whether to stop now: the local stop request, or with ranks, any rank's (one collective; the
+   * ranks call it at the same points, so all stop after the same step and rank 0 saves once).
+   */
+  #stopAgreed(): boolean {
+    if (this.#pg) this.#stop = this.#pg.allReduceScalars([this.#stop ? 1 : 0], "max")[0]! > 0;
+    return this.#stop;
   }
 
   /**
@@ -230,16 +292,17 @@ export class Trainer {
       const every = (n: number, e: number): boolean => n > 0 && e % n === 0 && e < total;
       // Spectra at initialization: the report then shows collapse as a change from epoch 0.
       if (this.#epoch === 0 && train.spectraEvery > 0) yield* m.diagnose(this.model, 0, false);
-      while (this.#epoch < total && !this.#stop) {
+      while (this.#epoch < total && !this.#stopAgreed()) {
         const t0 = performance.now();
         const read = (this.#epoch + 1) % train.logEvery === 0 || this.#epoch + 1 === total;
         // Between the steps of a mini-batch epoch the event loop runs (progress, SIGINT, I/O); a stop
         // request ends the epoch there, and the interrupt checkpoint records how far it got.
         const steps = this.#epochSteps(read);
         let next = steps.next();
-        while (!next.done && !this.#stop) {
+        while (!next.done) {
           await nextTick();
-          if (!this.#stop) next = steps.next();
+          if (this.#stopAgreed()) break;
+          next = steps.next();
         }
         if (!next.done) break;
         const r = next.value;
@@ -278,4 +341,9 @@ export class Trainer {
     this.model.dispose();
     this.#gen.dispose();
   }
+}
+
+/** Every parameter and buffer of the objective's modules (online, target, predictor): what ranks broadcast. */
+function modelTensors(objective: Objective): Tensor[] {
+  return Object.values(objective.modules()).flatMap((m) => Object.values(m.stateDict()).map((t) => t.detach()));
 }

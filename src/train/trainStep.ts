@@ -21,6 +21,7 @@ import { sampleNeighbors } from "../graph/sampleNeighbors.js";
 import { setMatmulPrecision, type MatmulPrecision } from "../runtime.js";
 import type { Objective, View } from "../ssl/Objective.js";
 import type { Generator } from "../tensor/Generator.js";
+import type { Tensor } from "../tensor/Tensor.js";
 import { tidy } from "../tensor/tidy.js";
 import { clipGradNorm } from "./clip.js";
 import { composeLoss, type LossRegularizers } from "./composeLoss.js";
@@ -41,6 +42,11 @@ export interface TrainStepParts {
   matmulPrecision?: MatmulPrecision;
   /** Neighbours per layer for mini-batch steps (-1 = all; see the `seeds` argument of {@link TrainStep}). */
   fanouts?: readonly number[];
+  /**
+   * Data parallel: averages the gradients over the ranks in place, called once per step after
+   * backward and before clipping with every trainable parameter's gradient (e.g. `ProcessGroup.allReduceMean`).
+   */
+  reduceGradients?: (grads: Tensor[]) => void;
 }
 
 /** The hyper-parameters of one step (from the schedules). */
@@ -98,6 +104,7 @@ export function makeTrainStep(p: TrainStepParts): TrainStep {
       out = tidy(() => {
         const { loss, terms } = composeLoss(p.objective.forward([va, vb]), p.regularizers);
         loss.backward();
+        if (p.reduceGradients) p.reduceGradients(p.objective.trainableParameters().flatMap((w) => w.grad ?? []));
         if (clip > 0) clipGradNorm(p.objective.trainableParameters(), clip);
         p.optimizer.step();
         p.optimizer.zeroGrad();

@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, ensureDist } from "../helpers/dist.js";
-import { runCli, writeTinyConfig } from "../helpers/tinyRun.js";
+import { epochLosses, records, runCli, writeTinyConfig } from "../helpers/tinyRun.js";
 
 const STAGES = ["tensors-written", "tensors-renamed", "sidecar-written", "sidecar-renamed"] as const;
 
@@ -30,18 +30,6 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 const cli = runCli;
 
-const records = (file: string): Record<string, unknown>[] =>
-  fs.existsSync(file)
-    ? fs
-        .readFileSync(file, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>)
-    : [];
-const epochLosses = (dir: string): [number, number][] =>
-  records(path.join(dir, "metrics.jsonl"))
-    .filter((r) => r.type === "epoch")
-    .map((r) => [r.epoch as number, r.loss as number]);
 const temps = (dir: string): string[] => [dir, path.join(dir, "checkpoints")].flatMap((d) => (fs.existsSync(d) ? fs.readdirSync(d).filter((f) => f.includes(".tmp-")) : []));
 
 describe("train --resume after a kill at every checkpoint stage", () => {

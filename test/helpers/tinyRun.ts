@@ -58,3 +58,19 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1", ...env }, timeout: 120_000 });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** The JSON lines of a run's JSONL file (none when it does not exist). */
+export const records = (file: string): Record<string, unknown>[] =>
+  fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+    : [];
+
+/** [epoch, loss] of every epoch line of a run directory's metrics.jsonl. */
+export const epochLosses = (dir: string): [number, number][] =>
+  records(path.join(dir, "metrics.jsonl"))
+    .filter((r) => r.type === "epoch")
+    .map((r) => [r.epoch as number, r.loss as number]);

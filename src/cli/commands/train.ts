@@ -21,6 +21,9 @@ import { parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 import { TrainProgress } from "../trainProgress.js";
+import { checkRanksConfig, launchTrainRanks, trainRole } from "../trainRanks.js";
+import { DEFAULT_DIST_TIMEOUT_MS, ProcessGroup } from "../../dist/ProcessGroup.js";
+import type { RankEnv } from "../../dist/rankEnv.js";
 
 const OPTIONS = {
   ...CONFIG_OPTIONS,
@@ -28,6 +31,11 @@ const OPTIONS = {
   "run-dir": { type: "string", arg: "DIR", help: "write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be empty or new" },
   overwrite: { type: "boolean", help: "with --run-dir: remove the outputs of an earlier run in DIR first" },
   resume: { type: "string", arg: "RUN_DIR", help: "continue an interrupted run from its newest complete checkpoint (same trajectory)" },
+  nproc: {
+    type: "string",
+    arg: "N",
+    help: "train on N data-parallel ranks on this machine (mini-batch only: needs --batch-size;\neach rank gets cores/N LibTorch threads unless WERANK_NUM_THREADS is set)",
+  },
   "print-config": { type: "boolean", help: "print the resolved configuration (every key, defaults filled in) as YAML and exit" },
 } as const;
 
@@ -65,7 +73,7 @@ export const trainCommand: Command = {
   name: "train",
   summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
   options: OPTIONS,
-  help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR]
+  help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR] [--nproc N]
 
 Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
 under two minutes on two cores), then evaluates the frozen encoder with the linear-probe protocol,
@@ -75,6 +83,11 @@ computes collapse diagnostics and writes a run directory:
 Ctrl-C saves a checkpoint and exits with code 130; a second Ctrl-C quits at once with code 131 (no
 new checkpoint: --resume continues from the newest complete one).
 
+--nproc N starts N data-parallel ranks of this command (each trains on its share of every
+mini-batch; gradients are averaged; rank 0 alone writes the run directory). Under torchrun or
+Slurm's srun (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS set) train joins as that rank instead.
+See docs/scale.md "N ranks".
+
 ${CONFIG_HELP}
 
 Examples:
@@ -82,7 +95,8 @@ Examples:
   werank-native train --preset coauthor-cs+werank --data-dir ../shared/data
   werank-native train --dataset cora --objective grace --set objective.tau=0.4 --epochs 500
   werank-native train --preset amazon-computers --no-augment --werank 0.1 --json
-  werank-native train --resume runs/bgrl-synthetic-20261122-101500`,
+  werank-native train --resume runs/bgrl-synthetic-20261122-101500
+  werank-native train --dataset ogbn-arxiv --batch-size 512 --fanouts 10,10 --nproc 2`,
   async run(args) {
     const p = parseCommandArgs("train", args, OPTIONS);
     const json = p.values.json === true;
@@ -101,7 +115,16 @@ Examples:
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
     }
-    warnIfReferenceBlas();
+    const role = trainRole(p.values.nproc as string | undefined);
+    if (role.kind === "launcher") {
+      checkRanksConfig(config, role.nproc);
+      return launchTrainRanks(role.nproc, args);
+    }
+    if (role.kind === "rank") checkRanksConfig(config, role.env.worldSize);
+    // Rank 0 alone writes the run directory and prints; the other ranks train and stay silent.
+    const lead = role.kind !== "rank" || role.env.rank === 0;
+    const out = (s: string): void => void (lead && process.stdout.write(s));
+    if (lead) warnIfReferenceBlas();
     // Check the device and load (and validate) the data before creating anything: a GPU that is not
     // there or a bad dataset leaves no half-written run directory.
     const device = resolveDevice(config.train.device);
@@ -109,13 +132,14 @@ Examples:
     const graph = await loadGraphForConfig(config);
     // The Trainer checks this too; here it comes before the run directory exists.
     checkFullBatchMemory(config, graph, device);
-    let runDir: RunDir;
-    if (resumeDir) runDir = new RunDir(resumeDir);
+    let runDir: RunDir | undefined;
+    if (!lead) runDir = undefined;
+    else if (resumeDir) runDir = new RunDir(resumeDir);
     else {
       const name = config.output.name ?? `${runSlug(config)}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
       runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, name);
     }
-    if (!resumeFrom) {
+    if (!resumeFrom && runDir) {
       runDir.writeJson("config.json", config);
       runDir.writeJson("env.json", {
         ...environmentInfo(),
@@ -131,49 +155,67 @@ Examples:
         },
       });
     }
-    const trainer = new Trainer({ config, graph, runDir, resumeFrom });
+    const pg = role.kind === "rank" ? joinRanks(role.env) : undefined;
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer({ config, graph, runDir, resumeFrom, processGroup: pg });
+    } catch (e) {
+      pg?.dispose();
+      throw e;
+    }
     const total = config.train.epochs;
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts++;
       if (interrupts > 1) {
-        if (!json) process.stderr.write("\nQuit without a checkpoint: --resume continues from the newest complete one\n");
+        if (!json && lead) process.stderr.write("\nQuit without a checkpoint: --resume continues from the newest complete one\n");
         process.exit(EXIT.aborted);
       }
       trainer.requestStop();
-      if (!json) process.stderr.write("\nInterrupted: saving a checkpoint after this step (Ctrl-C again to quit now)\n");
+      if (!json && lead) process.stderr.write("\nInterrupted: saving a checkpoint after this step (Ctrl-C again to quit now)\n");
     };
     process.on("SIGINT", onSigint);
-    const progress = new TrainProgress({ total, json, tty: !json && process.stdout.isTTY === true });
+    const progress = new TrainProgress({ total, json, tty: lead && !json && process.stdout.isTTY === true });
     try {
       if (!json) {
-        process.stdout.write(
+        out(
           `Training ${trainingLabel(config)} on ${graph.name} ` +
-            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs\n  run directory ${runDir.dir}\n`,
+            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs${pg ? `, ${pg.worldSize} ranks` : ""}\n  run directory ${runDir?.dir ?? "(written by rank 0)"}\n`,
         );
       }
       const schedule = trainingSchedule(config);
-      process.stdout.write(`${json ? JSON.stringify(schedule.event) : schedule.line}\n`);
+      out(`${json ? JSON.stringify(schedule.event) : schedule.line}\n`);
       progress.start(trainer.epoch);
       const it = trainer.fit();
       let r = await it.next();
       while (!r.done) {
-        progress.onEvent(r.value);
+        if (lead) progress.onEvent(r.value);
         r = await it.next();
       }
       progress.stop();
       const summary = r.value;
-      if (summary.status === "completed" && config.output.report) await writeReport(runDir.dir);
-      if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-      else printSummary(summary);
+      if (runDir && summary.status === "completed" && config.output.report) await writeReport(runDir.dir);
+      if (json) out(`${JSON.stringify(summary)}\n`);
+      else if (lead) printSummary(summary);
+      // Rank 0 serves the rendezvous store: no rank leaves while another may still need it.
+      pg?.barrier();
       return summary.status === "interrupted" ? EXIT.interrupted : EXIT.ok;
     } finally {
       progress.stop();
       process.off("SIGINT", onSigint);
       trainer.dispose();
+      pg?.dispose();
     }
   },
 };
+
+/** Joins the launcher's group; WERANK_DIST_TIMEOUT_MS bounds how long a collective waits for a silent peer. */
+function joinRanks(env: RankEnv): ProcessGroup {
+  const raw = process.env.WERANK_DIST_TIMEOUT_MS;
+  const timeoutMs = raw === undefined || raw === "" ? DEFAULT_DIST_TIMEOUT_MS : Number(raw);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new ConfigError(`Expected WERANK_DIST_TIMEOUT_MS to be a positive whole number of milliseconds but received '${raw}'`);
+  return new ProcessGroup({ ...env, timeoutMs });
+}
 
 /** ", bfloat16 products" and the like after the device, when the precision is not float32's. */
 function precisionNote(p: MatmulPrecision, device: string): string {

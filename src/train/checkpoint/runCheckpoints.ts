@@ -88,6 +88,8 @@ export interface EpochProgress {
   /** Sums of the taken steps' loss / steps and terms / steps (null: not read). */
   loss: number | null;
   terms: Record<string, number>;
+  /** Data-parallel ranks that took those steps (absent: 1): a step's seeds depend on it. */
+  ranks?: number;
 }
 
 /**
@@ -120,8 +122,9 @@ export function parseTrainerState(data: Record<string, unknown>, file: string, e
     (b.loss === null || typeof b.loss === "number") &&
     b.terms !== null &&
     typeof b.terms === "object" &&
-    Object.values(b.terms).every((v) => typeof v === "number");
-  if (!valid) throw bad("batch", `{ step > 0, epochGenerator (base64), loss, terms } of an epoch before ${epochs}`);
+    Object.values(b.terms).every((v) => typeof v === "number") &&
+    (b.ranks === undefined || (Number.isSafeInteger(b.ranks) && b.ranks >= 1));
+  if (!valid) throw bad("batch", `{ step > 0, epochGenerator (base64), loss, terms, ranks? } of an epoch before ${epochs}`);
   return { ...state, batch: b as EpochProgress };
 }
 

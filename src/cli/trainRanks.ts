@@ -1,0 +1,61 @@
+/**
+ * `train --nproc N` and `train` under an outer launcher (docs/scale.md "N ranks"): which role this
+ * process plays, and the local launch. Without rank variables `--nproc N` makes this process a
+ * launcher ({@link launchRanks}): it re-runs the same `train` command N times with RANK, WORLD_SIZE,
+ * LOCAL_RANK, MASTER_ADDR, MASTER_PORT and WERANK_NUM_THREADS = cores / N (unless set), forwards
+ * Ctrl-C once and names a rank that failed. With rank variables (set by that launcher, torchrun, or
+ * Slurm's srun: src/dist/rankEnv.ts) it joins as that rank.
+ */
+import { ArgumentError, ConfigError } from "../errors.js";
+import { launchRanks } from "../dist/launchRanks.js";
+import { type RankEnv, readRankEnv } from "../dist/rankEnv.js";
+import { defaultThreads } from "../env.js";
+import type { Config } from "../experiment/config.js";
+import { EXIT } from "./command.js";
+
+/** What this `train` process is: one process, the launcher of N local ranks, or one rank of a group. */
+export type TrainRole = { kind: "single" } | { kind: "launcher"; nproc: number } | { kind: "rank"; env: RankEnv };
+
+/** The role from `--nproc` (a string from the parser, or undefined) and the rank variables of `env`. */
+export function trainRole(nprocArg: string | undefined, env: Record<string, string | undefined> = process.env): TrainRole {
+  let nproc: number | undefined;
+  if (nprocArg !== undefined) {
+    if (!/^\d+$/.test(nprocArg.trim()) || Number(nprocArg) < 1) throw new ArgumentError(`--nproc: expected a number of ranks >= 1 but received '${nprocArg}'`);
+    nproc = Number(nprocArg);
+  }
+  const r = readRankEnv(env);
+  if (r.source !== "single") {
+    if (nproc !== undefined && nproc !== r.worldSize) {
+      throw new ConfigError(
+        `--nproc ${nproc} disagrees with the ${r.worldSize} ranks the launcher started (${r.source === "slurm" ? "SLURM_NTASKS" : "WORLD_SIZE"}); drop --nproc under torchrun or srun`,
+      );
+    }
+    return r.worldSize > 1 ? { kind: "rank", env: r } : { kind: "single" };
+  }
+  return nproc === undefined ? { kind: "single" } : { kind: "launcher", nproc };
+}
+
+/** Data-parallel ranks split mini-batches: refused (before anything is written) for a full-batch config. */
+export function checkRanksConfig(config: Config, ranks: number): void {
+  if (ranks > 1 && config.train.batchSize <= 0) {
+    throw new ConfigError(
+      `${ranks} data-parallel ranks need mini-batch training (train.batchSize > 0): with full-batch training every rank would compute the same step. Add e.g. --batch-size 512 --fanouts 10,10 (docs/scale.md)`,
+    );
+  }
+}
+
+/**
+ * Runs `nproc` ranks of this same command line (`argv`: the arguments after `train`) and waits for
+ * them: exit 0 when all succeed, 130 when Ctrl-C stopped them after rank 0 saved, else 1 with the
+ * failing rank named on stderr.
+ */
+export async function launchTrainRanks(nproc: number, argv: readonly string[]): Promise<number> {
+  const script = process.argv[1];
+  if (script === undefined) throw new ArgumentError("train --nproc: cannot tell which script to re-run (process.argv[1] is missing)");
+  const threads = process.env.WERANK_NUM_THREADS || String(Math.max(1, Math.floor(defaultThreads() / nproc)));
+  const r = await launchRanks({ nproc, command: process.execPath, args: [...process.execArgv, script, "train", ...argv], env: { ...process.env, WERANK_NUM_THREADS: threads } });
+  if (r.ok) return EXIT.ok;
+  if (r.interrupted !== undefined && r.failed === undefined && r.ranks.every((e) => e.code === EXIT.interrupted || e.code === 0)) return EXIT.interrupted;
+  process.stderr.write(`werank-native train --nproc ${nproc}: ${r.message}\n`);
+  return EXIT.failure;
+}

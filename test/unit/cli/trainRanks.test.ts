@@ -1,0 +1,27 @@
+/** `train`'s role (src/cli/trainRanks.ts): one process, the launcher of `--nproc N`, or a rank of an outer launcher. */
+import { describe, expect, it } from "vitest";
+import { trainRole } from "../../../src/cli/trainRanks.js";
+import { expectError } from "../../helpers/native.js";
+
+describe("trainRole", () => {
+  it("no rank variables: --nproc N launches N ranks, no --nproc is one process", () => {
+    expect(trainRole(undefined, {})).toEqual({ kind: "single" });
+    expect(trainRole("2", {})).toEqual({ kind: "launcher", nproc: 2 });
+    expect(trainRole("1", {})).toEqual({ kind: "launcher", nproc: 1 });
+  });
+
+  it("torchrun's or srun's variables: joins as that rank (--nproc optional, must agree)", () => {
+    const torchrun = { RANK: "1", WORLD_SIZE: "2", MASTER_ADDR: "10.0.0.1", MASTER_PORT: "29400" };
+    expect(trainRole(undefined, torchrun)).toMatchObject({ kind: "rank", env: { rank: 1, worldSize: 2, masterAddr: "10.0.0.1", masterPort: 29400 } });
+    expect(trainRole("2", torchrun)).toMatchObject({ kind: "rank", env: { rank: 1 } });
+    const srun = { SLURM_PROCID: "3", SLURM_NTASKS: "4", SLURM_LOCALID: "1", SLURM_NTASKS_PER_NODE: "2", SLURM_JOB_NODELIST: "gpu[07-08]", SLURM_JOB_ID: "123456" };
+    expect(trainRole(undefined, srun)).toMatchObject({ kind: "rank", env: { rank: 3, worldSize: 4, localRank: 1, masterAddr: "gpu07", masterPort: 18456, source: "slurm" } });
+    // A world of one (torchrun --nproc_per_node 1) is a plain process.
+    expect(trainRole(undefined, { RANK: "0", WORLD_SIZE: "1" })).toEqual({ kind: "single" });
+    expectError(() => trainRole("3", srun), "ERR_CONFIG", "--nproc 3 disagrees with the 4 ranks", "SLURM_NTASKS");
+  });
+
+  it("--nproc must be a whole number >= 1", () => {
+    for (const bad of ["0", "-1", "1.5", "two", ""]) expectError(() => trainRole(bad, {}), "ERR_ARGUMENT", `received '${bad}'`);
+  });
+});
