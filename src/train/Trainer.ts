@@ -96,6 +96,15 @@ export class Trainer {
         `Data-parallel ranks (${pg.worldSize}) need mini-batch training: with train.batchSize = 0 every rank would train on the same full batch. Set --batch-size and --fanouts (docs/scale.md)`,
       );
     }
+    if (pg) {
+      // Every rank needs a seed in every step (the global batches are near-equal, of at least floor(N / steps) nodes).
+      const steps = Math.ceil(o.graph.numNodes / (c.train.batchSize * pg.worldSize));
+      if (Math.floor(o.graph.numNodes / steps) < pg.worldSize) {
+        throw new ConfigError(
+          `${pg.worldSize} ranks cannot share batches of ${Math.floor(o.graph.numNodes / steps)} of ${o.graph.numNodes} nodes (every rank needs at least one seed per step): use fewer ranks`,
+        );
+      }
+    }
     this.#pg = pg;
     // Before anything is allocated: a full-batch run that cannot fit is refused with the way out.
     checkFullBatchMemory(c, o.graph, resolveDevice(c.train.device));
@@ -225,7 +234,7 @@ export class Trainer {
    */
   #reduceLoss(r: StepResult, read: boolean): StepResult {
     if (!this.#pg || !read) return r;
-    const names = Object.keys(r.terms).sort();
+    const names = Object.keys(r.terms); // the same order on every rank: the same code built them
     const [loss, ...terms] = this.#pg.allReduceScalars([r.loss, ...names.map((k) => r.terms[k]!)], "mean");
     return { loss: loss!, terms: Object.fromEntries(names.map((k, i) => [k, terms[i]!])) };
   }
