@@ -4,7 +4,8 @@
  * epoch) or in neighbour-sampled mini-batches (train.batchSize > 0; docs/scale.md), and emits
  * events: diagnostics, probes, warnings (src/train/RunMonitor.ts), resumable checkpoints
  * (src/train/checkpoint/trainingCheckpoint.ts), a summary; src/train/RunRecorder.ts writes them. Steps
- * are synchronous; the loop yields between them (SIGINT, progress and I/O stay responsive).
+ * are synchronous; the loop yields between them (SIGINT, progress and I/O stay responsive). With a
+ * ProcessGroup (TrainerOptions.processGroup) it is one data-parallel rank (docs/scale.md "N ranks").
  *
  * @example
  * ```ts
