@@ -176,7 +176,7 @@ describe.skipIf(!support.c10d)("data-parallel ranks", () => {
     expect(r.stderr).toMatch(/ERR_DIST/);
   }, 60_000);
 
-  it("Ctrl-C: one interrupt checkpoint, every rank exits, exit 130; --resume with 2 ranks finishes the run", async () => {
+  it("Ctrl-C: one interrupt checkpoint, every rank exits, exit 130; --resume with 2 ranks finishes the run as if never stopped", async () => {
     const dir = path.join(tmp, "sigint");
     const cfgShort = path.join(tmp, "sigint.yaml");
     fs.writeFileSync(cfgShort, TINY(400, 60));
@@ -204,6 +204,11 @@ describe.skipIf(!support.c10d)("data-parallel ranks", () => {
     const resumed = runCli(["train", "--resume", dir, "--json", "--nproc", "2"]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(epochLosses(dir).map(([e]) => e)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    // The same trajectory as 2 ranks that were never stopped, bit for bit.
+    const straight = path.join(tmp, "sigint-reference");
+    const ref = runCli(["train", "--config", cfgShort, "--run-dir", straight, "--json", "--nproc", "2"]);
+    expect(ref.code, ref.stderr).toBe(0);
+    expect(epochLosses(dir)).toEqual(epochLosses(straight));
     expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")).status).toBe("completed");
   }, 90_000);
 });
