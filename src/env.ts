@@ -11,6 +11,8 @@
  * - `WERANK_MEMORY_AVAILABLE` bytes (or with a K/M/G/T suffix, powers of 1024) the full-batch memory check
  *                        compares its estimate with, instead of the free memory it reads (see
  *                        src/train/memoryEstimate.ts); also how to enable the check on CUDA
+ * - `WERANK_DIST_TIMEOUT_MS` how long a data-parallel rank of `train` waits in a collective for a
+ *                        silent peer (default 300 000; a dead peer fails at once; see distTimeoutMs)
  * - `WERANK_TEST_KILL_AT` tests only: `<stage>[@<checkpoint name>]` makes the process SIGKILL itself at
  *                        that stage of writing a checkpoint (see checkpointKillPoint)
  * - `OMP_WAIT_POLICY`    defaults to PASSIVE before LibTorch loads (see applyThreadingDefaults in
@@ -64,6 +66,15 @@ export function memoryAvailableOverride(env: Record<string, string | undefined> 
   const m = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$/i.exec(v);
   if (!m) throw new ConfigError(`WERANK_MEMORY_AVAILABLE=${JSON.stringify(v)}: expected a size in bytes, optionally with a K, M, G or T suffix (e.g. 16G)`);
   return Math.floor(Number(m[1]) * 1024 ** " KMGT".indexOf(m[2]!.toUpperCase() || " "));
+}
+
+/** WERANK_DIST_TIMEOUT_MS (undefined when unset); ConfigError unless a whole number of milliseconds >= 1. */
+export function distTimeoutMs(env: Record<string, string | undefined> = process.env): number | undefined {
+  const v = env.WERANK_DIST_TIMEOUT_MS;
+  if (v === undefined || v === "") return undefined;
+  const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`WERANK_DIST_TIMEOUT_MS=${JSON.stringify(v)}: expected a whole number of milliseconds >= 1`);
+  return n;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { checkThreads, defaultThreads, maxThreads, readEnv } from "../../src/env.js";
+import { checkThreads, defaultThreads, distTimeoutMs, maxThreads, readEnv } from "../../src/env.js";
 import { ArgumentError, ConfigError } from "../../src/errors.js";
 import { setNumThreads } from "../../src/runtime.js";
 import { CLI, ensureDist } from "../helpers/dist.js";
@@ -36,5 +36,17 @@ describe("WERANK_NUM_THREADS and setNumThreads", () => {
     const r = spawnSync(process.execPath, [CLI, "info"], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "abc" }, timeout: 60_000 });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/ERR_CONFIG.*WERANK_NUM_THREADS="abc"/);
+  });
+});
+
+describe("WERANK_DIST_TIMEOUT_MS", () => {
+  it("a whole number of milliseconds >= 1; unset or empty: undefined (the ProcessGroup default); else a ConfigError naming it", () => {
+    expect(distTimeoutMs({ WERANK_DIST_TIMEOUT_MS: "1500" })).toBe(1500);
+    expect(distTimeoutMs({})).toBeUndefined();
+    expect(distTimeoutMs({ WERANK_DIST_TIMEOUT_MS: "" })).toBeUndefined();
+    for (const bad of ["0", "-5", "1.5", "10s", "abc"]) {
+      expect(() => distTimeoutMs({ WERANK_DIST_TIMEOUT_MS: bad }), bad).toThrow(ConfigError);
+      expect(() => distTimeoutMs({ WERANK_DIST_TIMEOUT_MS: bad }), bad).toThrow(/WERANK_DIST_TIMEOUT_MS=.*whole number of milliseconds/);
+    }
   });
 });

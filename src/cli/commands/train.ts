@@ -12,6 +12,7 @@ import { checkFullBatchMemory } from "../../train/memoryEstimate.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, resolveDevice, type MatmulPrecision } from "../../runtime.js";
 import { referenceBlasWarning } from "../../blasInfo.js";
+import { distTimeoutMs } from "../../env.js";
 import { Trainer, type TrainSummary } from "../../train/Trainer.js";
 import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
 import { trainingSchedule } from "../../train/trainingSchedule.js";
@@ -211,10 +212,7 @@ Examples:
 
 /** Joins the launcher's group; WERANK_DIST_TIMEOUT_MS bounds how long a collective waits for a silent peer. */
 function joinRanks(env: RankEnv): ProcessGroup {
-  const raw = process.env.WERANK_DIST_TIMEOUT_MS;
-  const timeoutMs = raw === undefined || raw === "" ? DEFAULT_DIST_TIMEOUT_MS : Number(raw);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new ConfigError(`Expected WERANK_DIST_TIMEOUT_MS to be a positive whole number of milliseconds but received '${raw}'`);
-  return new ProcessGroup({ ...env, timeoutMs });
+  return new ProcessGroup({ ...env, timeoutMs: distTimeoutMs() ?? DEFAULT_DIST_TIMEOUT_MS });
 }
 
 /** ", bfloat16 products" and the like after the device, when the precision is not float32's. */
