@@ -32,12 +32,12 @@ import type { Objective } from "../ssl/Objective.js";
 import { resolveDevice } from "../runtime.js";
 import type { Device } from "../tensor/device.js";
 import { Generator } from "../tensor/Generator.js";
-import { noGrad } from "../tensor/autograd.js";
 import { tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { EpochProgress } from "./checkpoint/runCheckpoints.js";
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from "./checkpoint/trainingCheckpoint.js";
 import type { Optimizer } from "./optim/index.js";
+import { anyRankStops, broadcastModel, checkProcessGroup, meanOverRanks, rankSeeds } from "./dataParallel.js";
 import { checkFullBatchMemory } from "./memoryEstimate.js";
 import { RunMonitor } from "./RunMonitor.js";
 import { RunRecorder } from "./RunRecorder.js";
@@ -91,21 +91,7 @@ export class Trainer {
     ({ graph: this.graph, runDir: this.runDir } = o);
     const miniBatch = miniBatchProblem(c);
     if (miniBatch) throw new ConfigError(miniBatch);
-    const pg = o.processGroup !== undefined && o.processGroup.worldSize > 1 ? o.processGroup : undefined;
-    if (pg && c.train.batchSize <= 0) {
-      throw new ConfigError(
-        `Data-parallel ranks (${pg.worldSize}) need mini-batch training: with train.batchSize = 0 every rank would train on the same full batch. Set --batch-size and --fanouts (docs/scale.md)`,
-      );
-    }
-    if (pg) {
-      // Every rank needs a seed in every step (the global batches are near-equal, of at least floor(N / steps) nodes).
-      const steps = Math.ceil(o.graph.numNodes / (c.train.batchSize * pg.worldSize));
-      if (Math.floor(o.graph.numNodes / steps) < pg.worldSize) {
-        throw new ConfigError(
-          `${pg.worldSize} ranks cannot share batches of ${Math.floor(o.graph.numNodes / steps)} of ${o.graph.numNodes} nodes (every rank needs at least one seed per step): use fewer ranks`,
-        );
-      }
-    }
+    const pg = checkProcessGroup(o.processGroup, c, o.graph.numNodes);
     this.#pg = pg;
     // Before anything is allocated: a full-batch run that cannot fit is refused with the way out.
     checkFullBatchMemory(c, o.graph, resolveDevice(c.train.device));
@@ -143,7 +129,7 @@ export class Trainer {
       }
       // As DDP: every rank starts from rank 0's parameters and buffers (the EMA target and BatchNorm
       // statistics included), whether freshly initialized or loaded from the checkpoint.
-      if (pg) tidy(() => noGrad(() => void pg.broadcast(modelTensors(this.objective), 0)));
+      if (pg) broadcastModel(pg, this.objective);
     } catch (e) {
       optimizer?.dispose();
       this.model.dispose();
@@ -211,9 +197,8 @@ export class Trainer {
     const order = this.#epochOrder(p);
     for (let k = p.step; k < steps; k++) {
       const t = e + k / steps;
-      const [a, b] = [Math.floor((k * n) / steps), Math.floor(((k + 1) * n) / steps)];
-      const seeds = order.subarray(a + Math.floor((rank * (b - a)) / world), a + Math.floor(((rank + 1) * (b - a)) / world));
-      const r = this.#reduceLoss(this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, seeds), read);
+      const r0 = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, rankSeeds(order, k, steps, rank, world));
+      const r = this.#pg && read ? meanOverRanks(this.#pg, r0) : r0;
       p.loss = (p.loss ?? NaN) + r.loss / steps;
       for (const [name, v] of Object.entries(r.terms)) p.terms[name] = (p.terms[name] ?? 0) + v / steps;
       p.step = k + 1;
@@ -228,24 +213,11 @@ export class Trainer {
   }
 
   /**
-   * The loss and terms as the ranks' mean (one collective; every rank calls it with the same `read`).
-   * The mean of the ranks' batch means equals the global batch's mean when the slices are equally
-   * large (global batches divisible by the world size); otherwise it weights the smaller slice's nodes
-   * a little more, as DDP does.
-   */
-  #reduceLoss(r: StepResult, read: boolean): StepResult {
-    if (!this.#pg || !read) return r;
-    const names = Object.keys(r.terms); // the same order on every rank: the same code built them
-    const [loss, ...terms] = this.#pg.allReduceScalars([r.loss, ...names.map((k) => r.terms[k]!)], "mean");
-    return { loss: loss!, terms: Object.fromEntries(names.map((k, i) => [k, terms[i]!])) };
-  }
-
-  /**
    * Whether to stop now: the local stop request, or with ranks, any rank's (one collective; the
    * ranks call it at the same points, so all stop after the same step and rank 0 saves once).
    */
   #stopAgreed(): boolean {
-    if (this.#pg) this.#stop = this.#pg.allReduceScalars([this.#stop ? 1 : 0], "max")[0]! > 0;
+    if (this.#pg) this.#stop = anyRankStops(this.#pg, this.#stop);
     return this.#stop;
   }
 
@@ -351,9 +323,4 @@ export class Trainer {
     this.model.dispose();
     this.#gen.dispose();
   }
-}
-
-/** Every parameter and buffer of the objective's modules (online, target, predictor): what ranks broadcast. */
-function modelTensors(objective: Objective): Tensor[] {
-  return Object.values(objective.modules()).flatMap((m) => Object.values(m.stateDict()).map((t) => t.detach()));
 }
