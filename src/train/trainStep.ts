@@ -1,6 +1,7 @@
 /**
  * One training step as a value (DESIGN D2, D3): two augmented views → objective + regularizers
- * ({@link composeLoss}) → backward → (gradient clipping) → optimizer step → EMA. It knows nothing of
+ * ({@link composeLoss}) → backward → (gradient all-reduce over ranks) → (gradient clipping) → optimizer
+ * step → EMA. It knows nothing of
  * epochs, schedules, logging or files: the caller passes this step's learning rate and EMA momentum,
  * so the full-batch loop ({@link Trainer}) and any other loop drive the same step.
  *
