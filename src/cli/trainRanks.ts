@@ -7,7 +7,7 @@
  * Slurm's srun: src/dist/rankEnv.ts) it joins as that rank.
  */
 import { ArgumentError, ConfigError } from "../errors.js";
-import { launchRanks } from "../dist/launchRanks.js";
+import { type LaunchResult, launchRanks } from "../dist/launchRanks.js";
 import { type RankEnv, readRankEnv } from "../dist/rankEnv.js";
 import { defaultThreads } from "../env.js";
 import type { Config } from "../experiment/config.js";
@@ -46,16 +46,28 @@ export function checkRanksConfig(config: Config, ranks: number): void {
 
 /**
  * Runs `nproc` ranks of this same command line (`argv`: the arguments after `train`) and waits for
- * them: exit 0 when all succeed, 130 when Ctrl-C stopped them after rank 0 saved, else 1 with the
- * failing rank named on stderr.
+ * them; returns {@link launchExitCode} and names a failing rank on stderr.
  */
 export async function launchTrainRanks(nproc: number, argv: readonly string[]): Promise<number> {
   const script = process.argv[1];
   if (script === undefined) throw new ArgumentError("train --nproc: cannot tell which script to re-run (process.argv[1] is missing)");
   const threads = process.env.WERANK_NUM_THREADS || String(Math.max(1, Math.floor(defaultThreads() / nproc)));
   const r = await launchRanks({ nproc, command: process.execPath, args: [...process.execArgv, script, "train", ...argv], env: { ...process.env, WERANK_NUM_THREADS: threads } });
+  const code = launchExitCode(r);
+  if (code === EXIT.aborted) process.stderr.write(`\nQuit without a checkpoint (${r.message}): --resume continues from the newest complete one\n`);
+  else if (code !== EXIT.ok && code !== EXIT.interrupted) process.stderr.write(`werank-native train --nproc ${nproc}: ${r.message}\n`);
+  return code;
+}
+
+/**
+ * The launcher's exit code, as one process's: 0 when every rank succeeded; 130 when a forwarded
+ * Ctrl-C stopped them (rank 0 saved); 131 when a second Ctrl-C made the launcher kill them; else 1.
+ */
+export function launchExitCode(r: Pick<LaunchResult, "ok" | "ranks" | "failed" | "interrupted">): number {
   if (r.ok) return EXIT.ok;
-  if (r.interrupted !== undefined && r.failed === undefined && r.ranks.every((e) => e.code === EXIT.interrupted || e.code === 0)) return EXIT.interrupted;
-  process.stderr.write(`werank-native train --nproc ${nproc}: ${r.message}\n`);
+  if (r.interrupted !== undefined && r.failed === undefined) {
+    if (r.ranks.every((e) => e.code === EXIT.interrupted || e.code === 0)) return EXIT.interrupted;
+    if (r.ranks.some((e) => e.signal === "SIGKILL")) return EXIT.aborted;
+  }
   return EXIT.failure;
 }

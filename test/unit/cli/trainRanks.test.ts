@@ -1,6 +1,6 @@
 /** `train`'s role (src/cli/trainRanks.ts): one process, the launcher of `--nproc N`, or a rank of an outer launcher. */
 import { describe, expect, it } from "vitest";
-import { trainRole } from "../../../src/cli/trainRanks.js";
+import { launchExitCode, trainRole } from "../../../src/cli/trainRanks.js";
 import { expectError } from "../../helpers/native.js";
 
 describe("trainRole", () => {
@@ -23,5 +23,19 @@ describe("trainRole", () => {
 
   it("--nproc must be a whole number >= 1", () => {
     for (const bad of ["0", "-1", "1.5", "two", ""]) expectError(() => trainRole(bad, {}), "ERR_ARGUMENT", `received '${bad}'`);
+  });
+});
+
+describe("launchExitCode: the launcher exits as one process would", () => {
+  const rank = (r: number, code: number | null, signal: NodeJS.Signals | null = null) => ({ rank: r, pid: 100 + r, code, signal });
+  it("0 all done; 130 a forwarded Ctrl-C stopped every rank; 131 a second Ctrl-C killed them; 1 a rank failed", () => {
+    expect(launchExitCode({ ok: true, ranks: [rank(0, 0), rank(1, 0)] })).toBe(0);
+    expect(launchExitCode({ ok: false, interrupted: "SIGINT", ranks: [rank(0, 130), rank(1, 130)] })).toBe(130);
+    expect(launchExitCode({ ok: false, interrupted: "SIGINT", ranks: [rank(0, 130), rank(1, 0)] })).toBe(130);
+    expect(launchExitCode({ ok: false, interrupted: "SIGINT", ranks: [rank(0, null, "SIGKILL"), rank(1, 130)] })).toBe(131);
+    const dead = rank(1, null, "SIGKILL");
+    expect(launchExitCode({ ok: false, failed: dead, ranks: [rank(0, 1), dead] })).toBe(1);
+    // A rank that failed on its own during the interrupt is a failure, not an interrupt.
+    expect(launchExitCode({ ok: false, interrupted: "SIGINT", ranks: [rank(0, 130), rank(1, 1)] })).toBe(1);
   });
 });
