@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the whole config is one schema, each key with its doc comment and range, that validation, --help and the docs read in one place.
 /**
  * The experiment configuration: ONE zod schema that holds every default and validates every key
  * (DESIGN D5). Config files (YAML or JSON), presets and `--set key=value` overrides are merged and

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: the typed surface of every native export in one place, so the TypeScript side and the addon are checked against each other (test/fixtures/addon-handles.ts).
 /**
  * Loading the native addon and its typed surface. Tensors are integer handles into a native slot
  * table (DESIGN D3); this module is the only place that knows where the binary lives.

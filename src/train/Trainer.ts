@@ -32,17 +32,14 @@ import type { Objective } from "../ssl/Objective.js";
 import { resolveDevice } from "../runtime.js";
 import type { Device } from "../tensor/device.js";
 import { Generator } from "../tensor/Generator.js";
-import { tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
-import type { EpochProgress } from "./checkpoint/runCheckpoints.js";
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from "./checkpoint/trainingCheckpoint.js";
 import type { Optimizer } from "./optim/index.js";
-import { anyRankStops, broadcastModel, checkProcessGroup, meanOverRanks, rankSeeds } from "./dataParallel.js";
+import { anyRankStops, broadcastModel, checkProcessGroup } from "./dataParallel.js";
+import { EpochSteps, type EpochResult } from "./EpochSteps.js";
 import { checkFullBatchMemory } from "./memoryEstimate.js";
 import { RunMonitor } from "./RunMonitor.js";
 import { RunRecorder } from "./RunRecorder.js";
-import { trainingSchedule, type TrainingSchedule } from "./trainingSchedule.js";
-import { makeTrainStep, type StepResult, type TrainStep } from "./trainStep.js";
 
 export type { TrainEvent, EpochEvent, EvalEvent, SpectraEvent, CheckpointEvent, WarningEvent, TrainSummary } from "../experiment/runEvents.js";
 
@@ -74,12 +71,8 @@ export class Trainer {
   readonly objective: Objective;
   readonly werank: WERank | undefined;
   #gen: Generator;
-  #step: TrainStep;
-  #schedule: TrainingSchedule;
+  #epochs: EpochSteps;
   #monitor: RunMonitor;
-  #epoch = 0;
-  /** The steps taken of an unfinished mini-batch epoch (undefined at an epoch boundary). */
-  #partial: EpochProgress | undefined;
   #stop = false;
   #summary: TrainSummary | undefined;
   #disposed = false;
@@ -101,31 +94,13 @@ export class Trainer {
     let optimizer: Optimizer | undefined;
     try {
       this.optimizer = optimizer = buildOptimizer(c, this.objective.trainableParameters());
-      const { augment, optim, train } = c;
       const parts = { objective: this.objective, optimizer: this.optimizer, regularizers: this.model.regularizers, graph: this.model.deviceGraph, generator: this.#gen };
-      // Data parallel: ONE all-reduce (bucketed) averages every gradient before clipping and the optimizer step.
-      const reduceGradients = pg ? (grads: Tensor[]): void => void pg.allReduceMean(grads) : undefined;
-      this.#step = makeTrainStep({
-        ...parts,
-        augment,
-        clipGradNorm: optim.clipGradNorm,
-        matmulPrecision: train.matmulPrecision,
-        ...(train.fanouts ? { fanouts: train.fanouts } : {}),
-        reduceGradients,
-      });
-      this.#schedule = trainingSchedule(c);
+      this.#epochs = EpochSteps.forConfig(c, parts, o.graph.numNodes, pg);
       this.#monitor = new RunMonitor(c, o.runDir ? new RunRecorder(o.runDir) : undefined);
       if (o.resumeFrom) {
-        const side = restoreTrainingCheckpoint(o.resumeFrom, parts, { epochs: train.epochs, runDir: o.runDir?.dir });
-        ({ epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss } = side);
-        // JSON writes an unread (NaN) loss as null.
-        if (side.batch) this.#partial = { ...side.batch, loss: side.batch.loss ?? NaN };
-        const stoppedWith = side.batch?.ranks ?? 1;
-        if (side.batch && stoppedWith !== (pg?.worldSize ?? 1)) {
-          throw new ConfigError(
-            `${o.resumeFrom}: the run stopped in the middle of an epoch on ${stoppedWith} rank(s); resume it with the same number of ranks (--nproc ${stoppedWith}): a step's seeds depend on it`,
-          );
-        }
+        const side = restoreTrainingCheckpoint(o.resumeFrom, parts, { epochs: c.train.epochs, runDir: o.runDir?.dir });
+        ({ stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss } = side);
+        this.#epochs.resume(side.epoch, side.batch, o.resumeFrom);
       }
       // As DDP: every rank starts from rank 0's parameters and buffers (the EMA target and BatchNorm
       // statistics included), whether freshly initialized or loaded from the checkpoint.
@@ -140,7 +115,7 @@ export class Trainer {
 
   /** The epoch the next step trains (0-based; equals the number of finished epochs). */
   get epoch(): number {
-    return this.#epoch;
+    return this.#epochs.epoch;
   }
 
   /** The summary after fit() finished (undefined before). */
@@ -154,62 +129,13 @@ export class Trainer {
   }
 
   /**
-   * Trains the current epoch (src/train/trainStep.ts): one full-batch step, or ceil(N / batchSize)
+   * Trains the current epoch (src/train/EpochSteps.ts): one full-batch step, or ceil(N / batchSize)
    * mini-batch steps (train.batchSize > 0). The loss and its terms are read (a host sync per step)
    * when `read`, else NaN; for mini-batch epochs they are the means over the epoch's steps. lr and
    * momentum are the epoch's first step's.
    */
-  step(read = true): StepResult & { lr: number; momentum: number } {
-    const steps = this.#epochSteps(read);
-    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
-  }
-
-  /**
-   * The current epoch's steps, pausing (yield) after each one so fit() can let the event loop run.
-   *
-   * Mini-batch: the seeds are the epoch's random permutation of the nodes (drawn from the run's
-   * generator at the start of the epoch, so a resumed run draws the same one), cut into
-   * ceil(N / batchSize) consecutive batches of near-equal size (at most batchSize; equal sizes rather
-   * than a short last batch, which could hold a single node and break BatchNorm or VICReg's variance).
-   * The schedules stay defined per epoch, as the presets' warm-up and cosine decay are, and are read
-   * at the fractional epoch e + k / steps at step k: warm-up ends and the decay reaches 0 at the same
-   * epochs as in full batch, while every optimizer step gets its own lr and EMA momentum (a constant
-   * lr across an epoch's steps would make the first epoch of a warm-up from 0 train nothing). With one
-   * step per epoch this is at(e): full batch is unchanged.
-   */
-  *#epochSteps(read: boolean): Iterator<void, StepResult & { lr: number; momentum: number }, undefined> {
-    const e = this.#epoch;
-    const { lr: lrs, momentum: ms } = this.#schedule;
-    const [lr, momentum] = [lrs.at(e), ms.at(e)];
-    const batchSize = this.config.train.batchSize;
-    if (batchSize <= 0) {
-      const out = this.#step({ lr, momentum }, read);
-      this.#epoch += 1;
-      return { ...out, lr, momentum };
-    }
-    const n = this.graph.numNodes;
-    // With W ranks a step takes a global batch of up to W x batchSize seeds and rank r trains on its
-    // r-th slice: the ranks together see exactly the seeds one process with batch W x batchSize sees.
-    const [rank, world] = this.#pg ? [this.#pg.rank, this.#pg.worldSize] : [0, 1];
-    const steps = Math.ceil(n / (batchSize * world));
-    // An epoch interrupted after some steps (fit() stopped, or resumed from such a checkpoint) goes on where it stopped.
-    const p: EpochProgress = this.#partial ?? { step: 0, epochGenerator: Buffer.from(this.#gen.getState()).toString("base64"), loss: 0, terms: {}, ...(world > 1 ? { ranks: world } : {}) };
-    const order = this.#epochOrder(p);
-    for (let k = p.step; k < steps; k++) {
-      const t = e + k / steps;
-      const r0 = this.#step({ lr: lrs.at(t), momentum: ms.at(t) }, read, rankSeeds(order, k, steps, rank, world));
-      const r = this.#pg && read ? meanOverRanks(this.#pg, r0) : r0;
-      p.loss = (p.loss ?? NaN) + r.loss / steps;
-      for (const [name, v] of Object.entries(r.terms)) p.terms[name] = (p.terms[name] ?? 0) + v / steps;
-      p.step = k + 1;
-      if (k + 1 < steps) {
-        this.#partial = p;
-        yield;
-      }
-    }
-    this.#partial = undefined;
-    this.#epoch += 1;
-    return { loss: read ? (p.loss ?? NaN) : NaN, terms: p.terms, lr, momentum };
+  step(read = true): EpochResult {
+    return this.#epochs.runEpoch(read);
   }
 
   /**
@@ -221,22 +147,6 @@ export class Trainer {
     return this.#stop;
   }
 
-  /**
-   * The epoch's node permutation: drawn from the generator at the epoch's start, or, in an epoch
-   * that already took steps, drawn again from the generator's state at its start (then restored).
-   */
-  #epochOrder(p: EpochProgress): Int32Array {
-    const draw = (): Int32Array => tidy(() => this.#gen.randperm(this.graph.numNodes, { dtype: "int32" }).toTypedArray()) as Int32Array;
-    if (p.step === 0) return draw();
-    const now = this.#gen.getState();
-    this.#gen.setState(new Uint8Array(Buffer.from(p.epochGenerator, "base64")));
-    try {
-      return draw();
-    } finally {
-      this.#gen.setState(now);
-    }
-  }
-
   /** Frozen online-encoder representations of every node [N, D] (kept: dispose it). */
   embed(): Tensor {
     return this.model.embed();
@@ -244,7 +154,7 @@ export class Trainer {
 
   /** Collapse diagnostics of the current model (spectra, ranks, RDM, alignment, WERank terms as trained). */
   diagnostics(): CollapseReport {
-    return this.model.diagnostics(this.#epoch);
+    return this.model.diagnostics(this.#epochs.epoch);
   }
 
   /** Linear probe of the frozen representations under the configured protocol (keys of `override` replace it). */
@@ -255,7 +165,7 @@ export class Trainer {
   /** Writes a checkpoint (model, optimizer, generator state, epoch) under runDir/checkpoints/. */
   saveCheckpoint(name: string): string {
     if (!this.runDir) throw new ArgumentError("saveCheckpoint: the trainer has no run directory");
-    const progress = { epoch: this.#epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss, config: this.config, batch: this.#partial };
+    const progress = { epoch: this.#epochs.epoch, stepSeconds: this.#monitor.stepSeconds, lastLoss: this.#monitor.lastLoss, config: this.config, batch: this.#epochs.partial };
     return saveTrainingCheckpoint(this.runDir.path("checkpoints", name), { objective: this.objective, optimizer: this.optimizer, generator: this.#gen }, progress);
   }
 
@@ -273,13 +183,13 @@ export class Trainer {
       const [m, start, total] = [this.#monitor, Date.now(), train.epochs];
       const every = (n: number, e: number): boolean => n > 0 && e % n === 0 && e < total;
       // Spectra at initialization: the report then shows collapse as a change from epoch 0.
-      if (this.#epoch === 0 && train.spectraEvery > 0) yield* m.diagnose(this.model, 0, false);
-      while (this.#epoch < total && !this.#stopAgreed()) {
+      if (this.#epochs.epoch === 0 && train.spectraEvery > 0) yield* m.diagnose(this.model, 0, false);
+      while (this.#epochs.epoch < total && !this.#stopAgreed()) {
         const t0 = performance.now();
-        const read = (this.#epoch + 1) % train.logEvery === 0 || this.#epoch + 1 === total;
+        const read = (this.#epochs.epoch + 1) % train.logEvery === 0 || this.#epochs.epoch + 1 === total;
         // Between the steps of a mini-batch epoch the event loop runs (progress, SIGINT, I/O); a stop
         // request ends the epoch there, and the interrupt checkpoint records how far it got.
-        const steps = this.#epochSteps(read);
+        const steps = this.#epochs.steps(read);
         let next = steps.next();
         while (!next.done) {
           await nextTick();
@@ -290,7 +200,7 @@ export class Trainer {
         const r = next.value;
         const seconds = (performance.now() - t0) / 1000;
         m.stepSeconds.push(seconds);
-        const e = this.#epoch; // 1-based count of finished epochs
+        const e = this.#epochs.epoch; // 1-based count of finished epochs
         if (read) {
           yield m.epoch({ type: "epoch", epoch: e, loss: r.loss, lr: r.lr, momentum: r.momentum, terms: r.terms, seconds });
           if (!Number.isFinite(r.loss)) throw new WerankError("ERR_ARGUMENT", `The loss became ${r.loss} at epoch ${e}: lower optim.lr or enable optim.clipGradNorm`);
@@ -300,15 +210,15 @@ export class Trainer {
         if (every(train.checkpointEvery, e) && this.runDir) yield { type: "checkpoint", epoch: e, path: this.saveCheckpoint(`epoch-${e}`), reason: "periodic" };
         await nextTick();
       }
-      const interrupted = this.#stop && this.#epoch < total;
+      const interrupted = this.#stop && this.#epochs.epoch < total;
       const reason = interrupted ? "interrupt" : "final";
-      if (this.runDir) yield { type: "checkpoint", epoch: this.#epoch, path: this.saveCheckpoint(reason), reason };
+      if (this.runDir) yield { type: "checkpoint", epoch: this.#epochs.epoch, path: this.saveCheckpoint(reason), reason };
       if (!interrupted) {
-        yield* m.diagnose(this.model, this.#epoch);
-        yield m.evaluate(this.model, this.#epoch);
+        yield* m.diagnose(this.model, this.#epochs.epoch);
+        yield m.evaluate(this.model, this.#epochs.epoch);
       }
       const status = interrupted ? "interrupted" : "completed";
-      this.#summary = m.summary(this.model, { status, seconds: (Date.now() - start) / 1000, epochsRun: this.#epoch, runDir: this.runDir?.dir ?? null });
+      this.#summary = m.summary(this.model, { status, seconds: (Date.now() - start) / 1000, epochsRun: this.#epochs.epoch, runDir: this.runDir?.dir ?? null });
       return this.#summary;
     } finally {
       this.#fitting = false;

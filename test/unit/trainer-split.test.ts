@@ -3,7 +3,10 @@
  * - `eval`, `embed` and `export` evaluate a checkpoint without constructing a Trainer (nothing they
  *   load at runtime, through any chain of imports, is train/Trainer.ts);
  * - each objective's forward calls the loss function the loss tests check, rather than restating it;
- * - the Trainer is a short loop, and a src file over 400 lines says why on its first line.
+ * - the Trainer is a short loop, and a src file over 400 lines says why on its first line. The bound
+ *   was 200 lines before mini-batch epochs and data-parallel ranks (issue 17); it is 250 now that the
+ *   Trainer wires them, while the epoch's steps live in EpochSteps.ts and the rank logic in
+ *   dataParallel.ts (the loop itself must not grow them back).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -90,6 +93,9 @@ describe("file size", () => {
       const lines = fs.readFileSync(f, "utf8").split("\n");
       if (lines.length > 400) expect(lines[0], path.relative(SRC, f)).toMatch(/^\/\/ Over 400 lines on purpose: \S/);
     }
-    expect(fs.readFileSync(path.join(SRC, "train/Trainer.ts"), "utf8").split("\n").length - 1).toBeLessThan(200);
+    const trainer = fs.readFileSync(path.join(SRC, "train/Trainer.ts"), "utf8");
+    expect(trainer.split("\n").length - 1).toBeLessThan(250);
+    // the epoch's steps (permutations, rank slices) are EpochSteps', not the loop's
+    expect(trainer).not.toMatch(/randperm|rankSeeds/);
   });
 });
