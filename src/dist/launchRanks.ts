@@ -47,7 +47,8 @@ export interface RankExit {
   pid: number;
   /** Exit code, or null when a signal ended it. */
   code: number | null;
-  signal: NodeJS.Signals | null;
+  /** The signal's name (e.g. "SIGKILL"), or null when it exited. */
+  signal: string | null;
   /** Output with stdio "pipe". */
   stdout?: string;
   stderr?: string;
@@ -60,7 +61,7 @@ export interface LaunchResult {
   /** The first rank that failed (by time), when one did. */
   failed?: RankExit;
   /** A signal the launcher received and forwarded. */
-  interrupted?: NodeJS.Signals;
+  interrupted?: string;
   masterAddr: string;
   masterPort: number;
   /** One line: which rank failed and how, or that all succeeded. */

@@ -49,7 +49,7 @@ describe("parseCommandArgs", () => {
   it("an unknown option names the closest and every valid one", () => {
     const msg = refusal(["--epoch", "3"]);
     expect(msg).toContain("train: unknown option --epoch (did you mean --epochs?). Valid options: --preset, --config, --set, --no-augment");
-    expect(msg).toContain("--out, --name, --lr, --json");
+    expect(msg).toContain("--out, --name, --lr, --batch-size, --fanouts, --json");
     expect(refusal(["--zz=5"])).toContain("unknown option --zz ");
   });
 
