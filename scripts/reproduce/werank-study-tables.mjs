@@ -18,9 +18,10 @@ if (!sweeps.length) {
 }
 
 const pts = (x, d = 2) => (Number.isFinite(x) ? (100 * x).toFixed(d) : "–");
+const one = (x) => (Number.isFinite(x) ? x.toFixed(1) : "–"); // JSON writes NaN (no finished run) as null
 const sgn = (x, scale, d) => (Number.isFinite(x) ? `${x >= 0 ? "+" : "−"}${Math.abs(x * scale).toFixed(d)}` : "–");
-const ci = (p, scale, d) => (Number.isFinite(p.ci95[0]) ? `[${sgn(p.ci95[0], scale, d)}, ${sgn(p.ci95[1], scale, d)}]` : "–");
-const verdict = (p) => (!Number.isFinite(p.ci95[0]) ? "–" : p.ci95[0] > 0 ? "helps" : p.ci95[1] < 0 ? "hurts" : "cannot tell");
+const ci = (p, scale, d) => (Number.isFinite(p.ci95?.[0]) ? `[${sgn(p.ci95[0], scale, d)}, ${sgn(p.ci95[1], scale, d)}]` : "–");
+const verdict = (p) => (!Number.isFinite(p.ci95?.[0]) ? "–" : p.ci95[0] > 0 ? "helps" : p.ci95[1] < 0 ? "hurts" : "cannot tell");
 
 function pearson(xs, ys) {
   const n = xs.length;
@@ -72,7 +73,7 @@ for (const name of sweeps) {
   for (const r of rows) {
     const p = r.paired;
     console.log(
-      `| ${r.params[key]} | ${other(r.params) || "–"} | ${r.label} | ${r.accuracy.n} | ${pts(r.accuracy.mean)} ± ${pts(r.accuracy.std)} | ${p ? `${sgn(p.accuracy.mean, 100, 2)} ${ci(p.accuracy, 100, 2)}` : "baseline"} | ${p ? verdict(p.accuracy) : "–"} | ${r.erankRepresentation.mean.toFixed(1)} ± ${r.erankRepresentation.std.toFixed(1)} | ${p ? `${sgn(p.erankRepresentation.mean, 1, 1)} ${ci(p.erankRepresentation, 1, 1)}` : "–"} |`,
+      `| ${r.params[key]} | ${other(r.params) || "–"} | ${r.label} | ${r.accuracy.n} | ${pts(r.accuracy.mean)} ± ${pts(r.accuracy.std)} | ${p ? `${sgn(p.accuracy.mean, 100, 2)} ${ci(p.accuracy, 100, 2)}` : "baseline"} | ${p ? verdict(p.accuracy) : "–"} | ${one(r.erankRepresentation.mean)} ± ${one(r.erankRepresentation.std)} | ${p ? `${sgn(p.erankRepresentation.mean, 1, 1)} ${ci(p.erankRepresentation, 1, 1)}` : "–"} |`,
     );
     if (p?.unpaired?.length) console.log(`|  |  | unpaired seeds: ${p.unpaired.map((u) => `${u.seed} (${u.reason})`).join("; ")} |  |  |  |  |  |  |`);
   }
