@@ -60,6 +60,47 @@ export const SYNTHETIC_DEFAULTS: Readonly<Required<SyntheticParams>> = Object.fr
   name: "synthetic",
 });
 
+/** The most edges {@link syntheticGraph} places (its edge set is a typed-array hash table of 2^k >= 2m slots, k <= 30). */
+const MAX_EDGES = 2 ** 29;
+
+/**
+ * The undirected edges placed so far, as an open-addressing hash set (linear probing) of edge ids
+ * into `src`/`dst`: 4 bytes a slot at load <= 1/2, so 31M edges (ogbn-products' size) take 256 MiB,
+ * where a `Set` of numeric keys stops at 2^24 entries ("Set maximum size exceeded") and costs far
+ * more per entry. Membership is exact, so the graph is the one the `Set` version drew.
+ */
+class EdgeSet {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  constructor(
+    private readonly src: Int32Array,
+    private readonly dst: Int32Array,
+    capacity: number,
+  ) {
+    let size = 16;
+    while (size < 2 * capacity) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+
+  /** Adds edge `e` (src[e], dst[e], either direction) unless the same pair is already in; true when added. */
+  addIfNew(e: number): boolean {
+    const { src, dst, slots, mask } = this;
+    const a = Math.min(src[e]!, dst[e]!);
+    const b = Math.max(src[e]!, dst[e]!);
+    let h = Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    for (let i = (h ^ (h >>> 12)) & mask; ; i = (i + 1) & mask) {
+      const f = slots[i]!;
+      if (f < 0) {
+        slots[i] = e;
+        return true;
+      }
+      if (Math.min(src[f]!, dst[f]!) === a && Math.max(src[f]!, dst[f]!) === b) return false;
+    }
+  }
+}
+
 function check(ok: boolean, what: string, v: unknown): void {
   if (!ok) throw new ArgumentError(`syntheticGraph: expected ${what} but received ${String(v)}`);
 }
@@ -76,6 +117,8 @@ export function syntheticGraph(params: SyntheticParams = {}, options: Preprocess
   check(C > 1 || h === 1 || avgDegree === 0, "homophily 1 with a single class", h);
   check(Number.isFinite(s) && s >= 0, "a non-negative finite featureSignal", s);
   check(Number.isFinite(seed), "a finite seed", seed);
+  const m = Math.round((n * avgDegree) / 2);
+  check(m <= MAX_EDGES, `at most ${MAX_EDGES} edges (numNodes * avgDegree / 2)`, m);
   const rng = createRng(seed);
   // Balanced labels, shuffled.
   const labels = new Int32Array(n);
@@ -91,10 +134,9 @@ export function syntheticGraph(params: SyntheticParams = {}, options: Preprocess
     members[c]![sizes[c]!++] = i;
   }
   // Edges: rejection of self-loops and repeats; the attempt budget bounds the loop on dense requests.
-  const m = Math.round((n * avgDegree) / 2);
   const src = new Int32Array(m);
   const dst = new Int32Array(m);
-  const seen = new Set<number>();
+  const seen = new EdgeSet(src, dst, m);
   let e = 0;
   let attempts = 0;
   const budget = 50 * m + 1000;
@@ -118,11 +160,9 @@ export function syntheticGraph(params: SyntheticParams = {}, options: Preprocess
       v = members[c]![r]!;
     }
     if (u === v) continue;
-    const key = u < v ? u * n + v : v * n + u;
-    if (seen.has(key)) continue;
-    seen.add(key);
     src[e] = u;
-    dst[e++] = v;
+    dst[e] = v;
+    if (seen.addIfNew(e)) e++;
   }
   // Features: class means are random unit vectors scaled by s, plus unit Gaussian noise.
   const mu = new Float64Array(C * F);

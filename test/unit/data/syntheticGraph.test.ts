@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { crc32 } from "../../../src/data/crc32.js";
 import { randomSplits } from "../../../src/data/randomSplits.js";
 import { SYNTHETIC_DEFAULTS, syntheticGraph } from "../../../src/data/syntheticGraph.js";
 import { ArgumentError } from "../../../src/errors.js";
@@ -56,7 +57,23 @@ describe("syntheticGraph", () => {
     expect(prop - raw).toBeGreaterThan(0.3);
   });
 
+  it("draws the same graphs as the Set-based edge rejection it replaced (checksums taken before the change)", () => {
+    const bytes = (a: Int32Array | Float32Array) => crc32(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).toString(16);
+    const sums = (h: ReturnType<typeof syntheticGraph>) => [h.indptr, h.indices, h.features.data, h.labels].map(bytes);
+    expect(sums(g)).toEqual(["fcfbb46b", "6aebdf3", "404e47a2", "c1c3271"]);
+    // Dense enough that many draws repeat an edge (m = 60k of 4.5M pairs, 7 classes, low homophily).
+    expect(sums(syntheticGraph({ numNodes: 3000, avgDegree: 40, homophily: 0.3, numClasses: 7, numFeatures: 3, seed: 5 }))).toEqual(["b3d9591f", "65249dd6", "9a845333", "c3ad4f44"]);
+  });
+
+  // A JS Set holds at most 2^24 entries: the old generator threw "Set maximum size exceeded" here.
+  it("places more than 2^24 distinct undirected edges (ogbn-products' 31M needs it)", () => {
+    const big = syntheticGraph({ numNodes: 1_200_000, avgDegree: 28, numClasses: 2, numFeatures: 1 });
+    expect(big.indices.length).toBe(1_200_000 * 28); // m = 16.8M > 2^24, both directions stored
+    expect(big.provenance.preprocessing).toContain("deduplicate(merged=0)");
+  }, 300_000);
+
   it("validates its parameters", () => {
+    expect(() => syntheticGraph({ numNodes: 50_000_000, avgDegree: 30, numFeatures: 1 })).toThrow(/at most 536870912 edges/);
     expect(() => syntheticGraph({ homophily: 1.5 })).toThrow(ArgumentError);
     expect(() => syntheticGraph({ numNodes: 10, avgDegree: 20 })).toThrow(/avgDegree/);
     expect(() => syntheticGraph({ numClasses: 0 })).toThrow(/numClasses/);
