@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: locating Debian's python3 with torch, timing, printing.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 
 /** The python3 that has torch (Debian's python3-torch lives under /usr/bin/python3). */
 export function torchPython(extraModules = []) {
@@ -42,4 +43,12 @@ export function fmt(x, digits = 3) {
 export function writeJsonIfAsked(result) {
   const i = process.argv.indexOf("--json-out");
   if (i > 0 && process.argv[i + 1]) fs.writeFileSync(process.argv[i + 1], `${JSON.stringify(result, null, 2)}\n`);
+}
+
+/** The 1-, 5- and 15-minute load averages, "2.10 1.95 1.80" (printed next to timings on a shared machine). */
+export function loadAverage() {
+  return os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 }

@@ -25,6 +25,9 @@ const ALL = [
   // The full run adds the 2.4M-node synthetic graph (about 0.5 GB of CSR per process).
   ["sampler", quick ? ["--seconds", "2"] : ["--large"]],
   ["allreduce", quick ? ["--iters", "3", "--rounds", "2"] : []],
+  // Mini-batch BGRL on the 2.4M-node synthetic graph (a few GiB; --quick: 100k nodes) and the full-batch refusal.
+  ["large-graph", quick ? ["--quick"] : []],
+  ["ranks", quick ? ["--quick"] : []],
 ];
 const only = arg("--only")?.split(",");
 fs.mkdirSync(out, { recursive: true });
