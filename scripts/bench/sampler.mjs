@@ -2,7 +2,8 @@
 // Neighbour sampling: sampled subgraphs per second, ours (sampleNeighbors, one native call per batch)
 // against PyG's NeighborLoader, with the same fanouts, batch size, shuffled seeds and CPU threads, on
 // the same graph (this script writes its CSR to a temporary folder that the python side reads:
-// scripts/bench/sampler_pyg.py). Each side samples for --seconds after one warm-up batch.
+// scripts/bench/sampler_pyg.py). Each side samples for --seconds after one warm-up batch; with
+// torch-sparse the python side also times its neighbor_sample kernel alone, as NeighborLoader calls it.
 // Target: ours >= 3x PyG's throughput.
 //
 //   node scripts/bench/sampler.mjs [--fanouts 15,10] [--batch 1024] [--seconds 5] [--threads 2]
@@ -14,7 +15,9 @@
 // 0.5 GB of CSR held by each process.
 // The reference python: $PYTHON, else ../pyg-venv/bin/python beside the checkout, else
 // /usr/bin/python3 or python3; it needs torch, torch_geometric and pyg-lib or torch-sparse (the
-// sampling kernels NeighborLoader calls); without them the PyG side is skipped with the reason.
+// sampling kernels NeighborLoader calls; the JSON names the one used); without them the PyG side is
+// skipped with the reason. docs/scale.md ("Benchmark" under the sampler) says how to build that venv
+// over Debian's torch 1.13 (torch-scatter and torch-sparse from source).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -49,7 +52,7 @@ function pygPython() {
   const probe = "import torch_geometric.typing as t; import sys; sys.exit(0 if (t.WITH_PYG_LIB or t.WITH_TORCH_SPARSE) else 3)";
   if (spawnSync(found, ["-c", probe]).status !== 0) {
     return {
-      reason: `${found} has torch_geometric but neither pyg-lib nor torch-sparse, which NeighborLoader needs to sample (pip install one built for its torch; neither has a wheel for Debian's torch 1.13 on the package index this project reaches)`,
+      reason: `${found} has torch_geometric but neither pyg-lib nor torch-sparse, which NeighborLoader needs to sample (build torch-sparse for its torch: docs/scale.md, the sampler's "Benchmark" paragraph)`,
     };
   }
   return { py: found };
@@ -141,6 +144,7 @@ for (const load of graphs) {
   console.log(`  ours ${fmt(o.perSecond)} subgraphs/s (mean ${fmt(o.meanNodes)} nodes, ${fmt(o.meanEdges)} edges)`);
   if (p) {
     console.log(`  PyG  ${fmt(p.perSecond)} subgraphs/s (mean ${fmt(p.meanNodes)} nodes, ${fmt(p.meanEdges)} edges; ${p.backend}, torch ${p.torch})`);
+    if (p.kernelPerSecond) console.log(`       its kernel alone (torch_sparse.neighbor_sample): ${fmt(p.kernelPerSecond)} batches/s`);
     console.log(`  ratio ours / PyG ${fmt(ratio)}   (target >= 3: ${ratio >= 3 ? "met" : "NOT met"})`);
   }
   results.push({ graph: host.name, nodes: host.numNodes, edges: host.indices.length, ours: o, pyg: p, ratio });
