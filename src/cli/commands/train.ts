@@ -87,6 +87,7 @@ new checkpoint: --resume continues from the newest complete one).
 --nproc N starts N data-parallel ranks of this command (each trains on its share of every
 mini-batch; gradients are averaged; rank 0 alone writes the run directory). Under torchrun or
 Slurm's srun (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS set) train joins as that rank instead.
+--set encoder.syncBatchNorm=true normalizes BatchNorm with all ranks' batch statistics.
 See docs/scale.md "N ranks".
 
 ${CONFIG_HELP}
@@ -181,7 +182,7 @@ Examples:
       if (!json) {
         out(
           `Training ${trainingLabel(config)} on ${graph.name} ` +
-            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs${pg ? `, ${pg.worldSize} ranks` : ""}\n  run directory ${runDir?.dir ?? "(written by rank 0)"}\n`,
+            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs${pg ? `, ${pg.worldSize} ranks${config.encoder.syncBatchNorm ? " (synchronized BatchNorm)" : ""}` : ""}\n  run directory ${runDir?.dir ?? "(written by rank 0)"}\n`,
         );
       }
       const schedule = trainingSchedule(config);
