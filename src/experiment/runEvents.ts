@@ -77,4 +77,6 @@ export interface TrainSummary {
   warnings: string[];
   runDir: string | null;
   device: string;
+  /** Data-parallel ranks that trained the run (1: one process); absent in summaries written before ranks. */
+  ranks?: number;
 }

@@ -37,6 +37,8 @@ export interface TrainSummaryInputs {
   warnings: string[];
   runDir: string | null;
   device: string;
+  /** Data-parallel ranks (the process group's world size; 1 without one). */
+  ranks: number;
 }
 
 export function makeTrainSummary(i: TrainSummaryInputs): TrainSummary {
@@ -62,5 +64,6 @@ export function makeTrainSummary(i: TrainSummaryInputs): TrainSummary {
     warnings: i.warnings,
     runDir: i.runDir,
     device: i.device,
+    ranks: i.ranks,
   };
 }
