@@ -22,7 +22,7 @@ export function slurmResourceOptions(group: string) {
       help: "data-parallel ranks per node (more than one rank in all: srun starts them;\nmini-batch training only)",
       group,
     },
-    "gpus-per-node": { type: "string", arg: "N", help: "sbatch --gpus-per-node (train with --device cuda: rank r uses cuda:<local rank>)", group },
+    "gpus-per-node": { type: "string", arg: "N", help: "sbatch --gpus-per-node (every rank trains on train.device: one rank per node\nwith GPUs, docs/scale.md)", group },
   } as const satisfies OptionSpec;
 }
 

@@ -78,6 +78,7 @@ describe("slurm-script train", () => {
       [["slurm-script", "train", "--config", "mini.yaml", "--script", "job.sh"], /--script PATH is where --submit writes/],
       [["slurm-script", "train", "--config", "mini.yaml", "--epochs", "-1"], /epochs/],
       [["slurm-script", "train", "--config", "mini.yaml", "--gpus-per-node", "2", "--set", "slurm.gpus=1"], /not both/],
+      [["slurm-script", "train", "--resume", "mini.yaml"], /not a run directory/],
     ];
     for (const [args, msg] of cases) {
       const r = cli(args);
