@@ -126,7 +126,7 @@ function slurmInt(what: string, v: number | undefined, min: number): number | un
 }
 
 /** `#SBATCH --flag=value`; a control character in the value (a newline would start a line bash runs) is refused. */
-function sbatchLine(flag: string, value: string | number): string {
+export function sbatchLine(flag: string, value: string | number): string {
   return `#SBATCH ${flag}=${assertNoControlChars(`slurm ${flag.replace(/^--/, "")}`, String(value))}`;
 }
 

@@ -15,8 +15,8 @@
  * ```
  */
 import { ConfigError } from "../errors.js";
-import { assertNoControlChars, shellQuote } from "../util/shellQuote.js";
-import { cliPath, type SlurmResources, slurmJobLines, slurmRanks } from "./executors.js";
+import { shellQuote } from "../util/shellQuote.js";
+import { cliPath, sbatchLine, type SlurmResources, slurmJobLines, slurmRanks } from "./executors.js";
 
 /** Why `--nproc` is refused in a Slurm job's train arguments. */
 export const NPROC_UNDER_SLURM = "--nproc starts local ranks; under Slurm the ranks are --nodes x --ntasks-per-node (drop --nproc)";
@@ -51,7 +51,7 @@ export function trainSlurmScript(o: TrainSlurmOptions): string {
   return [
     "#!/bin/bash",
     `#SBATCH --job-name=${name}`,
-    ...(o.output !== undefined ? [`#SBATCH --output=${assertNoControlChars("slurm output", o.output)}`] : []),
+    ...(o.output !== undefined ? [sbatchLine("--output", o.output)] : []),
     ...job.sbatch,
     "",
     ranks > 1

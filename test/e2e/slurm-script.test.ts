@@ -57,9 +57,11 @@ describe("slurm-script train", () => {
     expect(r.code, r.stderr).toBe(0);
     const s = r.stdout;
     expect(s).toMatch(/^#!\/bin\/bash\n/);
-    for (const l of ["#SBATCH --nodes=3", "#SBATCH --ntasks-per-node=4", "#SBATCH --cpus-per-task=5", "#SBATCH --partition=cfgpart", "#SBATCH --time=01:00:00", "#SBATCH --mem=8G"]) expect(s.split("\n"), l).toContain(l);
+    for (const l of ["#SBATCH --nodes=3", "#SBATCH --ntasks-per-node=4", "#SBATCH --cpus-per-task=5", "#SBATCH --partition=cfgpart", "#SBATCH --time=01:00:00", "#SBATCH --mem=8G"])
+      expect(s.split("\n"), l).toContain(l);
     expect(s).toContain("12 data-parallel ranks (3 nodes x 4 tasks)");
     expect(s).toContain(`cd '${fs.realpathSync(tmp)}'`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${VAR:-default} in the script
     expect(s).toContain("export WERANK_NUM_THREADS=${SLURM_CPUS_PER_TASK:-5}");
     // The job's own options stay out of train's arguments; a value that reads "train" stays in.
     expect(srunWords(s)).toEqual(["--kill-on-bad-exit=1", "--cpus-per-task=5", process.execPath, CLI, "train", "--config", "mini.yaml", "--json", "--epochs", "3", "--name", "train"]);

@@ -30,7 +30,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Payloads that run `touch <marker>` if the value reaches bash unquoted or double-quoted. */
 function hostile(marker: string): string[] {
-  return [`$(touch ${marker})`, `\`touch ${marker}\``, `x; touch ${marker}`, `x" ; touch ${marker}; echo "`, `x' ; touch ${marker}; echo '`, `$(touch ${marker})'\\''`, `a b * ? ~ {a,b} $HOME \${IFS}`];
+  return [
+    `$(touch ${marker})`,
+    `\`touch ${marker}\``,
+    `x; touch ${marker}`,
+    `x" ; touch ${marker}; echo "`,
+    `x' ; touch ${marker}; echo '`,
+    `$(touch ${marker})'\\''`,
+    `a b * ? ~ {a,b} $HOME \${IFS}`,
+  ];
 }
 
 /** Runs a script with bash (the stub srun first on PATH); returns srun's argv, cwd and WERANK_NUM_THREADS. */
@@ -75,6 +83,7 @@ describe("trainSlurmScript", () => {
       "#SBATCH --time=04:00:00",
       "#SBATCH --mem=64G",
       "#SBATCH --account=proj1",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${VAR:-default} in the script
       "export WERANK_NUM_THREADS=${SLURM_CPUS_PER_TASK:-8}",
     ]) {
       expect(lines, l).toContain(l);
