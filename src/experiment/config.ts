@@ -365,16 +365,28 @@ export const outputSchema = z.strictObject({
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const sbatchValue = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, ...)");
 
-/** Slurm job-array settings for `werank-native sweep --executor slurm` (flags override them). */
+/**
+ * Slurm settings for `werank-native sweep --executor slurm` (one job array) and `werank-native
+ * slurm-script train` (flags override them). nodes x ntasksPerNode > 1 runs each trial (or the train
+ * job) as that many data-parallel ranks under `srun` (mini-batch training only).
+ */
 export const slurmSchema = z.strictObject({
   partition: sbatchValue.optional(),
   time: sbatchValue.optional(),
+  /** GPUs per trial, as `--gres=gpu:N` (one node); for ranks use gpusPerNode. */
   gpus: nonNegInt.default(0),
   mem: sbatchValue.optional(),
+  /** CPUs per task (per rank); also each rank's WERANK_NUM_THREADS. */
   cpusPerTask: posInt.default(2),
   account: sbatchValue.optional(),
   /** Array tasks running at once (0 = no limit). */
   parallel: nonNegInt.default(0),
+  /** Nodes per trial (`--nodes`). */
+  nodes: posInt.default(1),
+  /** Tasks (ranks) per node (`--ntasks-per-node`). */
+  ntasksPerNode: posInt.default(1),
+  /** GPUs per node (`--gpus-per-node`; 0: none requested). */
+  gpusPerNode: nonNegInt.default(0),
 });
 
 export const configSchema = z.strictObject({

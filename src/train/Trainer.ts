@@ -222,7 +222,14 @@ export class Trainer {
         yield m.evaluate(this.model, this.#epochs.epoch);
       }
       const status = interrupted ? "interrupted" : "completed";
-      this.#summary = m.summary(this.model, { status, seconds: (Date.now() - start) / 1000, epochsRun: this.#epochs.epoch, runDir: this.runDir?.dir ?? null });
+      this.#summary = m.summary(this.model, {
+        status,
+        seconds: (Date.now() - start) / 1000,
+        epochsRun: this.#epochs.epoch,
+        runDir: this.runDir?.dir ?? null,
+        ranks: this.#pg?.worldSize ?? 1,
+        syncBatchNorm: this.#pg !== undefined && this.config.encoder.syncBatchNorm,
+      });
       return this.#summary;
     } finally {
       this.#fitting = false;

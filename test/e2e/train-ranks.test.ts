@@ -192,12 +192,13 @@ describe.skipIf(!support.c10d)("data-parallel ranks", () => {
     expect(fs.existsSync(out)).toBe(false);
   }, 60_000);
 
-  it("--set encoder.syncBatchNorm=true through the CLI: 2 ranks train with synchronized BatchNorm, recorded in config.json and the header", () => {
+  it("--set encoder.syncBatchNorm=true through the CLI: 2 ranks train with synchronized BatchNorm, recorded in config.json, summary.json and the header", () => {
     const dir = path.join(tmp, "syncbn");
     const r = runCli(["train", "--config", cfg, "--set", "encoder.norm=batch", "--set", "encoder.syncBatchNorm=true", "--run-dir", dir, "--nproc", "2"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("2 ranks (synchronized BatchNorm)");
     expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")).encoder).toMatchObject({ norm: "batch", syncBatchNorm: true });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8"))).toMatchObject({ ranks: 2, syncBatchNorm: true });
     expect(epochLosses(dir).map(([e]) => e)).toEqual([1, 2, 3]);
   }, 60_000);
 

@@ -159,7 +159,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
 
   it("output and slurm defaults; no preset recorded", () => {
     expect(cfg.output).toEqual({ dir: "runs", report: true });
-    expect(cfg.slurm).toEqual({ gpus: 0, cpusPerTask: 2, parallel: 0 });
+    expect(cfg.slurm).toEqual({ gpus: 0, cpusPerTask: 2, parallel: 0, nodes: 1, ntasksPerNode: 1, gpusPerNode: 0 });
     expect(cfg.preset).toBeUndefined();
   });
 

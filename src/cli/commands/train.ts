@@ -5,7 +5,7 @@ import { ConfigError } from "../../errors.js";
 import type { Config } from "../../experiment/config.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
-import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
+import { runName, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { checkFullBatchMemory } from "../../train/memoryEstimate.js";
@@ -18,7 +18,7 @@ import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
 import { trainingSchedule } from "../../train/trainingSchedule.js";
 import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, type Parsed } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 import { TrainProgress } from "../trainProgress.js";
@@ -26,7 +26,8 @@ import { checkRanksConfig, launchTrainRanks, trainRole } from "../trainRanks.js"
 import { DEFAULT_DIST_TIMEOUT_MS, ProcessGroup } from "../../dist/ProcessGroup.js";
 import type { RankEnv } from "../../dist/rankEnv.js";
 
-const OPTIONS = {
+/** train's options (also those `slurm-script train` passes on, less --nproc and --print-config). */
+export const TRAIN_OPTIONS = {
   ...CONFIG_OPTIONS,
   json: { type: "boolean", help: 'JSONL events on stdout, ending with one {"type":"summary", ...} line' },
   "run-dir": { type: "string", arg: "DIR", help: "write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be empty or new" },
@@ -39,6 +40,15 @@ const OPTIONS = {
   },
   "print-config": { type: "boolean", help: "print the resolved configuration (every key, defaults filled in) as YAML and exit" },
 } as const;
+
+/** train's resolved config: from the flags, or with --resume from the run's config.json (and its newest complete checkpoint). */
+export function trainConfig(p: Parsed): { config: Config; resumeFrom?: string } {
+  const resumeDir = p.values.resume as string | undefined;
+  if (!resumeDir) return { config: resolveConfig(configSources(p)) };
+  const cfgFile = path.join(resumeDir, "config.json");
+  if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
+  return { config: resolveConfig({ overrides: readConfigFile(cfgFile) as never }), resumeFrom: newestCheckpoint(resumeDir) };
+}
 
 /** The newest complete checkpoint of a run, by the epoch recorded inside (see runCheckpoints.ts). */
 function newestCheckpoint(runDir: string): string {
@@ -73,7 +83,7 @@ function printSummary(s: TrainSummary): void {
 export const trainCommand: Command = {
   name: "train",
   summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
-  options: OPTIONS,
+  options: TRAIN_OPTIONS,
   help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR] [--nproc N]
 
 Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
@@ -100,19 +110,10 @@ Examples:
   werank-native train --resume runs/bgrl-synthetic-20261122-101500
   werank-native train --dataset ogbn-arxiv --batch-size 512 --fanouts 10,10 --nproc 2`,
   async run(args) {
-    const p = parseCommandArgs("train", args, OPTIONS);
+    const p = parseCommandArgs("train", args, TRAIN_OPTIONS);
     const json = p.values.json === true;
     const resumeDir = p.values.resume as string | undefined;
-    let config: Config;
-    let resumeFrom: string | undefined;
-    if (resumeDir) {
-      const cfgFile = path.join(resumeDir, "config.json");
-      if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
-      config = resolveConfig({ overrides: readConfigFile(cfgFile) as never });
-      resumeFrom = newestCheckpoint(resumeDir);
-    } else {
-      config = resolveConfig(configSources(p));
-    }
+    const { config, resumeFrom } = trainConfig(p);
     if (p.values["print-config"]) {
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
@@ -138,8 +139,7 @@ Examples:
     if (!lead) runDir = undefined;
     else if (resumeDir) runDir = new RunDir(resumeDir);
     else {
-      const name = config.output.name ?? `${runSlug(config)}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
-      runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, name);
+      runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, runName(config));
     }
     if (!resumeFrom && runDir) {
       runDir.writeJson("config.json", config);
