@@ -4,7 +4,7 @@
  * - two real ranks (test/fixtures/dist/syncBatchNormRank.mjs), each holding half the rows of a fixed
  *   X: the output, the gradient wrt X and wrt weight and bias, and the running statistics equal plain
  *   BatchNorm over the whole X in one process (1e-5); without the group they do not;
- * - the autograd all-reduce's forward and backward sums;
+ * - the autograd all-reduce's forward and backward sums; a forward facing a backward is ERR_DIST;
  * - a rank dying between the forward and the backward makes the other's backward ERR_DIST, not a hang;
  * - in one process (a world of one): the native sync BatchNorm equals LibTorch's batch_norm and passes
  *   a finite-difference gradient check; misuse is coded.
@@ -115,6 +115,17 @@ describe.skipIf(!support.c10d)("synchronized BatchNorm over 2 gloo ranks", () =>
       // d/dx_r of sum_r' (r' + 1) sum(s^2) = (1 + 2) * 2 s on every rank.
       expect(o.xGrad).toEqual(s.map((v) => 6 * v));
     }
+  }, 30_000);
+
+  it("a rank in the autograd sum's backward facing one in its forward: ERR_DIST on both (nothing exchanged), and the group still works", async () => {
+    const { ok, message, out } = await ranks(["mismatch"]);
+    expect(ok, message).toBe(true);
+    for (const o of out) {
+      expect(o.error).toMatchObject({ code: "ERR_DIST" });
+      expect((o.error as { message: string }).message).toContain("the ranks did not make the same call (different collectives at the same point)");
+      expect(o.after).toEqual([1]);
+    }
+    expect((out[1]!.error as { message: string }).message).toContain("allReduceSumAutograd (backward) on rank 1 of 2");
   }, 30_000);
 
   it("a rank killed between forward and backward: the other's backward throws ERR_DIST within the timeout, later calls fail at once", async () => {
