@@ -11,6 +11,7 @@ import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { checkFullBatchMemory } from "../../train/memoryEstimate.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, resolveDevice, type MatmulPrecision } from "../../runtime.js";
+import type { Device } from "../../tensor/device.js";
 import { referenceBlasWarning } from "../../blasInfo.js";
 import { distTimeoutMs } from "../../env.js";
 import { Trainer, type TrainSummary } from "../../train/Trainer.js";
@@ -22,7 +23,7 @@ import { parseCommandArgs, type Parsed } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 import { TrainProgress } from "../trainProgress.js";
-import { checkRanksConfig, launchTrainRanks, trainRole } from "../trainRanks.js";
+import { checkRanksConfig, launchTrainRanks, rankPlacement, type RankPlacement, trainRole } from "../trainRanks.js";
 import { DEFAULT_DIST_TIMEOUT_MS, ProcessGroup } from "../../dist/ProcessGroup.js";
 import type { RankEnv } from "../../dist/rankEnv.js";
 
@@ -130,7 +131,13 @@ Examples:
     if (lead) warnIfReferenceBlas();
     // Check the device and load (and validate) the data before creating anything: a GPU that is not
     // there or a bad dataset leaves no half-written run directory.
-    const device = resolveDevice(config.train.device);
+    let device: Device = resolveDevice(config.train.device);
+    let backend: RankPlacement["backend"] = "gloo";
+    if (role.kind === "rank") {
+      // One GPU per rank of a node (cuda:LOCAL_RANK), over NCCL. config.json keeps the requested
+      // device, so a resumed run maps its ranks again.
+      ({ device, backend } = rankPlacement(device, role.env, ProcessGroup.support()));
+    }
     if (device !== "cpu") zeros([1], { device }).dispose();
     const graph = await loadGraphForConfig(config);
     // The Trainer checks this too; here it comes before the run directory exists.
@@ -157,10 +164,11 @@ Examples:
         },
       });
     }
-    const pg = role.kind === "rank" ? joinRanks(role.env) : undefined;
+    const pg = role.kind === "rank" ? joinRanks(role.env, backend, device) : undefined;
     let trainer: Trainer;
     try {
-      trainer = new Trainer({ config, graph, runDir, resumeFrom, processGroup: pg });
+      const rankConfig = role.kind === "rank" ? { ...config, train: { ...config.train, device } } : config;
+      trainer = new Trainer({ config: rankConfig, graph, runDir, resumeFrom, processGroup: pg });
     } catch (e) {
       pg?.dispose();
       throw e;
@@ -212,8 +220,8 @@ Examples:
 };
 
 /** Joins the launcher's group; WERANK_DIST_TIMEOUT_MS bounds how long a collective waits for a silent peer. */
-function joinRanks(env: RankEnv): ProcessGroup {
-  return new ProcessGroup({ ...env, timeoutMs: distTimeoutMs() ?? DEFAULT_DIST_TIMEOUT_MS });
+function joinRanks(env: RankEnv, backend: RankPlacement["backend"], device: Device): ProcessGroup {
+  return new ProcessGroup({ ...env, backend, device, timeoutMs: distTimeoutMs() ?? DEFAULT_DIST_TIMEOUT_MS });
 }
 
 /** ", bfloat16 products" and the like after the device, when the precision is not float32's. */
