@@ -22,7 +22,12 @@ export function slurmResourceOptions(group: string) {
       help: "data-parallel ranks per node (more than one rank in all: srun starts them;\nmini-batch training only)",
       group,
     },
-    "gpus-per-node": { type: "string", arg: "N", help: "sbatch --gpus-per-node (with --device cuda each rank of a node trains on\ncuda:<local rank> over NCCL: give as many --ntasks-per-node, docs/scale.md)", group },
+    "gpus-per-node": {
+      type: "string",
+      arg: "N",
+      help: "sbatch --gpus-per-node (with --device cuda each rank of a node trains on\ncuda:<local rank> over NCCL: give as many --ntasks-per-node, docs/scale.md)",
+      group,
+    },
   } as const satisfies OptionSpec;
 }
 
