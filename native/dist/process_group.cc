@@ -25,6 +25,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/autograd/custom_function.h>
 #ifdef WN_DIST_NCCL
 #ifndef USE_C10D_NCCL
 #define USE_C10D_NCCL 1
@@ -105,7 +106,7 @@ void wait(const c10::intrusive_ptr<c10d::Work>& w, const Group& g) { w->wait(g.t
 
 /// What a call is, for check_same_call: the collective, and FNV-1a over everything that shapes its
 /// messages (dtypes, shapes, bucket size, root, op), kept to 62 bits so that its negation is exact.
-enum Call : int64_t { kMean = 1, kBroadcast = 2, kScalars = 3, kBarrier = 4 };
+enum Call : int64_t { kMean = 1, kBroadcast = 2, kScalars = 3, kBarrier = 4, kSum = 5, kSumBackward = 6 };
 struct Signature {
   int64_t call, count = 0;
   uint64_t h = 1469598103934665603ull;
@@ -227,6 +228,50 @@ std::vector<at::Tensor> checked_tensors(const Napi::CallbackInfo& info, size_t i
   }
   return ts;
 }
+
+/// One tensor summed over the ranks into a new tensor (the input is left alone), after the call check.
+/// `call` tells a forward from a backward sum, so that a rank in backward facing one still in forward
+/// is a mismatch (ERR_DIST), not a silent exchange of unrelated numbers.
+at::Tensor sum_over_ranks(Group& g, const char* fn, Call call, const at::Tensor& t) {
+  WN_CHECK(g.backend != "gloo" || t.device().is_cpu(), "ERR_DEVICE", fn,
+           ": expected a CPU tensor for the gloo backend but received one on ", t.device().str());
+  WN_CHECK(g.backend != "nccl" || t.device() == g.device, "ERR_DEVICE", fn, ": expected a tensor on this rank's ", g.device.str(),
+           " for the nccl backend but received one on ", t.device().str());
+  WN_CHECK(at::isFloatingType(t.scalar_type()), "ERR_DTYPE", fn, ": expected a floating-point tensor but received dtype ",
+           dtype_name(t.scalar_type()));
+  Signature sig{call};
+  sig.add(std::vector<at::Tensor>{t});
+  check_same_call(g, fn, sig);
+  at::NoGradGuard no_grad;
+  at::Tensor out = t.clone(at::MemoryFormat::Contiguous);
+  collective(g, fn, [&] {
+    std::vector<at::Tensor> one{out};
+    wait(g.pg->allreduce(one), g);
+  });
+  return out;
+}
+
+/// The all-reduce (sum) as an autograd function: y = sum_r x_r on every rank, so dL/dx_r = sum_r' dL_r'/dy
+/// (every rank's loss depends on y): the backward is the same all-reduce of the incoming gradient, as in
+/// torch.nn.SyncBatchNorm, whose backward all-reduces sum(dy) and sum(dy * (x - mean)). The group is
+/// looked up by id in backward, so one disposed in between is ERR_DISPOSED, not a dangling pointer.
+struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
+  static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, int64_t id) {
+    ctx->saved_data["id"] = id;
+    return sum_over_ranks(get_id(static_cast<int32_t>(id), "allReduceSumAutograd"), "allReduceSumAutograd", kSum, x);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx, torch::autograd::variable_list grads) {
+    constexpr const char* fn = "allReduceSumAutograd (backward)";
+    const auto id = static_cast<int32_t>(ctx->saved_data["id"].toInt());
+    return {sum_over_ranks(get_id(id, fn), fn, kSumBackward, grads[0]), at::Tensor()};
+  }
+  static Group& get_id(int32_t id, const char* fn) {
+    Group& g = *table().get(id);
+    WN_CHECK(g.failed.empty(), "ERR_DIST", fn, ": the process group (rank ", g.rank, " of ", g.size,
+             ") failed earlier and cannot be used again: ", g.failed);
+    return g;
+  }
+};
 
 int64_t bucket_cap(const Napi::CallbackInfo& info, size_t i, const char* fn) {
   if (!arg_present(info, i)) return int64_t{25} << 20;  // DDP's default bucket_cap_mb
@@ -457,6 +502,61 @@ WN_EXPORT(pgAllReduceScalars) {
   auto out = Napi::Float64Array::New(info.Env(), static_cast<size_t>(n));
   std::copy(t.data_ptr<double>(), t.data_ptr<double>() + n, out.Data());
   return out;
+#endif
+}
+
+/// pgAllReduceSumAutograd(id, x) -> a new tensor, the sum of x over the ranks, differentiable: its backward
+/// all-reduces (sums) the incoming gradient. Each direction is one call check plus one all-reduce.
+WN_EXPORT(pgAllReduceSumAutograd) {
+#ifndef WN_WITH_C10D
+  fail("ERR_NATIVE_MISSING", kNoC10d);
+#else
+  const int32_t id = arg_int(info, 0);
+  get(info, 0, "allReduceSumAutograd");
+  return out(info, AllReduceSum::apply(arg_tensor(info, 1), static_cast<int64_t>(id)));
+#endif
+}
+
+/// pgSyncBatchNorm(id, x [N, C], runningMean | -1, runningVar | -1, weight | -1, bias | -1, momentum, eps) -> y:
+/// training-mode BatchNorm with the statistics of all ranks' rows (torch.nn.SyncBatchNorm). Each rank
+/// sums [x, x^2, 1] over its rows in float64 (one [3, C] tensor: float32 E[x^2] - E[x]^2 cancels), one
+/// differentiable all-reduce makes them global, and y = (x - mean) / sqrt(var + eps) * weight + bias
+/// with the biased var; the running statistics get the unbiased one (global count N - 1). The
+/// gradient flows through the all-reduce, so backward does one more all-reduce ([3, C] again).
+WN_EXPORT(pgSyncBatchNorm) {
+#ifndef WN_WITH_C10D
+  fail("ERR_NATIVE_MISSING", kNoC10d);
+#else
+  constexpr const char* fn = "syncBatchNorm";
+  const int32_t id = arg_int(info, 0);
+  get(info, 0, fn);
+  const at::Tensor& x = arg_tensor(info, 1);
+  at::Tensor rm = arg_opt_tensor(info, 2), rv = arg_opt_tensor(info, 3), w = arg_opt_tensor(info, 4), b = arg_opt_tensor(info, 5);
+  const double momentum = arg_num(info, 6), eps = arg_num(info, 7);
+  WN_CHECK(x.dim() == 2, "ERR_SHAPE", fn, ": expected input of shape [N, C] but received ", shape_str(x.sizes()));
+  WN_CHECK(at::isFloatingType(x.scalar_type()), "ERR_DTYPE", fn, ": expected a floating-point input but received dtype ",
+           dtype_name(x.scalar_type()));
+  const int64_t c = x.size(1);
+  for (const at::Tensor* t : {&rm, &rv, &w, &b})
+    WN_CHECK(!t->defined() || (t->dim() == 1 && t->size(0) == c), "ERR_SHAPE", fn, ": expected per-channel tensors of shape [", c,
+             "] but received ", shape_str(t->sizes()));
+  WN_CHECK(rm.defined() == rv.defined(), "ERR_ARGUMENT", fn, ": expected both running statistics or neither");
+  const at::Tensor x64 = x.to(at::kDouble);
+  const at::Tensor stats =
+      at::stack({x64.sum(0), x64.square().sum(0), at::full({c}, static_cast<double>(x.size(0)), x64.options().requires_grad(false))});
+  const at::Tensor total = AllReduceSum::apply(stats, static_cast<int64_t>(id));
+  const at::Tensor count = total[2], mean = total[0] / count;
+  const at::Tensor var = (total[1] / count - mean.square()).clamp_min(0);
+  at::Tensor scale = (var + eps).rsqrt();
+  if (w.defined()) scale = scale * w;
+  at::Tensor y = (x - mean.to(x.scalar_type())) * scale.to(x.scalar_type());
+  if (b.defined()) y = y + b;
+  if (rm.defined()) {
+    at::NoGradGuard no_grad;
+    rm.mul_(1 - momentum).add_(mean.to(rm.scalar_type()), momentum);
+    rv.mul_(1 - momentum).add_((var * count / (count - 1)).to(rv.scalar_type()), momentum);
+  }
+  return out(info, y);
 #endif
 }
 

@@ -11,6 +11,7 @@ import { type LaunchResult, launchRanks } from "../dist/launchRanks.js";
 import { type RankEnv, readRankEnv } from "../dist/rankEnv.js";
 import { defaultThreads } from "../env.js";
 import type { Config } from "../experiment/config.js";
+import type { Device } from "../tensor/device.js";
 import { EXIT } from "./command.js";
 
 /** What this `train` process is: one process, the launcher of N local ranks, or one rank of a group. */
@@ -70,4 +71,27 @@ export function launchExitCode(r: Pick<LaunchResult, "ok" | "ranks" | "failed" |
     if (r.ranks.some((e) => e.signal === "SIGKILL")) return EXIT.aborted;
   }
   return EXIT.failure;
+}
+
+/** Where a rank trains and which c10d backend its group uses ({@link rankPlacement}). */
+export interface RankPlacement {
+  device: Device;
+  backend: "gloo" | "nccl";
+}
+
+/**
+ * A rank's device and backend, as torchrun's convention: on CPU every rank uses `cpu` and gloo; on
+ * CUDA (`train.device` resolved to `cuda`) rank r of a node trains on `cuda:<local rank>` and its
+ * group uses NCCL, since gloo takes only CPU tensors here. An explicit `cuda:i` is kept (the launcher
+ * then owns the mapping, e.g. with CUDA_VISIBLE_DEVICES). CUDA ranks need an addon built with NCCL:
+ * refused with `ERR_CONFIG` before anything is written otherwise.
+ */
+export function rankPlacement(device: Device, env: Pick<RankEnv, "localRank">, support: { nccl: boolean }): RankPlacement {
+  if (device === "cpu") return { device, backend: "gloo" };
+  if (!support.nccl) {
+    throw new ConfigError(
+      `data-parallel ranks on ${device} need c10d's NCCL backend, which this addon was not built with (gloo takes CPU tensors only). Possible solutions: build the addon with CMake against PyTorch's CUDA LibTorch with nccl.h found (docs/scale.md "What it uses"), or train on the CPU (--device cpu)`,
+    );
+  }
+  return { device: device === "cuda" ? (`cuda:${env.localRank}` as Device) : device, backend: "nccl" };
 }

@@ -32,7 +32,7 @@
 import { ArgumentError, DisposedError, NativeMissingError } from "../errors.js";
 import { loadNative, N, type NativeAddon, type ProcessGroupHandle } from "../native/addon.js";
 import { type Device, deviceCode } from "../tensor/device.js";
-import { type Tensor, th } from "../tensor/Tensor.js";
+import { Tensor, th } from "../tensor/Tensor.js";
 
 /** c10d backends: gloo on CPU tensors, nccl on CUDA tensors (CUDA LibTorch with NCCL only). */
 export type DistBackend = "gloo" | "nccl";
@@ -169,6 +169,25 @@ export class ProcessGroup {
   allReduceScalars(values: readonly number[], op: ScalarReduceOp = "sum"): number[] {
     if (!Array.isArray(values) || values.some((v) => typeof v !== "number")) throw new ArgumentError("allReduceScalars: expected an array of numbers");
     return Array.from(N.pgAllReduceScalars(this._id, Float64Array.from(values), op));
+  }
+
+  /**
+   * The sum of `x` over the ranks as a new tensor, differentiable: backward all-reduces (sums) the
+   * incoming gradient, so a loss on every rank that depends on the sum sends each rank the gradient
+   * of the sum of the ranks' losses (torch.distributed.nn.all_reduce). Every rank must call it with
+   * the same shape and dtype, and — since backward all-reduces too — run backward through the same
+   * graph: the backward collectives then happen in the same order on every rank. Each direction is
+   * one call check plus one c10d all-reduce. {@link BatchNorm1d.setProcessGroup} builds on it.
+   *
+   * @example
+   * ```ts
+   * const s = pg.allReduceSumAutograd(x.sum(0));   // the column sums of every rank's rows
+   * const loss = s.square().sum();
+   * loss.backward();                               // x.grad: the sum over the ranks of d loss_r / d s
+   * ```
+   */
+  allReduceSumAutograd(x: Tensor): Tensor {
+    return new Tensor(N.pgAllReduceSumAutograd(this._id, th(x, "allReduceSumAutograd")));
   }
 
   /** Returns once every rank has reached it. */

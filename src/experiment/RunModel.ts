@@ -58,7 +58,7 @@ export class RunModel {
       this.objective = objective;
       this.regularizers = buildRegularizers(config, objective);
       // A fixed subset (seeded by the data seed) so spectra are comparable across epochs and runs.
-      this.#diagRows = diagnosticRows(graph.numNodes, config.train.dataSeed + 7919);
+      this.#diagRows = diagnosticRows(graph.numNodes, config.train.dataSeed + 7919, this.device);
     } catch (e) {
       objective?.dispose();
       this.deviceGraph.dispose();

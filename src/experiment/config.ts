@@ -68,6 +68,13 @@ export const encoderSchema = z.strictObject({
   dropout: z.number().min(0).lt(1).default(0),
   /** PyTorch semantics (running = (1 - m) * running + m * batch); BGRL passes 0.99 to PyG's BatchNorm. */
   batchNormMomentum: prob.default(0.99),
+  /**
+   * Data-parallel ranks (train --nproc N): every BatchNorm of the model (encoders, predictor,
+   * projector) normalizes with the statistics of all ranks' rows, as torch.nn.SyncBatchNorm (one
+   * all-reduce per BatchNorm forward and one per backward). Without it each rank uses its own rows.
+   * One process: plain BatchNorm. Needs encoder.norm = batch (else a ConfigError).
+   */
+  syncBatchNorm: z.boolean().default(false),
   weightStandardization: z.boolean().default(false),
   /** GAT heads per layer. */
   heads: posInt.default(1),
@@ -358,16 +365,28 @@ export const outputSchema = z.strictObject({
 // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
 const sbatchValue = z.string().regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters (newlines, tabs, ...)");
 
-/** Slurm job-array settings for `werank-native sweep --executor slurm` (flags override them). */
+/**
+ * Slurm settings for `werank-native sweep --executor slurm` (one job array) and `werank-native
+ * slurm-script train` (flags override them). nodes x ntasksPerNode > 1 runs each trial (or the train
+ * job) as that many data-parallel ranks under `srun` (mini-batch training only).
+ */
 export const slurmSchema = z.strictObject({
   partition: sbatchValue.optional(),
   time: sbatchValue.optional(),
+  /** GPUs per trial, as `--gres=gpu:N` (one node); for ranks use gpusPerNode. */
   gpus: nonNegInt.default(0),
   mem: sbatchValue.optional(),
+  /** CPUs per task (per rank); also each rank's WERANK_NUM_THREADS. */
   cpusPerTask: posInt.default(2),
   account: sbatchValue.optional(),
   /** Array tasks running at once (0 = no limit). */
   parallel: nonNegInt.default(0),
+  /** Nodes per trial (`--nodes`). */
+  nodes: posInt.default(1),
+  /** Tasks (ranks) per node (`--ntasks-per-node`). */
+  ntasksPerNode: posInt.default(1),
+  /** GPUs per node (`--gpus-per-node`; 0: none requested). */
+  gpusPerNode: nonNegInt.default(0),
 });
 
 export const configSchema = z.strictObject({
@@ -407,6 +426,16 @@ export function miniBatchProblem(c: Pick<Config, "train" | "encoder">): string |
       ? "an mlp encoder has no message-passing layers"
       : `the ${c.encoder.type} encoder has ${layers} message-passing layers (encoder.layers = [${c.encoder.layers.join(", ")}])`;
   return `train.fanouts has ${fanouts.length} entries ([${fanouts.join(", ")}]) but ${what}: give one neighbour count per layer, e.g. ${example} (-1 = all neighbours)`;
+}
+
+/**
+ * What is wrong with encoder.syncBatchNorm, or undefined: it synchronizes BatchNorm, so with
+ * encoder.norm other than batch it is a mistake (refused rather than ignored), even though a
+ * predictor or projector with BatchNorm of its own would be synchronized too.
+ */
+export function syncBatchNormProblem(c: Pick<Config, "encoder">): string | undefined {
+  if (!c.encoder.syncBatchNorm || c.encoder.norm === "batch") return undefined;
+  return `encoder.syncBatchNorm synchronizes BatchNorm statistics over data-parallel ranks but encoder.norm is '${c.encoder.norm}': set encoder.norm = batch, or leave encoder.syncBatchNorm false`;
 }
 
 /** A fully resolved configuration (every default filled in). */

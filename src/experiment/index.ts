@@ -11,5 +11,6 @@ export { buildOptimizer } from "./buildOptimizer.js";
 export { RunModel } from "./RunModel.js";
 export { trainingLabel, type RegularizerDescription } from "./trainingLabel.js";
 export { planSweep, saveSweep, loadSweep, type SweepPlan, type Trial, type GridAxis, type PlanOptions } from "./sweep.js";
-export { runLocal, submitSlurm, slurmScript, type SlurmOptions, type LocalOptions, type TrialResult } from "./executors.js";
+export { runLocal, submitSlurm, slurmScript, type SlurmOptions, type SlurmResources, type LocalOptions, type TrialResult } from "./executors.js";
+export { trainSlurmScript, type TrainSlurmOptions } from "./trainSlurmScript.js";
 export { collectSweep, type Collected, type CollectedRow, type CollectedRun, type CollectOptions, type PairedComparison, type RunSummary, type Stat } from "./collect.js";

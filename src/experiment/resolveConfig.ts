@@ -15,7 +15,7 @@ import type { z } from "zod";
 import { canonicalDatasetName, datasetRegistry } from "../data/datasetRegistry.js";
 import { ConfigError, closest, unknownName } from "../errors.js";
 import { readRegularTextFile } from "../util/regularFile.js";
-import { type Config, type ConfigInput, configSchema, miniBatchProblem, OBJECTIVE_NAMES, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
+import { type Config, type ConfigInput, configSchema, miniBatchProblem, OBJECTIVE_NAMES, syncBatchNormProblem, OBJECTIVE_SCHEMAS, type ObjectiveName, objectivesWithKey } from "./config.js";
 import { deepMerge, FORBIDDEN_KEYS, getPath, parseAssignment, setPath } from "./overrides.js";
 import { presetConfig } from "./presets.js";
 
@@ -255,6 +255,8 @@ export function resolveConfig(sources: ConfigSources = {}): Config {
   r.data.dataset.name = checkDatasetName(r.data.dataset.name, flagOf["dataset.name"]);
   const miniBatch = miniBatchProblem(r.data);
   if (miniBatch) throw new ConfigError(miniBatch);
+  const syncBn = syncBatchNormProblem(r.data);
+  if (syncBn) throw new ConfigError(syncBn);
   return r.data;
 }
 

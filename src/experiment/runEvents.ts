@@ -77,4 +77,8 @@ export interface TrainSummary {
   warnings: string[];
   runDir: string | null;
   device: string;
+  /** Data-parallel ranks that trained the run (1: one process); absent in summaries written before ranks. */
+  ranks?: number;
+  /** BatchNorm statistics synchronized over the ranks (encoder.syncBatchNorm with more than one rank); absent before it existed. */
+  syncBatchNorm?: boolean;
 }

@@ -14,6 +14,7 @@ import path from "node:path";
 import { ConfigError } from "../errors.js";
 import { atomicWriteJson } from "../util/atomicWrite.js";
 import { readRegularTextFile } from "../util/regularFile.js";
+import type { Config } from "./config.js";
 import type { ConfigSources } from "./resolveConfig.js";
 import { resolveConfig, SHORT_FLAGS } from "./resolveConfig.js";
 import { parseValue } from "./overrides.js";
@@ -84,6 +85,11 @@ export interface PlanOptions {
   seeds: number | number[];
 }
 
+/** A trial's resolved configuration: the sweep's base with the trial's `--set` assignments. */
+export function trialConfig(base: ConfigSources, set: readonly string[]): Config {
+  return resolveConfig({ ...base, set: [...(base.set ?? []), ...set] });
+}
+
 /** Expands a sweep into trials and validates every trial's configuration up front. */
 export function planSweep(o: PlanOptions): SweepPlan {
   const grid = o.grid.map(parseGridAxis);
@@ -99,7 +105,7 @@ export function planSweep(o: PlanOptions): SweepPlan {
       const id = [`t${String(index).padStart(4, "0")}`, ...parts, `seed=${seed}`].join("-");
       const set = [...Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`), `train.seed=${seed}`];
       // Fail before anything runs: a bad key or value in the grid is a usage error now, not N failures later.
-      const cfg = resolveConfig({ ...o.base, set: [...(o.base.set ?? []), ...set] });
+      const cfg = trialConfig(o.base, set);
       trials.push({ index, id, params, seed, dir: path.join(dir, "trials", id), set, label: trainingLabel(cfg) });
     }
   }

@@ -11,6 +11,7 @@
  * runSlug(cfg);    // "bgrl+werank"
  * ```
  */
+import path from "node:path";
 import type { Config } from "./config.js";
 
 /** The regularizers a configuration trains with (null: off), as recorded in summary.json. */
@@ -78,4 +79,9 @@ export function trainingLabel(cfg: Pick<Config, "objective" | "werank" | "svmax"
 export function runSlug(cfg: Pick<Config, "objective" | "werank" | "svmax" | "varianceReg">): string {
   const d = describeRegularizers(cfg);
   return [cfg.objective.name, d.werank && "werank", d.svmax && "svmax", d.variance && "variance"].filter(Boolean).join("+");
+}
+
+/** A new run's directory name before its timestamp: output.name, else "bgrl+werank-cora" (the objective's slug and the dataset). */
+export function runName(cfg: Config): string {
+  return cfg.output.name ?? `${runSlug(cfg)}-${path.basename(cfg.dataset.name).replace(/\.[a-z]+$/, "")}`;
 }

@@ -10,6 +10,7 @@
  * ```
  */
 import { Generator } from "../tensor/Generator.js";
+import type { Device } from "../tensor/device.js";
 import { keep, tidy } from "../tensor/tidy.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import type { CollapseReport } from "./collapseReport.js";
@@ -45,11 +46,12 @@ export function spectraNumbers(rep: CollapseReport | undefined): SpectraNumbers 
  * A fixed, sorted subset of DIAGNOSTIC_ROWS nodes drawn with `seed` when the graph has more (kept:
  * dispose it), so spectra are comparable across epochs and runs; undefined for smaller graphs.
  */
-export function diagnosticRows(numNodes: number, seed: number): Tensor | undefined {
+export function diagnosticRows(numNodes: number, seed: number, device: Device = "cpu"): Tensor | undefined {
   if (numNodes <= DIAGNOSTIC_ROWS) return undefined;
   const g = new Generator(seed);
   try {
-    return keep(tidy(() => g.randperm(numNodes).narrow(0, 0, DIAGNOSTIC_ROWS).sort(0).values));
+    // Drawn on the CPU (the same rows on every device), then placed beside the outputs they index.
+    return keep(tidy(() => g.randperm(numNodes).narrow(0, 0, DIAGNOSTIC_ROWS).sort(0).values.to(device)));
   } finally {
     g.dispose();
   }

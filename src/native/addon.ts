@@ -215,6 +215,8 @@ export interface NativeAddon {
   pgBroadcast(id: ProcessGroupHandle, tensors: Int32Array, root: number, bucketBytes?: number): number;
   pgAllReduceScalars(id: ProcessGroupHandle, values: Float64Array, op: string): Float64Array;
   pgBarrier(id: ProcessGroupHandle): void;
+  pgAllReduceSumAutograd(id: ProcessGroupHandle, x: H): H;
+  pgSyncBatchNorm(id: ProcessGroupHandle, x: H, runningMean: H, runningVar: H, weight: H, bias: H, momentum: number, eps: number): H;
   pgDestroy(id: ProcessGroupHandle): void;
   // graph (native/graph, native/tensor/generator.cc): graphs and sparse features are GraphHandles,
   // generators GeneratorHandles; product kinds 0 raw, 1 gcn, 2 mean.

@@ -20,19 +20,33 @@
  * In training mode batch statistics normalize and the running ones are updated in place (also
  * inside noGrad, as for BGRL's target network); in eval mode the running statistics normalize.
  *
+ * **Synchronized** (torch.nn.SyncBatchNorm): after {@link BatchNorm1d.setProcessGroup} with a group
+ * of more than one rank, training mode normalizes with the statistics of all ranks' rows together:
+ * each rank sums [x, x², 1] per channel (float64), one differentiable all-reduce
+ * ({@link ProcessGroup.allReduceSumAutograd}) makes them global, and the output, the gradients
+ * and the running statistics (unbiased var over the global count) are those of BatchNorm over the
+ * concatenation of the ranks' rows. Cost: one all-reduce of [3, C] (plus the call check) per
+ * forward and one per backward; every rank must run the same forwards and backwards. Eval mode is
+ * unchanged.
+ *
  * @example
  * ```ts
  * const bn = new BatchNorm1d(256, { momentum: 0.99 });   // BGRL's encoder setting
  * const y = bn.forward(h);                               // training: batch statistics
  * bn.eval(); bn.forward(h);                              // running statistics
+ *
+ * bn.train().setProcessGroup(pg);                        // one data-parallel rank of a ProcessGroup
+ * bn.forward(hOfThisRank).sum().backward();              // statistics and gradients over all ranks' rows
  * ```
  */
+import type { ProcessGroup } from "../dist/ProcessGroup.js";
 import { ArgumentError, ShapeError } from "../errors.js";
 import { ones, zeros } from "../tensor/creation.js";
 import type { DType } from "../tensor/dtype.js";
 import { batchNorm } from "../tensor/functional.js";
-import { N } from "../native/addon.js";
+import { N, type H } from "../native/addon.js";
 import { Tensor, th, thOpt } from "../tensor/Tensor.js";
+import { tidy } from "../tensor/tidy.js";
 import { checkDims } from "./Linear.js";
 import { Module } from "./Module.js";
 import type { PReLU } from "./PReLU.js";
@@ -55,6 +69,7 @@ export class BatchNorm1d extends Module {
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   private batches = 0;
+  #group: ProcessGroup | undefined;
 
   constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
     super();
@@ -87,8 +102,54 @@ export class BatchNorm1d extends Module {
     return this.trackRunningStats ? this.buffer("running_var") : undefined;
   }
 
+  /** The group whose ranks' rows the training statistics cover (undefined: this process's rows alone). */
+  get processGroup(): ProcessGroup | undefined {
+    return this.#group;
+  }
+
+  /**
+   * Synchronizes the training statistics over the ranks of `pg` (torch.nn.SyncBatchNorm; see the
+   * class comment), or stops doing so with `undefined`. A group of one rank is plain BatchNorm. The
+   * group is not owned: dispose it yourself, after the module's last forward and backward.
+   */
+  setProcessGroup(pg: ProcessGroup | undefined): this {
+    this.#group = pg;
+    return this;
+  }
+
+  /**
+   * Sets `pg` on every BatchNorm1d among `modules` and their submodules (torch's
+   * `SyncBatchNorm.convert_sync_batchnorm`, in place); `undefined` unsets it. Returns how many.
+   *
+   * @example
+   * ```ts
+   * BatchNorm1d.setProcessGroupAll(Object.values(objective.modules()), pg);
+   * ```
+   */
+  static setProcessGroupAll(modules: readonly Module[], pg: ProcessGroup | undefined): number {
+    let n = 0;
+    for (const root of modules) {
+      for (const [, m] of root.namedModules()) {
+        if (m instanceof BatchNorm1d) {
+          m.setProcessGroup(pg);
+          n += 1;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** The group to synchronize this forward over: training mode and more than one rank. */
+  private syncGroup(): ProcessGroup | undefined {
+    return this.training && this.#group !== undefined && this.#group.worldSize > 1 ? this.#group : undefined;
+  }
+
   forward(x: Tensor): Tensor {
     const { useBatch, factor } = this.startForward(x);
+    const pg = this.syncGroup();
+    if (pg) {
+      return new Tensor(N.pgSyncBatchNorm(pg._id, th(x, "batchNorm"), ...this.nativeArgs(), factor, this.eps));
+    }
     return batchNorm(x, {
       runningMean: this.runningMean,
       runningVar: this.runningVar,
@@ -106,20 +167,15 @@ export class BatchNorm1d extends Module {
    * native/tensor/fused_cpu.cc). Same results, running statistics and gradients.
    */
   forwardPrelu(x: Tensor, act: PReLU): Tensor {
+    // Synchronized statistics go through the collective; the fused kernel is per rank.
+    if (this.syncGroup()) return tidy(() => act.forward(this.forward(x)));
     const { useBatch, factor } = this.startForward(x);
-    return new Tensor(
-      N.batchNormPrelu(
-        th(x, "batchNorm"),
-        thOpt(this.runningMean, "batchNorm"),
-        thOpt(this.runningVar, "batchNorm"),
-        thOpt(this.paramOpt("weight"), "batchNorm"),
-        thOpt(this.paramOpt("bias"), "batchNorm"),
-        useBatch,
-        factor,
-        this.eps,
-        th(act.weight, "prelu"),
-      ),
-    );
+    return new Tensor(N.batchNormPrelu(th(x, "batchNorm"), ...this.nativeArgs(), useBatch, factor, this.eps, th(act.weight, "prelu")));
+  }
+
+  /** The running statistics, weight and bias as native handles (-1 when absent), in the bindings' order. */
+  private nativeArgs(): [H, H, H, H] {
+    return [thOpt(this.runningMean, "batchNorm"), thOpt(this.runningVar, "batchNorm"), thOpt(this.paramOpt("weight"), "batchNorm"), thOpt(this.paramOpt("bias"), "batchNorm")];
   }
 
   /** Checks the input and advances the running-statistics bookkeeping of one forward pass. */

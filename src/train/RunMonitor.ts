@@ -72,7 +72,7 @@ export class RunMonitor {
   }
 
   /** The run's summary (written to summary.json). */
-  summary(model: RunModel, o: { status: TrainSummary["status"]; seconds: number; epochsRun: number; runDir: string | null }): TrainSummary {
+  summary(model: RunModel, o: { status: TrainSummary["status"]; seconds: number; epochsRun: number; runDir: string | null; ranks: number; syncBatchNorm: boolean }): TrainSummary {
     const report = this.#lastReport;
     const s = makeTrainSummary({
       ...o,

@@ -20,7 +20,7 @@ import { setImmediate as nextTick } from "node:timers/promises";
 import { ArgumentError, ConfigError, DisposedError, WerankError } from "../errors.js";
 import type { ProbeResult } from "../eval/linearProbe.js";
 import { buildOptimizer } from "../experiment/buildOptimizer.js";
-import { type Config, miniBatchProblem } from "../experiment/config.js";
+import { type Config, miniBatchProblem, syncBatchNormProblem } from "../experiment/config.js";
 import type { RunDir } from "../experiment/RunDir.js";
 import { RunModel } from "../experiment/RunModel.js";
 import type { TrainEvent, TrainSummary } from "../experiment/runEvents.js";
@@ -35,7 +35,7 @@ import { Generator } from "../tensor/Generator.js";
 import type { Tensor } from "../tensor/Tensor.js";
 import { restoreTrainingCheckpoint, saveTrainingCheckpoint } from "./checkpoint/trainingCheckpoint.js";
 import type { Optimizer } from "./optim/index.js";
-import { anyRankStops, broadcastModel, checkProcessGroup } from "./dataParallel.js";
+import { anyRankStops, broadcastModel, checkProcessGroup, syncBatchNorms } from "./dataParallel.js";
 import { EpochSteps, type EpochResult } from "./EpochSteps.js";
 import { checkFullBatchMemory } from "./memoryEstimate.js";
 import { RunMonitor } from "./RunMonitor.js";
@@ -55,7 +55,8 @@ export interface TrainerOptions {
    * every rank builds the same Trainer; rank 0's parameters and buffers are broadcast at the start,
    * each rank trains on its slice of every global batch of `worldSize x train.batchSize` seeds, the
    * gradients are averaged in one all-reduce per step, the logged loss is the ranks' mean and a stop
-   * request on any rank stops all of them after the same step. Give `runDir` on rank 0 only.
+   * request on any rank stops all of them after the same step. Give `runDir` on rank 0 only. With
+   * `encoder.syncBatchNorm` every BatchNorm of the model uses the group's statistics (BatchNorm1d.setProcessGroup).
    */
   processGroup?: ProcessGroup;
 }
@@ -84,6 +85,8 @@ export class Trainer {
     ({ graph: this.graph, runDir: this.runDir } = o);
     const miniBatch = miniBatchProblem(c);
     if (miniBatch) throw new ConfigError(miniBatch);
+    const syncBn = syncBatchNormProblem(c);
+    if (syncBn) throw new ConfigError(syncBn);
     const pg = checkProcessGroup(o.processGroup, c, o.graph.numNodes);
     this.#pg = pg;
     // Before anything is allocated: a full-batch run that cannot fit is refused with the way out.
@@ -93,6 +96,7 @@ export class Trainer {
     this.#gen = new Generator(c.train.dataSeed);
     let optimizer: Optimizer | undefined;
     try {
+      if (c.encoder.syncBatchNorm) syncBatchNorms(this.objective, pg);
       this.optimizer = optimizer = buildOptimizer(c, this.objective.trainableParameters());
       const parts = { objective: this.objective, optimizer: this.optimizer, regularizers: this.model.regularizers, graph: this.model.deviceGraph, generator: this.#gen };
       this.#epochs = EpochSteps.forConfig(c, parts, o.graph.numNodes, pg);
@@ -218,7 +222,14 @@ export class Trainer {
         yield m.evaluate(this.model, this.#epochs.epoch);
       }
       const status = interrupted ? "interrupted" : "completed";
-      this.#summary = m.summary(this.model, { status, seconds: (Date.now() - start) / 1000, epochsRun: this.#epochs.epoch, runDir: this.runDir?.dir ?? null });
+      this.#summary = m.summary(this.model, {
+        status,
+        seconds: (Date.now() - start) / 1000,
+        epochsRun: this.#epochs.epoch,
+        runDir: this.runDir?.dir ?? null,
+        ranks: this.#pg?.worldSize ?? 1,
+        syncBatchNorm: this.#pg !== undefined && this.config.encoder.syncBatchNorm,
+      });
       return this.#summary;
     } finally {
       this.#fitting = false;

@@ -7,6 +7,7 @@
 import { ConfigError } from "../errors.js";
 import type { ProcessGroup } from "../dist/ProcessGroup.js";
 import type { Config } from "../experiment/config.js";
+import { BatchNorm1d } from "../nn/BatchNorm1d.js";
 import type { Objective } from "../ssl/Objective.js";
 import { noGrad } from "../tensor/autograd.js";
 import type { Tensor } from "../tensor/Tensor.js";
@@ -35,6 +36,15 @@ export function broadcastModel(pg: ProcessGroup, objective: Objective): void {
       pg.broadcast(tensors, 0);
     }),
   );
+}
+
+/**
+ * encoder.syncBatchNorm: every BatchNorm1d of the objective's modules (online and target encoders,
+ * predictor, projector) normalizes with the statistics of all ranks' rows. Without a group (one
+ * process) they stay plain BatchNorm. Returns how many BatchNorms use the group.
+ */
+export function syncBatchNorms(objective: Objective, pg: ProcessGroup | undefined): number {
+  return BatchNorm1d.setProcessGroupAll(Object.values(objective.modules()), pg);
 }
 
 /**

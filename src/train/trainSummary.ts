@@ -37,6 +37,10 @@ export interface TrainSummaryInputs {
   warnings: string[];
   runDir: string | null;
   device: string;
+  /** Data-parallel ranks (the process group's world size; 1 without one). */
+  ranks: number;
+  /** BatchNorm synchronized over the ranks (encoder.syncBatchNorm and ranks > 1). */
+  syncBatchNorm: boolean;
 }
 
 export function makeTrainSummary(i: TrainSummaryInputs): TrainSummary {
@@ -62,5 +66,7 @@ export function makeTrainSummary(i: TrainSummaryInputs): TrainSummary {
     warnings: i.warnings,
     runDir: i.runDir,
     device: i.device,
+    ranks: i.ranks,
+    syncBatchNorm: i.syncBatchNorm,
   };
 }

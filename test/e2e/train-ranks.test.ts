@@ -7,7 +7,9 @@
  * - `--nproc 1` is today's single process bit for bit; with `--nproc 2` rank 0 alone writes;
  * - a killed rank makes the launcher exit non-zero naming it, without hanging; Ctrl-C (SIGINT to the
  *   launcher) gives one interrupt checkpoint and exit 130; `--resume` with 2 ranks finishes the run;
- * - `--nproc` with full-batch training is refused.
+ * - `--nproc` with full-batch training is refused;
+ * - encoder.syncBatchNorm: 2 ranks of batch B with BatchNorm synchronized = 1 process of batch 2B
+ *   (an MLP encoder, whose batches are the seeds alone), running statistics equal on the ranks.
  * Skipped, with a message, when the addon was built without c10d.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
@@ -119,6 +121,30 @@ describe.skipIf(!support.c10d)("data-parallel ranks", () => {
     expect(maxDiff(half.params, single.params)).toBeGreaterThan(1e-3);
   }, 60_000);
 
+  it("encoder.syncBatchNorm: 2 ranks of batch 16 (MLP encoder with BatchNorm) = 1 process of batch 32 (1e-5), the ranks' running statistics identical; per-rank BatchNorm differs", async () => {
+    const env = { ...process.env, WERANK_NUM_THREADS: "1" };
+    const two = async (variant: string): Promise<RankOut[]> => {
+      const r = await launchRanks({ nproc: 2, command: process.execPath, args: [FIXTURE, "16", "4", variant], stdio: "pipe", graceMs: 3000, env });
+      expect(r.ok, `${r.message}\n${r.ranks.map((e) => e.stderr).join("\n")}`).toBe(true);
+      return r.ranks.map((e) => JSON.parse((e.stdout ?? "").trim().split("\n").pop()!) as RankOut);
+    };
+    const [r0, r1] = await two("syncbn");
+    const one = spawnSync(process.execPath, [FIXTURE, "32", "4", "syncbn"], { encoding: "utf8", env });
+    expect(one.status, one.stderr).toBe(0);
+    const single = JSON.parse(one.stdout.trim()) as RankOut;
+    const stats = (o: RankOut): Record<string, number[]> => Object.fromEntries(Object.entries(o.params).filter(([k]) => /running_(mean|var)$/.test(k)));
+    // Online and target encoders: 2 BatchNorms each, with their running statistics.
+    expect(Object.keys(stats(r0!)).length).toBe(8);
+    // Bitwise on the ranks: parameters, and the running statistics of the all-reduced batch statistics.
+    expect(maxDiff(r0!.params, r1!.params)).toBe(0);
+    for (let e = 0; e < 4; e++) expect(Math.abs(r0!.losses[e]! - single.losses[e]!), `epoch ${e + 1}`).toBeLessThan(1e-5);
+    expect(maxDiff(r0!.params, single.params)).toBeLessThan(1e-5);
+    // Per-rank BatchNorm: the ranks' running statistics differ, and so does the training.
+    const [l0, l1] = await two("bn");
+    expect(maxDiff(stats(l0!), stats(l1!))).toBeGreaterThan(1e-3);
+    expect(maxDiff(l0!.params, single.params)).toBeGreaterThan(1e-4);
+  }, 90_000);
+
   it("--nproc 1 is the single process bit for bit; --nproc 2: rank 0 alone writes one run directory", () => {
     const single = path.join(tmp, "single");
     const a = runCli(["train", "--config", cfg, "--run-dir", single, "--json"]);
@@ -159,6 +185,21 @@ describe.skipIf(!support.c10d)("data-parallel ranks", () => {
     const clash = runCli(["train", "--config", cfg, "--nproc", "3"], { RANK: "0", WORLD_SIZE: "2", MASTER_ADDR: "127.0.0.1", MASTER_PORT: "29999" });
     expect(clash.code).toBe(2);
     expect(clash.stderr).toMatch(/--nproc 3 disagrees with the 2 ranks/);
+    // encoder.syncBatchNorm without BatchNorm (this config's norm is none) is a mistake, refused up front.
+    const noBn = runCli(["train", "--config", cfg, "--set", "encoder.syncBatchNorm=true", "--out", out, "--nproc", "2"]);
+    expect(noBn.code).toBe(2);
+    expect(noBn.stderr).toMatch(/ERR_CONFIG: encoder\.syncBatchNorm synchronizes BatchNorm statistics .* but encoder\.norm is 'none'/);
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it("--set encoder.syncBatchNorm=true through the CLI: 2 ranks train with synchronized BatchNorm, recorded in config.json, summary.json and the header", () => {
+    const dir = path.join(tmp, "syncbn");
+    const r = runCli(["train", "--config", cfg, "--set", "encoder.norm=batch", "--set", "encoder.syncBatchNorm=true", "--run-dir", dir, "--nproc", "2"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("2 ranks (synchronized BatchNorm)");
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8")).encoder).toMatchObject({ norm: "batch", syncBatchNorm: true });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8"))).toMatchObject({ ranks: 2, syncBatchNorm: true });
+    expect(epochLosses(dir).map(([e]) => e)).toEqual([1, 2, 3]);
   }, 60_000);
 
   it("a killed rank: the launcher exits 1 naming it, rank 0 fails with ERR_DIST, no hang", async () => {

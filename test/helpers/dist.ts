@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { launchRanks, type LaunchResult } from "../../src/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CLI = path.join(ROOT, "dist", "cli", "main.js");
@@ -45,4 +46,21 @@ export function ensureDist(): void {
 export function runCli(args: readonly string[], timeout = 120_000): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", env: { ...process.env, WERANK_NUM_THREADS: "1" }, timeout });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts `nproc` (default 2) ranks of a node fixture script through launchRanks (stdout piped, 3 s
+ * grace) and parses each rank's last stdout line as JSON ({} when it is not one).
+ */
+export async function launchFixture(
+  fixture: string,
+  args: string[],
+  options: { nproc?: number; env?: NodeJS.ProcessEnv; masterPort?: number } = {},
+): Promise<{ r: LaunchResult; out: Record<string, unknown>[] }> {
+  const r = await launchRanks({ nproc: options.nproc ?? 2, command: process.execPath, args: [fixture, ...args], stdio: "pipe", graceMs: 3000, env: options.env, masterPort: options.masterPort });
+  const out = r.ranks.map((e) => {
+    const line = (e.stdout ?? "").trim().split("\n").pop() ?? "";
+    return line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : {};
+  });
+  return { r, out };
 }

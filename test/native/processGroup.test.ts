@@ -9,8 +9,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DistError, freePort, launchRanks, type LaunchResult, ProcessGroup, tensor, tidy } from "../../src/index.js";
-import { ensureDist } from "../helpers/dist.js";
+import { DistError, freePort, type LaunchResult, ProcessGroup, tensor, tidy } from "../../src/index.js";
+import { ensureDist, launchFixture } from "../helpers/dist.js";
 import { expectError } from "../helpers/native.js";
 import { callsOf } from "./native-calls.js";
 
@@ -24,20 +24,7 @@ if (!support.c10d) {
 
 /** Starts 2 ranks of the fixture and parses each rank's JSON line. */
 async function ranks(args: string[], timeoutMs: number, extra: { env?: Record<string, string>; masterPort?: number } = {}): Promise<{ r: LaunchResult; out: Record<string, unknown>[] }> {
-  const r = await launchRanks({
-    nproc: 2,
-    command: process.execPath,
-    args: [FIXTURE, ...args],
-    stdio: "pipe",
-    graceMs: 3000,
-    env: { ...process.env, TEST_DIST_TIMEOUT_MS: String(timeoutMs), ...extra.env },
-    masterPort: extra.masterPort,
-  });
-  const out = r.ranks.map((e) => {
-    const line = (e.stdout ?? "").trim().split("\n").pop() ?? "";
-    return line.startsWith("{") ? (JSON.parse(line) as Record<string, unknown>) : {};
-  });
-  return { r, out };
+  return launchFixture(FIXTURE, args, { env: { ...process.env, TEST_DIST_TIMEOUT_MS: String(timeoutMs), ...extra.env }, masterPort: extra.masterPort });
 }
 
 const rankValues = (base: number[], r: number): number[] => base.map((v) => v * (r + 1) + r);

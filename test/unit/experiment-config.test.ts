@@ -108,6 +108,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
       act: "prelu",
       dropout: 0,
       batchNormMomentum: 0.99,
+      syncBatchNorm: false,
       weightStandardization: false,
       heads: 1,
       layerNormMode: "node",
@@ -158,7 +159,7 @@ describe("defaultConfig(): the schema defaults (config.ts)", () => {
 
   it("output and slurm defaults; no preset recorded", () => {
     expect(cfg.output).toEqual({ dir: "runs", report: true });
-    expect(cfg.slurm).toEqual({ gpus: 0, cpusPerTask: 2, parallel: 0 });
+    expect(cfg.slurm).toEqual({ gpus: 0, cpusPerTask: 2, parallel: 0, nodes: 1, ntasksPerNode: 1, gpusPerNode: 0 });
     expect(cfg.preset).toBeUndefined();
   });
 
@@ -400,6 +401,16 @@ describe("--set key=value parsing", () => {
     expect(cfg.eval.grid).toEqual([0.5, 1, 2]);
     expect(cfg.train.device).toBe("cuda:1");
     expect(cfg.output.name).toBe("2024"); // quoted, a numeric-looking name stays a string
+  });
+
+  it("encoder.syncBatchNorm: --set turns it on; with encoder.norm other than batch it is an ERR_CONFIG, not ignored", () => {
+    expect(resolveConfig({ set: ["encoder.syncBatchNorm=true"] }).encoder.syncBatchNorm).toBe(true);
+    for (const norm of ["layer", "none"]) {
+      expect(() => resolveConfig({ set: [`encoder.norm=${norm}`, "encoder.syncBatchNorm=true"] })).toThrow(
+        new RegExp(`encoder\\.syncBatchNorm synchronizes BatchNorm statistics over data-parallel ranks but encoder\\.norm is '${norm}'`),
+      );
+    }
+    expect(resolveConfig({ set: ["encoder.norm=layer"] }).encoder.syncBatchNorm).toBe(false);
   });
 
   it("setPath creates (or replaces non-object) intermediates; getPath reads back", () => {

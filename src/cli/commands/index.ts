@@ -10,6 +10,7 @@ import { exportCommand } from "./export.js";
 import { infoCommand } from "./info.js";
 import { reportCommand } from "./report.js";
 import { reproduceCommand } from "./reproduce.js";
+import { slurmScriptCommand } from "./slurmScript.js";
 import { sweepCommand } from "./sweep.js";
 import { trainCommand } from "./train.js";
 import { toyCommand } from "./toy.js";
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   compareCommand,
   exportCommand,
   sweepCommand,
+  slurmScriptCommand,
   reproduceCommand,
   collectCommand,
   datasetsCommand,

@@ -1,11 +1,14 @@
 import path from "node:path";
 import { ConfigError } from "../../errors.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
-import { cliPath, runLocal, slurmScript, submitSlurm, trialAt, runTrialProcess } from "../../experiment/executors.js";
-import { loadSweep, planSweep, saveSweep } from "../../experiment/sweep.js";
+import { readRankEnv } from "../../dist/rankEnv.js";
+import { cliPath, runLocal, slurmRanks, slurmScript, submitSlurm, trialAt, runTrialProcess } from "../../experiment/executors.js";
+import { loadSweep, planSweep, saveSweep, type SweepPlan, trialConfig } from "../../experiment/sweep.js";
 import { numberFlag, parseCommandArgs } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
+import { slurmResourceOptions, slurmResources } from "../slurmArgs.js";
+import { checkRanksConfig } from "../trainRanks.js";
 
 const SLURM = "Slurm (--executor slurm; default: the config's slurm section)";
 
@@ -26,12 +29,8 @@ const OPTIONS = {
   parallel: { type: "string", arg: "N", help: "trials at a time (local), or the job array's concurrency limit (slurm)" },
   dir: { type: "string", arg: "SWEEP_DIR", help: "where the plan and trials go (default: sweeps/<timestamp>)" },
   "dry-run": { type: "boolean", help: "print the trials (local) or the job script (slurm); write and run nothing" },
-  partition: { type: "string", arg: "P", help: "sbatch --partition", group: SLURM },
-  time: { type: "string", arg: "HH:MM:SS", help: "sbatch --time per trial", group: SLURM },
-  gpus: { type: "string", arg: "N", help: "GPUs per trial", group: SLURM },
-  mem: { type: "string", arg: "SIZE", help: "memory per trial, e.g. 16G", group: SLURM },
-  "cpus-per-task": { type: "string", arg: "N", help: "CPUs per trial (also its WERANK_NUM_THREADS)", group: SLURM },
-  account: { type: "string", arg: "A", help: "sbatch --account", group: SLURM },
+  ...slurmResourceOptions(SLURM),
+  gpus: { type: "string", arg: "N", help: "GPUs per trial (--gres=gpu:N, one node; with ranks use --gpus-per-node)", group: SLURM },
   "run-trial": { type: "string", arg: "SWEEP_DIR", help: "--run-trial SWEEP_DIR INDEX runs trial INDEX here (what each array task runs)", group: SLURM },
 } as const;
 
@@ -42,15 +41,20 @@ export const sweepCommand: Command = {
   help: `werank-native sweep [config options] --grid KEY=V1,V2,... [--grid ...] [--seeds N]
                      [--executor local|slurm] [--parallel N] [--dir SWEEP_DIR] [--dry-run]
                      [--partition P] [--time HH:MM:SS] [--gpus N] [--mem 16G] [--cpus-per-task N] [--account A]
+                     [--nodes N] [--ntasks-per-node N] [--gpus-per-node N]
 
 Each combination of grid values and seed (train.seed = 0..N-1) is a trial with its own run directory
 under SWEEP_DIR/trials/. The plan is saved in SWEEP_DIR/sweep.json; aggregate with 'werank-native collect'.
+With --executor slurm and --nodes x --ntasks-per-node > 1, each trial trains on that many
+data-parallel ranks (srun in its array task; rank 0 writes the trial's directory; mini-batch only).
 
 ${CONFIG_HELP}
 
 Examples:
   werank-native sweep --preset coauthor-cs --grid werank=0,0.01,0.1,1 --seeds 5 --executor local --parallel 2
   werank-native sweep --config base.yaml --grid werank=0,0.1,1 --seeds 5 --executor slurm --partition gpu --gpus 1 --time 04:00:00
+  werank-native sweep --preset coauthor-cs --batch-size 1024 --fanouts 10,10 --grid werank=0,0.1 --executor slurm \\
+      --nodes 2 --ntasks-per-node 4 --gpus-per-node 4 --cpus-per-task 8 --device cuda
   werank-native collect sweeps/20261122-120000`,
   async run(args) {
     const p = parseCommandArgs("sweep", args, OPTIONS, true);
@@ -61,8 +65,11 @@ Examples:
       if (index === undefined) throw new ConfigError("sweep --run-trial SWEEP_DIR INDEX: INDEX is missing");
       const plan = loadSweep(v["run-trial"]);
       const t = trialAt(plan, index);
-      const r = await runTrialProcess(plan, t, Number(process.env.WERANK_NUM_THREADS) || 1);
-      process.stdout.write(`trial ${t.id}: exit ${r.exitCode} in ${r.seconds.toFixed(1)} s (${t.dir})\n`);
+      // Under srun (several ranks per trial) every rank runs this; rank 0 alone writes the trial's files.
+      const rank = readRankEnv();
+      const r = await runTrialProcess(plan, t, Number(process.env.WERANK_NUM_THREADS) || 1, undefined, rank.rank === 0);
+      const who = rank.worldSize > 1 ? ` (rank ${rank.rank} of ${rank.worldSize})` : "";
+      process.stdout.write(`trial ${t.id}${who}: exit ${r.exitCode} in ${r.seconds.toFixed(1)} s (${t.dir})\n`);
       return r.exitCode;
     }
     const grid = (v.grid as string[] | undefined) ?? [];
@@ -78,14 +85,10 @@ Examples:
     if (executor === "slurm") {
       const s = baseCfg.slurm;
       const opts = {
-        partition: (v.partition as string | undefined) ?? s.partition,
-        time: (v.time as string | undefined) ?? s.time,
-        gpus: numberFlag("gpus", v.gpus, { integer: true, min: 0 }) ?? s.gpus,
-        mem: (v.mem as string | undefined) ?? s.mem,
-        cpusPerTask: numberFlag("cpus-per-task", v["cpus-per-task"], { integer: true, min: 1 }) ?? s.cpusPerTask,
-        account: (v.account as string | undefined) ?? s.account,
+        ...slurmResources(v, s),
         parallel: numberFlag("parallel", v.parallel, { integer: true, min: 1 }) ?? (s.parallel || undefined),
       };
+      checkTrialRanks(plan, slurmRanks(opts));
       if (v["dry-run"]) {
         process.stdout.write(slurmScript(plan, opts));
         return EXIT.ok;
@@ -108,3 +111,16 @@ Examples:
     return failed.length ? EXIT.failure : EXIT.ok;
   },
 };
+
+/** Refuses (before anything is written or submitted) a sweep whose trials cannot run on `ranks` ranks. */
+function checkTrialRanks(plan: SweepPlan, ranks: number): void {
+  if (ranks <= 1) return;
+  for (const t of plan.trials) {
+    try {
+      checkRanksConfig(trialConfig(plan.base, t.set), ranks);
+    } catch (e) {
+      if (e instanceof ConfigError) throw new ConfigError(`sweep trial ${t.id}: ${e.message}`);
+      throw e;
+    }
+  }
+}

@@ -5,12 +5,13 @@ import { ConfigError } from "../../errors.js";
 import type { Config } from "../../experiment/config.js";
 import { resolveConfig } from "../../experiment/resolveConfig.js";
 import { readConfigFile } from "../../experiment/resolveConfig.js";
-import { runSlug, trainingLabel } from "../../experiment/trainingLabel.js";
+import { runName, trainingLabel } from "../../experiment/trainingLabel.js";
 import { loadGraphForConfig } from "../../experiment/loadGraphForConfig.js";
 import { environmentInfo, RunDir } from "../../experiment/RunDir.js";
 import { checkFullBatchMemory } from "../../train/memoryEstimate.js";
 import { undirectedEdgeCount } from "../../graph/Graph.js";
 import { info, resolveDevice, type MatmulPrecision } from "../../runtime.js";
+import type { Device } from "../../tensor/device.js";
 import { referenceBlasWarning } from "../../blasInfo.js";
 import { distTimeoutMs } from "../../env.js";
 import { Trainer, type TrainSummary } from "../../train/Trainer.js";
@@ -18,15 +19,16 @@ import { latestCheckpoint } from "../../train/checkpoint/runCheckpoints.js";
 import { trainingSchedule } from "../../train/trainingSchedule.js";
 import { zeros } from "../../tensor/creation.js";
 import { writeReport } from "../../report/writeReport.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, type Parsed } from "../args.js";
 import { EXIT, type Command } from "../command.js";
 import { CONFIG_HELP, CONFIG_OPTIONS, configSources } from "../configArgs.js";
 import { TrainProgress } from "../trainProgress.js";
-import { checkRanksConfig, launchTrainRanks, trainRole } from "../trainRanks.js";
+import { checkRanksConfig, launchTrainRanks, rankPlacement, type RankPlacement, trainRole } from "../trainRanks.js";
 import { DEFAULT_DIST_TIMEOUT_MS, ProcessGroup } from "../../dist/ProcessGroup.js";
 import type { RankEnv } from "../../dist/rankEnv.js";
 
-const OPTIONS = {
+/** train's options (also those `slurm-script train` passes on, less --nproc and --print-config). */
+export const TRAIN_OPTIONS = {
   ...CONFIG_OPTIONS,
   json: { type: "boolean", help: 'JSONL events on stdout, ending with one {"type":"summary", ...} line' },
   "run-dir": { type: "string", arg: "DIR", help: "write into DIR exactly (default: <output.dir>/<name>-<timestamp>); DIR must be empty or new" },
@@ -39,6 +41,15 @@ const OPTIONS = {
   },
   "print-config": { type: "boolean", help: "print the resolved configuration (every key, defaults filled in) as YAML and exit" },
 } as const;
+
+/** train's resolved config: from the flags, or with --resume from the run's config.json (and its newest complete checkpoint). */
+export function trainConfig(p: Parsed): { config: Config; resumeFrom?: string } {
+  const resumeDir = p.values.resume as string | undefined;
+  if (!resumeDir) return { config: resolveConfig(configSources(p)) };
+  const cfgFile = path.join(resumeDir, "config.json");
+  if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
+  return { config: resolveConfig({ overrides: readConfigFile(cfgFile) as never }), resumeFrom: newestCheckpoint(resumeDir) };
+}
 
 /** The newest complete checkpoint of a run, by the epoch recorded inside (see runCheckpoints.ts). */
 function newestCheckpoint(runDir: string): string {
@@ -73,7 +84,7 @@ function printSummary(s: TrainSummary): void {
 export const trainCommand: Command = {
   name: "train",
   summary: "train a self-supervised graph encoder (default: BGRL + WERank on the synthetic graph)",
-  options: OPTIONS,
+  options: TRAIN_OPTIONS,
   help: `werank-native train [config options] [--json] [--run-dir DIR] [--resume RUN_DIR] [--nproc N]
 
 Trains the configured objective (default: BGRL + WERank on the embedded synthetic graph, CPU,
@@ -87,6 +98,7 @@ new checkpoint: --resume continues from the newest complete one).
 --nproc N starts N data-parallel ranks of this command (each trains on its share of every
 mini-batch; gradients are averaged; rank 0 alone writes the run directory). Under torchrun or
 Slurm's srun (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS set) train joins as that rank instead.
+--set encoder.syncBatchNorm=true normalizes BatchNorm with all ranks' batch statistics.
 See docs/scale.md "N ranks".
 
 ${CONFIG_HELP}
@@ -99,19 +111,10 @@ Examples:
   werank-native train --resume runs/bgrl-synthetic-20261122-101500
   werank-native train --dataset ogbn-arxiv --batch-size 512 --fanouts 10,10 --nproc 2`,
   async run(args) {
-    const p = parseCommandArgs("train", args, OPTIONS);
+    const p = parseCommandArgs("train", args, TRAIN_OPTIONS);
     const json = p.values.json === true;
     const resumeDir = p.values.resume as string | undefined;
-    let config: Config;
-    let resumeFrom: string | undefined;
-    if (resumeDir) {
-      const cfgFile = path.join(resumeDir, "config.json");
-      if (!fs.existsSync(cfgFile)) throw new ConfigError(`--resume ${resumeDir}: not a run directory (no config.json)`);
-      config = resolveConfig({ overrides: readConfigFile(cfgFile) as never });
-      resumeFrom = newestCheckpoint(resumeDir);
-    } else {
-      config = resolveConfig(configSources(p));
-    }
+    const { config, resumeFrom } = trainConfig(p);
     if (p.values["print-config"]) {
       process.stdout.write(YAML.stringify(config));
       return EXIT.ok;
@@ -128,7 +131,13 @@ Examples:
     if (lead) warnIfReferenceBlas();
     // Check the device and load (and validate) the data before creating anything: a GPU that is not
     // there or a bad dataset leaves no half-written run directory.
-    const device = resolveDevice(config.train.device);
+    let device: Device = resolveDevice(config.train.device);
+    let backend: RankPlacement["backend"] = "gloo";
+    if (role.kind === "rank") {
+      // One GPU per rank of a node (cuda:LOCAL_RANK), over NCCL. config.json keeps the requested
+      // device, so a resumed run maps its ranks again.
+      ({ device, backend } = rankPlacement(device, role.env, ProcessGroup.support()));
+    }
     if (device !== "cpu") zeros([1], { device }).dispose();
     const graph = await loadGraphForConfig(config);
     // The Trainer checks this too; here it comes before the run directory exists.
@@ -137,8 +146,7 @@ Examples:
     if (!lead) runDir = undefined;
     else if (resumeDir) runDir = new RunDir(resumeDir);
     else {
-      const name = config.output.name ?? `${runSlug(config)}-${path.basename(config.dataset.name).replace(/\.[a-z]+$/, "")}`;
-      runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, name);
+      runDir = typeof p.values["run-dir"] === "string" ? RunDir.fresh(p.values["run-dir"], { overwrite: p.values.overwrite === true }) : RunDir.create(config.output.dir, runName(config));
     }
     if (!resumeFrom && runDir) {
       runDir.writeJson("config.json", config);
@@ -156,10 +164,11 @@ Examples:
         },
       });
     }
-    const pg = role.kind === "rank" ? joinRanks(role.env) : undefined;
+    const pg = role.kind === "rank" ? joinRanks(role.env, backend, device) : undefined;
     let trainer: Trainer;
     try {
-      trainer = new Trainer({ config, graph, runDir, resumeFrom, processGroup: pg });
+      const rankConfig = role.kind === "rank" ? { ...config, train: { ...config.train, device } } : config;
+      trainer = new Trainer({ config: rankConfig, graph, runDir, resumeFrom, processGroup: pg });
     } catch (e) {
       pg?.dispose();
       throw e;
@@ -181,7 +190,7 @@ Examples:
       if (!json) {
         out(
           `Training ${trainingLabel(config)} on ${graph.name} ` +
-            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs${pg ? `, ${pg.worldSize} ranks` : ""}\n  run directory ${runDir?.dir ?? "(written by rank 0)"}\n`,
+            `(${graph.numNodes} nodes, ${undirectedEdgeCount(graph)} edges, ${graph.features.cols} features) on ${trainer.device}${precisionNote(config.train.matmulPrecision, trainer.device)}, ${total} epochs${pg ? `, ${pg.worldSize} ranks${config.encoder.syncBatchNorm ? " (synchronized BatchNorm)" : ""}` : ""}\n  run directory ${runDir?.dir ?? "(written by rank 0)"}\n`,
         );
       }
       const schedule = trainingSchedule(config);
@@ -211,8 +220,8 @@ Examples:
 };
 
 /** Joins the launcher's group; WERANK_DIST_TIMEOUT_MS bounds how long a collective waits for a silent peer. */
-function joinRanks(env: RankEnv): ProcessGroup {
-  return new ProcessGroup({ ...env, timeoutMs: distTimeoutMs() ?? DEFAULT_DIST_TIMEOUT_MS });
+function joinRanks(env: RankEnv, backend: RankPlacement["backend"], device: Device): ProcessGroup {
+  return new ProcessGroup({ ...env, backend, device, timeoutMs: distTimeoutMs() ?? DEFAULT_DIST_TIMEOUT_MS });
 }
 
 /** ", bfloat16 products" and the like after the device, when the precision is not float32's. */

@@ -1,6 +1,6 @@
 /** `train`'s role (src/cli/trainRanks.ts): one process, the launcher of `--nproc N`, or a rank of an outer launcher. */
 import { describe, expect, it } from "vitest";
-import { launchExitCode, trainRole } from "../../../src/cli/trainRanks.js";
+import { launchExitCode, rankPlacement, trainRole } from "../../../src/cli/trainRanks.js";
 import { expectError } from "../../helpers/native.js";
 
 describe("trainRole", () => {
@@ -37,5 +37,18 @@ describe("launchExitCode: the launcher exits as one process would", () => {
     expect(launchExitCode({ ok: false, failed: dead, ranks: [rank(0, 1), dead] })).toBe(1);
     // A rank that failed on its own during the interrupt is a failure, not an interrupt.
     expect(launchExitCode({ ok: false, interrupted: "SIGINT", ranks: [rank(0, 130), rank(1, 1)] })).toBe(1);
+  });
+});
+
+describe("rankPlacement: one GPU per local rank over NCCL, CPU ranks over gloo", () => {
+  it("cpu: gloo, the device unchanged", () => {
+    expect(rankPlacement("cpu", { localRank: 1 }, { nccl: false })).toEqual({ device: "cpu", backend: "gloo" });
+  });
+  it("cuda: cuda:<local rank> over nccl; an explicit index is kept", () => {
+    expect(rankPlacement("cuda", { localRank: 3 }, { nccl: true })).toEqual({ device: "cuda:3", backend: "nccl" });
+    expect(rankPlacement("cuda:1", { localRank: 3 }, { nccl: true })).toEqual({ device: "cuda:1", backend: "nccl" });
+  });
+  it("cuda without NCCL in the addon is refused with what to do", () => {
+    expectError(() => rankPlacement("cuda", { localRank: 0 }, { nccl: false }), "ERR_CONFIG", "NCCL backend", "--device cpu");
   });
 });
