@@ -107,6 +107,71 @@ WN_EXPORT(sparseCsr) {
   return a;
 }
 
+/// sparseSelectRows(id, rows) -> [id, nnz]: rows `rows` (1-D int32/int64 tensor, any device) of a sparse matrix, in that
+/// order, as a new object on its device (the rows of a neighbour-sampled subgraph's features). Gathered where the
+/// CSR lives (row copies on the CPU, tensor ops on CUDA): no host round trip, and nothing to validate again.
+WN_EXPORT(sparseSelectRows) {
+  const SparseObj& s = sparse_at(info, 0);
+  const at::Tensor& r = arg_tensor(info, 1);
+  WN_CHECK(r.dim() == 1, "ERR_SHAPE", "SparseFeatures.selectRows: expected a 1-D tensor of row ids but received ", r.dim(), " dimensions");
+  WN_CHECK(r.scalar_type() == at::kLong || r.scalar_type() == at::kInt, "ERR_DTYPE",
+           "SparseFeatures.selectRows: expected int32 or int64 row ids but received ", dtype_name(r.scalar_type()));
+  const auto lopts = at::TensorOptions().dtype(at::kLong).device(s.device());
+  const at::Tensor rows = r.to(lopts);
+  const int64_t n = rows.numel();
+  if (n > 0) {
+    const int64_t lo = rows.min().item<int64_t>(), hi = rows.max().item<int64_t>();
+    WN_CHECK(lo >= 0 && hi < s.rows, "ERR_INDEX", "SparseFeatures.selectRows: row ", lo < 0 ? lo : hi, " is outside the features' rows 0..",
+             s.rows - 1);
+  }
+  auto o = std::make_shared<SparseObj>();
+  o->rows = n;
+  o->cols = s.cols;
+  if (s.device().is_cpu() && (!s.values.defined() || s.values.scalar_type() == at::kFloat)) {
+    // One pass for the row pointers, then a copy of each row's run of entries (parallel over rows).
+    const int32_t* ip = s.indptr.data_ptr<int32_t>();
+    const int64_t* rp = rows.data_ptr<int64_t>();
+    at::Tensor indptr = at::empty({n + 1}, at::kInt);
+    int32_t* op = indptr.data_ptr<int32_t>();
+    op[0] = 0;
+    for (int64_t k = 0; k < n; k++) op[k + 1] = op[k] + (ip[rp[k] + 1] - ip[rp[k]]);
+    at::Tensor indices = at::empty({op[n]}, at::kInt);
+    at::Tensor values = s.values.defined() ? at::empty({op[n]}, s.values.options()) : at::Tensor();
+    const int32_t* si = s.indices.data_ptr<int32_t>();
+    int32_t* di = indices.data_ptr<int32_t>();
+    const float* sv = values.defined() ? s.values.data_ptr<float>() : nullptr;
+    float* dv = values.defined() ? values.data_ptr<float>() : nullptr;
+    at::parallel_for(0, n, 256, [&](int64_t b, int64_t e) {
+      for (int64_t k = b; k < e; k++) {
+        const size_t len = static_cast<size_t>(op[k + 1] - op[k]);
+        std::memcpy(di + op[k], si + ip[rp[k]], len * sizeof(int32_t));
+        if (dv) std::memcpy(dv + op[k], sv + ip[rp[k]], len * sizeof(float));
+      }
+    });
+    o->indptr = indptr;
+    o->indices = indices;
+    o->values = values;
+  } else {
+    const at::Tensor ptr = s.indptr.to(at::kLong);
+    const at::Tensor start = ptr.index_select(0, rows);
+    const at::Tensor count = ptr.index_select(0, rows + 1) - start;
+    at::Tensor indptr = at::zeros({n + 1}, lopts);
+    indptr.slice(0, 1).copy_(count.cumsum(0));
+    // Entry j of output row k comes from source position start[k] + (j - indptr[k]).
+    const at::Tensor row_of = at::repeat_interleave(at::arange(n, lopts), count);
+    const at::Tensor pos = start.index_select(0, row_of) - indptr.index_select(0, row_of) + at::arange(row_of.numel(), lopts);
+    o->indptr = indptr.to(at::kInt);
+    o->indices = s.indices.index_select(0, pos);
+    if (s.values.defined()) o->values = s.values.index_select(0, pos);
+  }
+  o->features = s.features;
+  const int64_t nnz = o->nnz();
+  Napi::Array a = Napi::Array::New(info.Env(), 2);
+  a.Set(0u, Napi::Number::New(info.Env(), sparse_table().put(o)));
+  a.Set(1u, static_cast<double>(nnz));
+  return a;
+}
+
 /// sparseMatmul(id, kind, x) -> A x (kind 0 raw, 1 gcn, 2 mean), differentiable w.r.t. x.
 WN_EXPORT(sparseMatmul) {
   SparseObj& s = sparse_at(info, 0);

@@ -8,11 +8,13 @@
 //
 //   node scripts/bench/sampler.mjs [--fanouts 15,10] [--batch 1024] [--seconds 5] [--threads 2]
 //                                  [--data-dir ../shared/data] [--large [--large-nodes N] [--large-edges M]]
-//                                  [--json-out FILE]
+//                                  [--features] [--json-out FILE]
 //
 // Graphs: Coauthor CS (the project's loader); with --large also a synthetic graph of 2.4M nodes and
 // 62M directed edges (about 26 in-neighbours per node, half of them drawn towards hub nodes), about
-// 0.5 GB of CSR held by each process.
+// 0.5 GB of CSR held by each process. --features also times ours with the sampled nodes' feature rows
+// gathered onto the subgraph (options.features, what a mini-batch training step asks for) on graphs
+// that have features (Coauthor CS: sparse bag-of-words rows); PyG's side samples the structure only.
 // The reference python: $PYTHON, else ../pyg-venv/bin/python beside the checkout, else
 // /usr/bin/python3 or python3; it needs torch, torch_geometric and pyg-lib or torch-sparse (the
 // sampling kernels NeighborLoader calls; the JSON names the one used); without them the PyG side is
@@ -40,6 +42,7 @@ const batch = Number(opt("--batch", 1024));
 const seconds = Number(opt("--seconds", 5));
 const threads = Number(opt("--threads", process.env.WERANK_NUM_THREADS ?? 2));
 const large = argv.includes("--large");
+const withFeatures = argv.includes("--features");
 const dataDir = opt("--data-dir", process.env.WERANK_DATA_DIR ?? path.resolve(root, "..", "shared", "data"));
 wn.setNumThreads(threads);
 
@@ -83,7 +86,7 @@ function syntheticGraph(n, m, seed) {
 }
 
 /** Ours: batches of shuffled seeds for `seconds`; returns subgraphs per second and mean sizes. */
-function ours(g) {
+function ours(g, features = false) {
   const order = Int32Array.from({ length: g.numNodes }, (_, i) => i);
   const rng = createRng(1);
   const gen = new wn.Generator(1);
@@ -96,14 +99,14 @@ function ours(g) {
     at += batch;
     return order.subarray(at - batch, at);
   };
-  wn.sampleNeighbors(g, next(), fanouts, { generator: gen }).dispose(); // warm-up
+  wn.sampleNeighbors(g, next(), fanouts, { generator: gen, features }).dispose(); // warm-up
   let batches = 0,
     nodes = 0,
     edges = 0;
   const t0 = nowNs();
   let dt = 0;
   while (dt < seconds) {
-    const s = wn.sampleNeighbors(g, next(), fanouts, { generator: gen });
+    const s = wn.sampleNeighbors(g, next(), fanouts, { generator: gen, features });
     batches++;
     nodes += s.numNodes;
     edges += s.numEdges;
@@ -138,15 +141,22 @@ for (const load of graphs) {
   const g = wn.DeviceGraph.fromCsr(host.numNodes, host.indptr, host.indices);
   const o = ours(g);
   g.dispose();
+  let of = null;
+  if (withFeatures && host.features) {
+    const gf = wn.DeviceGraph.fromGraph(host);
+    of = ours(gf, true);
+    gf.dispose();
+  }
   const p = ref.py ? pyg(ref.py, host) : null;
   const ratio = p ? o.perSecond / p.perSecond : null;
   console.log(`${host.name}: ${host.numNodes} nodes, ${host.indices.length} directed edges`);
   console.log(`  ours ${fmt(o.perSecond)} subgraphs/s (mean ${fmt(o.meanNodes)} nodes, ${fmt(o.meanEdges)} edges)`);
+  if (of) console.log(`  ours with the feature rows gathered (${host.features.kind} features): ${fmt(of.perSecond)} subgraphs/s`);
   if (p) {
     console.log(`  PyG  ${fmt(p.perSecond)} subgraphs/s (mean ${fmt(p.meanNodes)} nodes, ${fmt(p.meanEdges)} edges; ${p.backend}, torch ${p.torch})`);
     if (p.kernelPerSecond) console.log(`       its kernel alone (torch_sparse.neighbor_sample): ${fmt(p.kernelPerSecond)} batches/s`);
     console.log(`  ratio ours / PyG ${fmt(ratio)}   (target >= 3: ${ratio >= 3 ? "met" : "NOT met"})`);
   }
-  results.push({ graph: host.name, nodes: host.numNodes, edges: host.indices.length, ours: o, pyg: p, ratio });
+  results.push({ graph: host.name, nodes: host.numNodes, edges: host.indices.length, ours: o, oursWithFeatures: of, pyg: p, ratio });
 }
 writeJsonIfAsked({ fanouts, batch, threads, seconds, pygSkipped: ref.reason ?? null, results });

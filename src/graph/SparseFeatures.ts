@@ -11,11 +11,13 @@
  * const h = x.matmul(w);                                       // [rows, 256]
  * ```
  */
-import { ArgumentError, IndexError } from "../errors.js";
+import { ArgumentError } from "../errors.js";
 import { type GraphHandle, loadNative, N } from "../native/addon.js";
 import { deviceCode, deviceName, type Device } from "../tensor/device.js";
 import { dtypeCode, type DType } from "../tensor/dtype.js";
+import { tensor } from "../tensor/creation.js";
 import { Tensor, th } from "../tensor/Tensor.js";
+import { tidy } from "../tensor/tidy.js";
 import type { CsrFeatures } from "./Graph.js";
 import type { SparseRows } from "./GraphOps.js";
 import { csrArrays, KIND, SparseId } from "./nativeSparse.js";
@@ -28,8 +30,6 @@ export class SparseFeatures implements SparseRows {
   readonly nnz: number;
   readonly device: Device;
   readonly #h: SparseId;
-  /** Host copy of the CSR for {@link selectRows}. */
-  #host: { indptr: Int32Array; indices: Int32Array; data: Float32Array } | undefined;
 
   /** @internal adopts a native sparse id of the given sizes. */
   constructor(id: GraphHandle, i: { rows: number; cols: number; nnz: number; device: Device }) {
@@ -76,26 +76,19 @@ export class SparseFeatures implements SparseRows {
 
   /**
    * The rows `rows` (in that order) as new sparse features on the same device: the rows of a
-   * neighbour-sampled subgraph. Gathered from a host copy of the CSR made on the first call and kept
-   * with this object (bag-of-words features are small: Coauthor CS's 1.1M entries take 9 MB).
+   * neighbour-sampled subgraph. One native call gathers them with tensor ops on the features' device
+   * (no host copy); a row outside 0..rows-1 is `ERR_INDEX`.
+   *
+   * @example
+   * ```ts
+   * const sub = features.selectRows(batch.nodes);   // the sampled nodes' rows, in their order
+   * ```
    */
-  selectRows(rows: Int32Array | BigInt64Array): SparseFeatures {
-    const a = (this.#host ??= this.csr());
-    const n = rows.length;
-    const indptr = new Int32Array(n + 1);
-    for (let k = 0; k < n; k++) {
-      const r = Number(rows[k]);
-      if (!(Number.isInteger(r) && r >= 0 && r < this.rows)) throw new IndexError(`SparseFeatures.selectRows: row ${k} is ${r} but the features have rows 0..${this.rows - 1}`);
-      indptr[k + 1] = indptr[k]! + a.indptr[r + 1]! - a.indptr[r]!;
-    }
-    const indices = new Int32Array(indptr[n]!);
-    const data = new Float32Array(indptr[n]!);
-    for (let k = 0; k < n; k++) {
-      const r = Number(rows[k]);
-      indices.set(a.indices.subarray(a.indptr[r], a.indptr[r + 1]), indptr[k]);
-      data.set(a.data.subarray(a.indptr[r], a.indptr[r + 1]), indptr[k]);
-    }
-    return SparseFeatures.fromCsr({ kind: "csr", rows: n, cols: this.cols, indptr, indices, data }, { device: this.device });
+  selectRows(rows: Int32Array | BigInt64Array | Tensor): SparseFeatures {
+    const select = (t: Tensor): [GraphHandle, number] => N.sparseSelectRows(this.#h.id, th(t, "SparseFeatures.selectRows"));
+    const [id, nnz] = rows instanceof Tensor ? select(rows) : tidy(() => select(tensor(rows)));
+    const n = rows instanceof Tensor ? rows.shape[0]! : rows.length;
+    return new SparseFeatures(id, { rows: n, cols: this.cols, nnz, device: this.device });
   }
 
   get isDisposed(): boolean {
@@ -104,7 +97,6 @@ export class SparseFeatures implements SparseRows {
 
   /** Frees the native matrix and its caches (idempotent). */
   dispose(): void {
-    this.#host = undefined;
     this.#h.release();
   }
 

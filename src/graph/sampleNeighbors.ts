@@ -205,7 +205,7 @@ function seedsAlone(graph: DeviceGraph, seeds: Int32Array | readonly number[] | 
 /** The rows `nodes` of the graph's features (see SampleNeighborsOptions.features). */
 function gatherFeatures(graph: DeviceGraph, nodes: Tensor): NodeInput {
   const f = graph.features!;
-  if (f instanceof SparseFeatures) return f.selectRows(nodes.toTypedArray() as BigInt64Array);
+  if (f instanceof SparseFeatures) return f.selectRows(nodes);
   if (isSparseRows(f)) throw new ArgumentError("sampleNeighbors: options.features needs dense features or SparseFeatures");
   return keep(f.indexSelect(0, nodes));
 }

@@ -234,6 +234,7 @@ export interface NativeAddon {
   sparseStats(): { objects: number; bytes: number };
   sparseInfo(id: GraphHandle): { rows: number; cols: number; nnz: number; device: number; symmetric: boolean };
   sparseCsr(id: GraphHandle): [H, H, H];
+  sparseSelectRows(id: GraphHandle, rows: H): [GraphHandle, number];
   sparseMatmul(id: GraphHandle, kind: number, x: H): H;
   sparseToDense(id: GraphHandle, kind: number, dtype: number): H;
   graphEdges(id: GraphHandle, selfLoops: boolean): [H, H];

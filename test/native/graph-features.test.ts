@@ -4,7 +4,8 @@
 // float64, stored values or implicit ones, masked views that skip the masked entries, and the
 // split of rows when there are fewer column tiles than threads. Against dense products.
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceGraph, Generator, randn, setNumThreads, SparseFeatures, tidy, type Tensor } from "../../src/index.js";
+import { DeviceGraph, Generator, randn, setNumThreads, SparseFeatures, tensor as tensorOf, tidy, type Tensor } from "../../src/index.js";
+import { expectError } from "../helpers/native.js";
 import { loadNative } from "../../src/native/addon.js";
 import { defaultThreads } from "../../src/env.js";
 import { deviceCode } from "../../src/tensor/device.js";
@@ -112,3 +113,40 @@ describe("feature products vs dense", () => {
 
 // biome-ignore lint/suspicious/noExportsInTest: keeps the fixture's Tensor type referenced for the helpers' signatures
 export type { Tensor };
+
+describe("SparseFeatures.selectRows: one native gather on the features' device", () => {
+  it("returns the rows in the given order (repeats and an empty row included), from a tensor or a typed array", () => {
+    const f = randomCsrFeatures(31, 60, 25, 0.2);
+    const s = SparseFeatures.fromCsr(f);
+    const order = [59, 0, 7, 7, 33, 1];
+    for (const rows of [Int32Array.from(order), BigInt64Array.from(order, BigInt)]) {
+      const sub = s.selectRows(rows);
+      expect([sub.rows, sub.cols, sub.device]).toEqual([order.length, 25, "cpu"]);
+      tidy(() => {
+        const dense = s.toDense("float64");
+        expect(maxAbsDiff(sub.toDense("float64"), dense.indexSelect(0, tensorOf(Int32Array.from(order))))).toBe(0);
+        expect(sub.nnz).toBe(sub.toDense("float64").ne(0).sum().item());
+      });
+      check(sub, 5, "float64", false); // products and their backward on the gathered rows
+      sub.dispose();
+    }
+    const viaTensor = tidy(() => s.selectRows(tensorOf(Int32Array.of(4, 2))));
+    expect(viaTensor.rows).toBe(2);
+    viaTensor.dispose();
+    const none = s.selectRows(new Int32Array(0));
+    expect([none.rows, none.nnz]).toEqual([0, 0]);
+    none.dispose();
+    s.dispose();
+  });
+
+  it("refuses rows outside the features (ERR_INDEX), a 2-D or float index (ERR_SHAPE, ERR_DTYPE)", () => {
+    const s = SparseFeatures.fromCsr(randomCsrFeatures(32, 10, 6, 0.3));
+    expectError(() => s.selectRows(Int32Array.of(0, 10)), "ERR_INDEX", "row 10", "0..9");
+    expectError(() => s.selectRows(Int32Array.of(-1)), "ERR_INDEX", "row -1");
+    tidy(() => {
+      expectError(() => s.selectRows(tensorOf([[0, 1]])), "ERR_SHAPE", "1-D");
+      expectError(() => s.selectRows(randn([2])), "ERR_DTYPE", "int32 or int64");
+    });
+    s.dispose();
+  });
+});
